@@ -1,0 +1,218 @@
+import { throwIfAborted } from '../abort';
+import { Backend, FileHandle, FileType, NotFoundError } from '../backend/backend';
+import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError, WrongPasswordError } from '../errors';
+import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
+import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './crypto';
+import { Id, isId, sha256Hex } from './ids';
+import { encodeIndex, IndexFile, parseIndex } from './indexfile';
+import { createKeyFile, KdfParams, openKeyFile } from './key';
+import { MasterIndex } from './masterindex';
+import { BlobType } from './pack';
+import { randomIrreduciblePolynomial } from './polynomial';
+import { parseSnapshot, Snapshot, encodeSnapshot } from './snapshot';
+import { decodeUnpacked, encodeUnpacked, RepoVersion } from './unpacked';
+import { zstdDecompress, zstdReady } from './zstd';
+
+/** restic tries at most this many key files before giving up. */
+const MAX_KEYS_TRIED = 20;
+
+export type UnpackedType = 'index' | 'snapshots' | 'locks';
+
+export interface SnapshotEntry {
+  id: Id;
+  snapshot: Snapshot;
+}
+
+/** An open repository: its key, config and index; reads and writes restic's files. */
+export class Repository {
+  readonly index = new MasterIndex();
+
+  private constructor(
+    readonly backend: Backend,
+    readonly key: MasterKey,
+    readonly config: RepoConfig,
+    /** The key file this session opened with. */
+    readonly keyId: Id,
+  ) {}
+
+  static async init(
+    backend: Backend,
+    password: string,
+    options: { version?: RepoVersion; kdf?: KdfParams; signal?: AbortSignal } = {},
+  ): Promise<Repository> {
+    await Promise.all([cryptoReady(), zstdReady()]);
+    if (password.length === 0) throw new LockstepError('an empty password is not allowed');
+    const configExists = await backend.stat({ type: 'config', name: 'config' }, options.signal).then(
+      () => true,
+      (err) => {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      },
+    );
+    if (configExists) throw new LockstepError(`repository at ${backend.location} already exists (config file found)`);
+    await backend.create(options.signal);
+    const key = newRandomMasterKey();
+    const config = newConfig(options.version ?? 2, randomIrreduciblePolynomial());
+    const keyFile = await createKeyFile(password, key, { kdf: options.kdf });
+    await backend.save({ type: 'keys', name: keyFile.id }, keyFile.bytes, options.signal);
+    await backend.save({ type: 'config', name: 'config' }, seal(key, Buffer.from(encodeConfig(config))), options.signal);
+    return new Repository(backend, key, config, keyFile.id);
+  }
+
+  static async open(backend: Backend, password: string, signal?: AbortSignal): Promise<Repository> {
+    await Promise.all([cryptoReady(), zstdReady()]);
+    let sealedConfig: Buffer;
+    try {
+      sealedConfig = await backend.load({ type: 'config', name: 'config' }, {}, signal);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NoRepositoryError(backend.location, { cause: err });
+      throw err;
+    }
+    const keyFiles = (await backend.list('keys', signal)).filter((f) => isId(f.name)).slice(0, MAX_KEYS_TRIED);
+    if (keyFiles.length === 0) throw new LockstepError(`no key files found in repository at ${backend.location}`);
+    for (const file of keyFiles) {
+      throwIfAborted(signal);
+      const bytes = await backend.load({ type: 'keys', name: file.name }, {}, signal);
+      let key: MasterKey;
+      try {
+        key = await openKeyFile(file.name, bytes, password);
+      } catch (err) {
+        if (err instanceof WrongPasswordError) continue;
+        throw err;
+      }
+      let configJson: string;
+      try {
+        configJson = open(key, sealedConfig).toString('utf8');
+      } catch (err) {
+        if (err instanceof CiphertextVerificationError) {
+          throw new CorruptFileError('config', 'it cannot be decrypted with the repository key (damaged, or from another repository)');
+        }
+        throw err;
+      }
+      return new Repository(backend, key, parseConfig(configJson.trimEnd()), file.name);
+    }
+    throw new WrongPasswordError();
+  }
+
+  get version(): RepoVersion {
+    return this.config.version;
+  }
+
+  async addKey(password: string, kdf?: KdfParams, signal?: AbortSignal): Promise<Id> {
+    const keyFile = await createKeyFile(password, this.key, { kdf });
+    await this.backend.save({ type: 'keys', name: keyFile.id }, keyFile.bytes, signal);
+    return keyFile.id;
+  }
+
+  /** Lists the IDs of one file type, leaving out names that are not restic IDs. */
+  async listIds(type: FileType, signal?: AbortSignal): Promise<Id[]> {
+    return (await this.backend.list(type, signal)).map((f) => f.name).filter(isId);
+  }
+
+  /** Loads, verifies and decrypts an index, snapshot or lock file; returns its JSON text. */
+  async loadUnpacked(type: UnpackedType, id: Id, signal?: AbortSignal): Promise<string> {
+    const handle: FileHandle = { type, name: id };
+    const fileName = `${type}/${id}`;
+    const bytes = await this.backend.load(handle, {}, signal);
+    if (sha256Hex(bytes) !== id) throw new CorruptFileError(fileName, 'its content does not match its name (hash mismatch)');
+    let plain: Buffer;
+    try {
+      plain = open(this.key, bytes);
+    } catch (err) {
+      if (err instanceof CiphertextVerificationError) throw new CorruptFileError(fileName, 'it cannot be decrypted (MAC check failed)');
+      throw err;
+    }
+    return decodeUnpacked(plain, fileName);
+  }
+
+  /** Encrypts and stores an index, snapshot or lock file; returns its ID. */
+  async saveUnpacked(type: UnpackedType, json: string, signal?: AbortSignal): Promise<Id> {
+    const bytes = seal(this.key, encodeUnpacked(this.version, json));
+    const id = sha256Hex(bytes);
+    await this.backend.save({ type, name: id }, bytes, signal);
+    return id;
+  }
+
+  /** Reads every index file into `this.index`. */
+  async loadIndex(signal?: AbortSignal): Promise<void> {
+    for (const id of await this.listIds('index', signal)) {
+      if (this.index.indexFiles.has(id)) continue;
+      const index = parseIndex(await this.loadUnpacked('index', id, signal), `index/${id}`);
+      if (this.version === 1 && index.packs.some((p) => p.blobs.some((b) => b.uncompressedLength !== undefined))) {
+        throw new CorruptFileError(`index/${id}`, 'it lists compressed blobs, which repository version 1 does not support');
+      }
+      this.index.add(index, id);
+    }
+  }
+
+  async saveIndex(index: IndexFile, signal?: AbortSignal): Promise<Id> {
+    const id = await this.saveUnpacked('index', encodeIndex(index), signal);
+    this.index.add(index, id);
+    return id;
+  }
+
+  /** Loads one blob, decrypts, decompresses and checks it against its ID. */
+  async loadBlob(type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
+    const location = this.index.lookup(type, id);
+    if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
+    const { packId, blob } = location;
+    const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length }, signal);
+    return this.decodeBlob(type, id, packId, sealed, blob.uncompressedLength);
+  }
+
+  decodeBlob(type: BlobType, id: Id, packId: Id, sealed: Buffer, uncompressedLength: number | undefined): Buffer {
+    const where = `data/${packId}`;
+    if (sealed.length < 32) throw new CorruptFileError(where, `${type} blob ${id} is truncated`);
+    let plain: Buffer;
+    try {
+      plain = open(this.key, sealed);
+    } catch (err) {
+      if (err instanceof CiphertextVerificationError) throw new CorruptFileError(where, `${type} blob ${id} cannot be decrypted (MAC check failed)`);
+      throw err;
+    }
+    if (uncompressedLength !== undefined) {
+      try {
+        plain = zstdDecompress(plain, uncompressedLength);
+      } catch (err) {
+        throw new CorruptFileError(where, `${type} blob ${id} cannot be decompressed (${(err as Error).message})`);
+      }
+    }
+    if (sha256Hex(plain) !== id) throw new CorruptFileError(where, `${type} blob ${id} does not match its ID`);
+    return plain;
+  }
+
+  async listSnapshots(signal?: AbortSignal): Promise<SnapshotEntry[]> {
+    const entries: SnapshotEntry[] = [];
+    for (const id of await this.listIds('snapshots', signal)) {
+      entries.push({ id, snapshot: parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`) });
+    }
+    return entries.sort((a, b) => (a.snapshot.time < b.snapshot.time ? -1 : a.snapshot.time > b.snapshot.time ? 1 : 0));
+  }
+
+  async loadSnapshot(id: Id, signal?: AbortSignal): Promise<Snapshot> {
+    return parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`);
+  }
+
+  async saveSnapshot(snapshot: Snapshot, signal?: AbortSignal): Promise<Id> {
+    return this.saveUnpacked('snapshots', encodeSnapshot(snapshot), signal);
+  }
+
+  /** Resolves "latest", a full ID or a unique prefix to a snapshot. */
+  async findSnapshot(ref: string, signal?: AbortSignal, filter?: (s: Snapshot) => boolean): Promise<SnapshotEntry> {
+    if (ref === 'latest') {
+      const all = (await this.listSnapshots(signal)).filter((e) => !filter || filter(e.snapshot));
+      const last = all.at(-1);
+      if (!last) throw new LockstepError('no snapshot found');
+      return last;
+    }
+    if (!/^[0-9a-f]{1,64}$/.test(ref)) throw new LockstepError(`invalid snapshot ID "${ref}"`);
+    const matches = (await this.listIds('snapshots', signal)).filter((id) => id.startsWith(ref));
+    if (matches.length === 0) throw new LockstepError(`no snapshot matched ID "${ref}"`);
+    if (matches.length > 1) throw new LockstepError(`snapshot ID prefix "${ref}" is ambiguous (${matches.length} snapshots match)`);
+    return { id: matches[0], snapshot: await this.loadSnapshot(matches[0], signal) };
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+}
