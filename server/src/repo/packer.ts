@@ -1,0 +1,163 @@
+import { throwIfAborted } from '../abort';
+import { EncodedBlob } from './blobcodec';
+import { Id, sha256Hex } from './ids';
+import { encodeIndex, IndexPack } from './indexfile';
+import { BlobType, encodePackHeader, PackedBlob } from './pack';
+import { Repository } from './repository';
+import { BlobEncoder, createBlobEncoder } from './workerpool';
+
+/** restic 0.14's default minimum pack size. */
+export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
+const MAX_UPLOADS = 2;
+
+interface OpenPack {
+  parts: Buffer[];
+  blobs: PackedBlob[];
+  size: number;
+}
+
+export interface BlobWriterStats {
+  dataBlobs: number;
+  treeBlobs: number;
+  /** Bytes added to the repository (sealed, after compression). */
+  addedBytes: number;
+  addedPlainBytes: number;
+}
+
+/**
+ * Stores new blobs: deduplicates against the index and the blobs in flight, encodes them (on worker
+ * threads), gathers them into packs per type, uploads full packs and finally writes the index.
+ * Nothing it writes is referenced until `commitIndex` writes the index.
+ */
+export class BlobWriter {
+  private readonly encoder: BlobEncoder;
+  private readonly inFlight = new Set<string>();
+  private readonly open = new Map<BlobType, OpenPack>();
+  private readonly uploads = new Set<Promise<void>>();
+  private readonly work = new Set<Promise<void>>();
+  private readonly newPacks: IndexPack[] = [];
+  private failure: unknown;
+  private readonly maxEncoding: number;
+  readonly stats: BlobWriterStats = { dataBlobs: 0, treeBlobs: 0, addedBytes: 0, addedPlainBytes: 0 };
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
+  ) {
+    this.encoder = createBlobEncoder(repo.key, options.threads);
+    this.maxEncoding = 8;
+  }
+
+  private get compress(): boolean {
+    return this.options.compress && this.repo.version >= 2;
+  }
+
+  /** Whether the repository has (or will have, once flushed) this blob. */
+  has(type: BlobType, id: Id): boolean {
+    return this.repo.index.has(type, id) || this.inFlight.has(type + id);
+  }
+
+  /**
+   * Queues a blob; returns its ID once the blob is accepted (it may still be encoding). Takes
+   * ownership of `plaintext`. Errors from the background surface here or from `commitIndex`.
+   */
+  async save(type: BlobType, plaintext: Buffer, knownId?: Id): Promise<{ id: Id; added: boolean }> {
+    this.throwIfFailed();
+    const id = knownId ?? sha256Hex(plaintext);
+    if (this.has(type, id)) return { id, added: false };
+    this.inFlight.add(type + id);
+    while (this.work.size >= this.maxEncoding) {
+      await Promise.race(this.work);
+      this.throwIfFailed();
+    }
+    throwIfAborted(this.options.signal);
+    const plainLength = plaintext.length;
+    const task = this.encoder
+      .encode(plaintext, this.compress)
+      .then((encoded) => this.addToPack(type, id, encoded, plainLength))
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    const tracked = task.finally(() => this.work.delete(tracked));
+    this.work.add(tracked);
+    return { id, added: true };
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+    throwIfAborted(this.options.signal);
+  }
+
+  private async addToPack(type: BlobType, id: Id, encoded: EncodedBlob, plainLength: number): Promise<void> {
+    let pack = this.open.get(type);
+    if (!pack) {
+      pack = { parts: [], blobs: [], size: 0 };
+      this.open.set(type, pack);
+    }
+    pack.blobs.push({ type, id, offset: pack.size, length: encoded.sealed.length, uncompressedLength: encoded.uncompressedLength });
+    pack.parts.push(encoded.sealed);
+    pack.size += encoded.sealed.length;
+    if (type === 'data') this.stats.dataBlobs++;
+    else this.stats.treeBlobs++;
+    this.stats.addedBytes += encoded.sealed.length;
+    this.stats.addedPlainBytes += plainLength;
+    if (pack.size >= (this.options.packSize ?? DEFAULT_PACK_SIZE)) {
+      this.open.delete(type);
+      await this.upload(pack);
+    }
+  }
+
+  private async upload(pack: OpenPack): Promise<void> {
+    while (this.uploads.size >= MAX_UPLOADS) await Promise.race(this.uploads);
+    throwIfAborted(this.options.signal);
+    const header = encodePackHeader(this.repo.key, pack.blobs);
+    const parts = [...pack.parts, header];
+    const packId = sha256Hex(...parts);
+    const task = this.repo.backend.save({ type: 'data', name: packId }, parts, this.options.signal).then(() => {
+      this.newPacks.push({ id: packId, blobs: pack.blobs });
+      this.repo.index.addPack(packId, pack.blobs);
+      for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
+    });
+    const tracked = task
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.uploads.delete(tracked));
+    this.uploads.add(tracked);
+  }
+
+  /** Waits until every queued blob is in an uploaded pack. */
+  async flushPacks(): Promise<void> {
+    while (this.work.size > 0) await Promise.all([...this.work]);
+    this.throwIfFailed();
+    for (const [type, pack] of [...this.open]) {
+      this.open.delete(type);
+      await this.upload(pack);
+    }
+    while (this.uploads.size > 0) await Promise.all([...this.uploads]);
+    this.throwIfFailed();
+  }
+
+  /**
+   * Flushes the packs, then writes one index file for them: the commit point that makes the new
+   * blobs part of the repository. Checks the signal (the lock) right before writing.
+   */
+  async commitIndex(): Promise<Id | undefined> {
+    await this.flushPacks();
+    if (this.newPacks.length === 0) return undefined;
+    throwIfAborted(this.options.signal);
+    const packs = this.newPacks.splice(0);
+    const id = await this.repo.saveUnpacked('index', encodeIndexOf(packs), this.options.signal);
+    this.repo.index.indexFiles.add(id);
+    return id;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.work, ...this.uploads]);
+    await this.encoder.close();
+  }
+}
+
+function encodeIndexOf(packs: IndexPack[]): string {
+  return encodeIndex({ supersedes: [], packs });
+}

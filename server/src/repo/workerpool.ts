@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EncodedBlob, encodeBlob } from './blobcodec';
+import { MasterKey } from './crypto';
+
+export interface WorkerSetup {
+  encrypt: Uint8Array;
+  macK: Uint8Array;
+  macR: Uint8Array;
+}
+
+export interface WorkerJob {
+  seq: number;
+  data: ArrayBuffer;
+  offset: number;
+  length: number;
+  compress: boolean;
+}
+
+export type WorkerResult =
+  | { seq: number; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number; error?: undefined }
+  | { seq: number; error: string };
+
+/** Turns plaintext blobs into sealed ones, on worker threads where the bundle has them. */
+export interface BlobEncoder {
+  /** Takes ownership of `plaintext`: the caller must not use it afterwards. */
+  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
+  close(): Promise<void>;
+}
+
+class InlineEncoder implements BlobEncoder {
+  constructor(private readonly key: MasterKey) {}
+  async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    return encodeBlob(this.key, plaintext, compress);
+  }
+  async close(): Promise<void> {}
+}
+
+interface Pending {
+  resolve(blob: EncodedBlob): void;
+  reject(err: Error): void;
+}
+
+class WorkerPoolEncoder implements BlobEncoder {
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, Pending & { worker: number }>();
+  private seq = 0;
+  private failure: Error | undefined;
+
+  constructor(script: string, key: MasterKey, count: number) {
+    const setup: WorkerSetup = { encrypt: key.encrypt, macK: key.macK, macR: key.macR };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(script, { workerData: setup });
+      worker.on('message', (result: WorkerResult) => this.settle(result));
+      worker.on('error', (err) => this.fail(err));
+      worker.unref();
+      this.workers.push(worker);
+      this.load.push(0);
+    }
+  }
+
+  private settle(result: WorkerResult): void {
+    const job = this.pending.get(result.seq);
+    if (!job) return;
+    this.pending.delete(result.seq);
+    this.load[job.worker]--;
+    if (result.error !== undefined) job.reject(new Error(result.error));
+    else {
+      job.resolve({
+        sealed: Buffer.from(result.sealed, result.offset, result.length),
+        uncompressedLength: result.uncompressedLength,
+      });
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    for (const job of this.pending.values()) job.reject(err);
+    this.pending.clear();
+  }
+
+  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    if (this.failure) return Promise.reject(this.failure);
+    let target = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[target]) target = i;
+    const seq = this.seq++;
+    const own = ownsWholeBuffer(plaintext) ? plaintext : Buffer.from(plaintext);
+    const data = own.buffer as ArrayBuffer;
+    const job: WorkerJob = { seq, data, offset: own.byteOffset, length: own.length, compress };
+    return new Promise<EncodedBlob>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, worker: target });
+      this.load[target]++;
+      this.workers[target].postMessage(job, ownsWholeBuffer(own) ? [data] : []);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function ownsWholeBuffer(buf: Buffer): boolean {
+  return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && !(buf.buffer instanceof SharedArrayBuffer);
+}
+
+/** Where the bundled worker script is, if this code runs from the bundle. */
+function workerScript(): string | undefined {
+  const candidate = path.join(__dirname, 'worker.js');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+export function createBlobEncoder(key: MasterKey, threads = defaultThreads()): BlobEncoder {
+  const script = workerScript();
+  if (!script || threads < 1) return new InlineEncoder(key);
+  return new WorkerPoolEncoder(script, key, threads);
+}
+
+function defaultThreads(): number {
+  const configured = Number(process.env.LOCKSTEP_WORKERS);
+  if (Number.isInteger(configured) && configured >= 0) return configured;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
