@@ -1,0 +1,476 @@
+import { promises as fs, type BigIntStats } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import * as path from 'node:path';
+import { throwIfAborted } from '../abort';
+import { LockstepError } from '../errors';
+import { CHUNK_MIN_SIZE, Chunker } from '../repo/chunker';
+import { formatGoTime } from '../repo/gotime';
+import { Id } from '../repo/ids';
+import { BlobWriter } from '../repo/packer';
+import { Repository, SnapshotEntry } from '../repo/repository';
+import { Snapshot } from '../repo/snapshot';
+import { decodeTree, encodeTree, TreeNode } from '../repo/tree';
+import { PROGRAM_VERSION } from '../version';
+import { ExcludeMatcher } from './exclude';
+import { nodeFromStat, nodeTypeOf } from './fsnode';
+
+export type Compression = 'auto' | 'off' | 'max';
+
+export interface BackupOptions {
+  /** Files and folders to back up; ignored with `stdin`. */
+  paths: string[];
+  stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
+  tags?: string[];
+  host?: string;
+  excludes?: string[];
+  /** A snapshot ID to use as parent; when left out, the latest snapshot of the same host and paths. */
+  parent?: string;
+  /** Read every file even if the parent snapshot says it is unchanged. */
+  force?: boolean;
+  compression?: Compression;
+  signal?: AbortSignal;
+  onProgress?: (progress: BackupProgress) => void;
+  onWarning?: (path: string, message: string) => void;
+  now?: () => Date;
+  /** Worker threads for compression and encryption (default: the machine's cores). */
+  threads?: number;
+}
+
+export interface BackupProgress {
+  filesDone: number;
+  bytesDone: number;
+  currentFile?: string;
+}
+
+export interface BackupSummary {
+  snapshotId: Id;
+  parent?: Id;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dirsNew: number;
+  dirsChanged: number;
+  dirsUnmodified: number;
+  dataBlobs: number;
+  treeBlobs: number;
+  dataAdded: number;
+  totalFilesProcessed: number;
+  totalBytesProcessed: number;
+  /** Paths that could not be read; the snapshot leaves them out. */
+  unreadable: string[];
+}
+
+type ParentNodes = Map<string, TreeNode> | undefined;
+
+const FILE_CONCURRENCY = 4;
+const READ_SIZE = 8 * 1024 * 1024;
+
+/** One snapshot of files and folders (or of standard input), written packs → index → snapshot. */
+export async function backup(repo: Repository, options: BackupOptions): Promise<BackupSummary> {
+  const run = new BackupRun(repo, options);
+  try {
+    return await run.execute();
+  } finally {
+    await run.close();
+  }
+}
+
+interface VirtualDir {
+  kind: 'virtual';
+  realPath: string;
+  children: Map<string, VirtualDir | Target>;
+}
+interface Target {
+  kind: 'target';
+  realPath: string;
+}
+
+class BackupRun {
+  private readonly writer: BlobWriter;
+  private readonly excludes: ExcludeMatcher;
+  private readonly signal?: AbortSignal;
+  private readonly summary: Omit<BackupSummary, 'snapshotId'> = {
+    filesNew: 0,
+    filesChanged: 0,
+    filesUnmodified: 0,
+    dirsNew: 0,
+    dirsChanged: 0,
+    dirsUnmodified: 0,
+    dataBlobs: 0,
+    treeBlobs: 0,
+    dataAdded: 0,
+    totalFilesProcessed: 0,
+    totalBytesProcessed: 0,
+    unreadable: [],
+  };
+  private readonly fileSlots = new Semaphore(FILE_CONCURRENCY);
+  private lastProgress = 0;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly options: BackupOptions,
+  ) {
+    this.signal = options.signal;
+    const compression = options.compression ?? 'auto';
+    this.writer = new BlobWriter(repo, { compress: compression !== 'off', signal: options.signal, threads: options.threads });
+    this.excludes = new ExcludeMatcher(options.excludes ?? []);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+  }
+
+  async execute(): Promise<BackupSummary> {
+    throwIfAborted(this.signal);
+    await this.repo.loadIndex(this.signal);
+    const host = this.options.host ?? hostname();
+    let paths: string[];
+    let rootTree: Id;
+    let parent: SnapshotEntry | undefined;
+    if (this.options.stdin) {
+      const name = this.options.stdin.filename;
+      if (name.length === 0 || name.includes('/') || name === '.' || name === '..') {
+        throw new LockstepError(`invalid --stdin-filename "${name}": it must be a plain file name`);
+      }
+      paths = [`/${name}`];
+      rootTree = await this.saveStdin(name, this.options.stdin.input);
+    } else {
+      if (this.options.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder');
+      const { root, absolute } = await this.planTargets(this.options.paths);
+      paths = absolute;
+      parent = await this.findParent(host, paths);
+      const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
+      rootTree = await this.saveVirtual(root, parentNodes);
+    }
+    await this.writer.commitIndex();
+    throwIfAborted(this.signal);
+    const user = userInfo();
+    const snapshot: Snapshot = {
+      time: formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n),
+      parent: parent?.id,
+      tree: rootTree,
+      paths,
+      hostname: host,
+      username: user.username,
+      uid: user.uid >= 0 ? user.uid : undefined,
+      gid: user.gid >= 0 ? user.gid : undefined,
+      excludes: this.options.excludes?.length ? this.options.excludes : undefined,
+      tags: this.options.tags?.length ? this.options.tags : undefined,
+      programVersion: PROGRAM_VERSION,
+    };
+    const snapshotId = await this.repo.saveSnapshot(snapshot, this.signal);
+    const stats = this.writer.stats;
+    return {
+      ...this.summary,
+      snapshotId,
+      parent: parent?.id,
+      dataBlobs: stats.dataBlobs,
+      treeBlobs: stats.treeBlobs,
+      dataAdded: stats.addedBytes,
+    };
+  }
+
+  /** Resolves the targets and arranges them in folders the way restic nests absolute paths. */
+  private async planTargets(given: string[]): Promise<{ root: VirtualDir; absolute: string[] }> {
+    const root: VirtualDir = { kind: 'virtual', realPath: '/', children: new Map() };
+    const absolute: string[] = [];
+    for (const target of given) {
+      const abs = path.resolve(target);
+      try {
+        await fs.lstat(abs);
+      } catch (err) {
+        this.warn(abs, `cannot back up: ${describeFsError(err)}`);
+        continue;
+      }
+      if (!absolute.includes(abs)) absolute.push(abs);
+      const components = path.isAbsolute(target) ? abs.split('/').filter(Boolean) : [path.basename(abs) || abs];
+      if (components.length === 0) {
+        throw new LockstepError('backing up the file system root "/" as a whole is not supported; name its folders instead');
+      }
+      let dir = root;
+      let real = path.isAbsolute(target) ? '' : path.dirname(abs);
+      for (let i = 0; i < components.length; i++) {
+        const name = components[i];
+        real = real === '/' ? `/${name}` : `${real}/${name}`;
+        if (i === components.length - 1) {
+          dir.children.set(name, { kind: 'target', realPath: abs });
+          break;
+        }
+        const next = dir.children.get(name);
+        if (next?.kind === 'target') break; // an enclosing folder is already a target
+        if (!next) {
+          const created: VirtualDir = { kind: 'virtual', realPath: real, children: new Map() };
+          dir.children.set(name, created);
+          dir = created;
+        } else dir = next;
+      }
+    }
+    if (absolute.length === 0) throw new LockstepError('all source paths do not exist; nothing was backed up');
+    absolute.sort();
+    return { root, absolute };
+  }
+
+  private async findParent(host: string, paths: string[]): Promise<SnapshotEntry | undefined> {
+    if (this.options.force) return undefined;
+    if (this.options.parent) return this.repo.findSnapshot(this.options.parent, this.signal);
+    const key = JSON.stringify([...paths].sort());
+    const candidates = (await this.repo.listSnapshots(this.signal)).filter(
+      (e) => e.snapshot.hostname === host && JSON.stringify([...e.snapshot.paths].sort()) === key,
+    );
+    return candidates.at(-1);
+  }
+
+  private async loadTreeNodes(treeId: Id | undefined): Promise<ParentNodes> {
+    if (!treeId || !this.repo.index.has('tree', treeId)) return undefined;
+    const nodes = decodeTree(await this.repo.loadBlob('tree', treeId, this.signal), treeId);
+    return new Map(nodes.map((n) => [n.name.toString('latin1'), n]));
+  }
+
+  private async saveTree(nodes: TreeNode[]): Promise<Id> {
+    const { id } = await this.writer.save('tree', encodeTree(nodes));
+    return id;
+  }
+
+  private async saveVirtual(dir: VirtualDir, parentNodes: ParentNodes): Promise<Id> {
+    const nodes: TreeNode[] = [];
+    for (const [name, child] of dir.children) {
+      throwIfAborted(this.signal);
+      const nameBuf = Buffer.from(name);
+      const previous = parentNodes?.get(nameBuf.toString('latin1'));
+      if (child.kind === 'target') {
+        const node = await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous);
+        if (node) nodes.push(node);
+        continue;
+      }
+      let st: BigIntStats;
+      try {
+        st = await fs.lstat(child.realPath, { bigint: true });
+      } catch (err) {
+        this.warn(child.realPath, describeFsError(err));
+        continue;
+      }
+      const node = nodeFromStat(nameBuf, 'dir', st);
+      node.subtree = await this.saveVirtual(child, previous?.type === 'dir' ? await this.loadTreeNodes(previous.subtree) : undefined);
+      nodes.push(node);
+    }
+    return this.saveTree(nodes);
+  }
+
+  /** Backs up one file system entry; undefined if it is excluded or unreadable. */
+  private async saveEntry(fullPath: Buffer, name: Buffer, previous: TreeNode | undefined): Promise<TreeNode | undefined> {
+    throwIfAborted(this.signal);
+    const display = fullPath.toString();
+    if (this.excludes.excludes(display)) return undefined;
+    let st: BigIntStats;
+    try {
+      st = await fs.lstat(fullPath, { bigint: true });
+    } catch (err) {
+      this.warn(display, describeFsError(err));
+      return undefined;
+    }
+    const type = nodeTypeOf(st);
+    if (!type) {
+      this.warn(display, 'unsupported file type, skipped');
+      return undefined;
+    }
+    const node = nodeFromStat(name, type, st);
+    try {
+      if (type === 'dir') {
+        const previousNodes = previous?.type === 'dir' ? await this.loadTreeNodes(previous.subtree) : undefined;
+        node.subtree = await this.saveDir(fullPath, previousNodes);
+        if (!previous) this.summary.dirsNew++;
+        else if (previous.subtree === node.subtree) this.summary.dirsUnmodified++;
+        else this.summary.dirsChanged++;
+      } else if (type === 'symlink') {
+        node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
+      } else if (type === 'file') {
+        const release = await this.fileSlots.acquire();
+        try {
+          await this.saveFileContent(fullPath, node, previous);
+        } finally {
+          release();
+        }
+      }
+    } catch (err) {
+      if (!isFsError(err)) throw err;
+      this.warn(display, describeFsError(err));
+      return undefined;
+    }
+    return node;
+  }
+
+  private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Id> {
+    const names = await fs.readdir(dirPath, { encoding: 'buffer' });
+    const prefix = Buffer.concat([dirPath, Buffer.from('/')]);
+    const results = await Promise.all(
+      names.map((name) => this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(name.toString('latin1')))),
+    );
+    return this.saveTree(results.filter((n): n is TreeNode => n !== undefined));
+  }
+
+  private async saveFileContent(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<void> {
+    const size = Number(node.size ?? 0n);
+    if (
+      !this.options.force &&
+      previous?.type === 'file' &&
+      previous.content &&
+      previous.mtime === node.mtime &&
+      previous.ctime === node.ctime &&
+      (previous.size ?? 0n) === (node.size ?? 0n) &&
+      previous.inode === node.inode &&
+      previous.content.every((id) => this.writer.has('data', id))
+    ) {
+      node.content = previous.content;
+      this.summary.filesUnmodified++;
+      this.countProcessed(filePath, size);
+      return;
+    }
+    const file = await fs.open(filePath, 'r');
+    let total = 0;
+    try {
+      const chunker = new Chunker(this.repo.config.chunkerPolynomial);
+      const content: Id[] = [];
+      const pending: Buffer[] = [];
+      const readSize = size < CHUNK_MIN_SIZE ? Math.max(size + 1, 4096) : READ_SIZE;
+      for (;;) {
+        throwIfAborted(this.signal);
+        const buf = Buffer.allocUnsafeSlow(readSize);
+        const { bytesRead } = await file.read(buf, 0, readSize, null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+        let start = 0;
+        while (start < bytesRead) {
+          const cut = chunker.next(buf, start, bytesRead);
+          if (cut < 0) {
+            pending.push(buf.subarray(start, bytesRead));
+            break;
+          }
+          pending.push(buf.subarray(start, cut));
+          content.push(await this.saveChunk(pending));
+          start = cut;
+        }
+        this.reportProgress(filePath, bytesRead);
+      }
+      if (pending.length > 0) content.push(await this.saveChunk(pending));
+      node.content = content;
+    } finally {
+      await file.close();
+    }
+    // The file may have grown or shrunk while it was read: record what was stored.
+    node.size = total > 0 ? BigInt(total) : undefined;
+    if (previous?.type === 'file') this.summary.filesChanged++;
+    else this.summary.filesNew++;
+    this.summary.totalFilesProcessed++;
+    this.summary.totalBytesProcessed += total;
+  }
+
+  private async saveChunk(parts: Buffer[]): Promise<Id> {
+    const chunk = parts.length === 1 && parts[0].byteOffset === 0 && parts[0].length === parts[0].buffer.byteLength ? parts[0] : Buffer.concat(parts);
+    parts.length = 0;
+    const { id } = await this.writer.save('data', chunk);
+    return id;
+  }
+
+  private async saveStdin(filename: string, input: AsyncIterable<Uint8Array>): Promise<Id> {
+    const chunker = new Chunker(this.repo.config.chunkerPolynomial);
+    const content: Id[] = [];
+    const pending: Buffer[] = [];
+    let total = 0;
+    for await (const piece of input) {
+      throwIfAborted(this.signal);
+      const buf = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      total += buf.length;
+      let start = 0;
+      while (start < buf.length) {
+        const cut = chunker.next(buf, start, buf.length);
+        if (cut < 0) {
+          pending.push(Buffer.from(buf.subarray(start)));
+          break;
+        }
+        pending.push(Buffer.from(buf.subarray(start, cut)));
+        content.push(await this.saveChunk(pending));
+        start = cut;
+      }
+      this.reportProgress(Buffer.from(filename), buf.length);
+    }
+    if (pending.length > 0) content.push(await this.saveChunk(pending));
+    const now = formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n);
+    const user = userInfo();
+    const node: TreeNode = {
+      name: Buffer.from(filename),
+      type: 'file',
+      mode: 0o644,
+      mtime: now,
+      atime: now,
+      ctime: now,
+      uid: Math.max(0, user.uid),
+      gid: Math.max(0, user.gid),
+      size: total > 0 ? BigInt(total) : undefined,
+      content,
+    };
+    this.summary.filesNew++;
+    this.summary.totalFilesProcessed++;
+    this.summary.totalBytesProcessed += total;
+    return this.saveTree([node]);
+  }
+
+  private countProcessed(filePath: Buffer, size: number): void {
+    this.summary.totalFilesProcessed++;
+    this.summary.totalBytesProcessed += size;
+    this.reportProgress(filePath, 0);
+  }
+
+  private progressBytes = 0;
+  private reportProgress(filePath: Buffer, bytes: number): void {
+    this.progressBytes += bytes;
+    const now = Date.now();
+    if (!this.options.onProgress || now - this.lastProgress < 200) return;
+    this.lastProgress = now;
+    this.options.onProgress({ filesDone: this.summary.totalFilesProcessed, bytesDone: this.progressBytes, currentFile: filePath.toString() });
+  }
+
+  private warn(where: string, message: string): void {
+    this.summary.unreadable.push(where);
+    this.options.onWarning?.(where, message);
+  }
+}
+
+function isFsError(err: unknown): err is NodeJS.ErrnoException {
+  return typeof err === 'object' && err !== null && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+export function describeFsError(err: unknown): string {
+  if (isFsError(err)) {
+    switch (err.code) {
+      case 'ENOENT':
+        return 'no such file or directory';
+      case 'EACCES':
+      case 'EPERM':
+        return 'permission denied';
+      case 'ENOTDIR':
+        return 'not a directory';
+      case 'ELOOP':
+        return 'too many levels of symbolic links';
+      default:
+        return `${err.code} (${err.syscall})`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+class Semaphore {
+  private free: number;
+  private readonly waiters: (() => void)[] = [];
+  constructor(count: number) {
+    this.free = count;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+    return () => {
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}

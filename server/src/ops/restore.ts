@@ -1,0 +1,149 @@
+import { constants as C, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { throwIfAborted } from '../abort';
+import { LockstepError } from '../errors';
+import { parseGoTime } from '../repo/gotime';
+import { Id } from '../repo/ids';
+import { Repository } from '../repo/repository';
+import { posixPermFromGoMode, TreeNode } from '../repo/tree';
+import { describeFsError } from './backup';
+import { checkNodeName, loadTree } from './walk';
+
+export interface RestoreOptions {
+  snapshot: string;
+  target: string;
+  signal?: AbortSignal;
+  onProgress?: (p: { filesDone: number; bytesDone: number }) => void;
+  onWarning?: (path: string, message: string) => void;
+}
+
+export interface RestoreSummary {
+  snapshotId: Id;
+  filesRestored: number;
+  dirsRestored: number;
+  bytesRestored: number;
+  warnings: string[];
+}
+
+const FILE_CONCURRENCY = 4;
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Restores a snapshot below `target`, never writing outside it. */
+export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
+  const { signal } = options;
+  await repo.loadIndex(signal);
+  const entry = await repo.findSnapshot(options.snapshot, signal);
+  const target = path.resolve(options.target);
+  await fs.mkdir(target, { recursive: true, mode: 0o700 });
+  const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
+  const hardLinks = new Map<string, Buffer>();
+  let lastProgress = 0;
+
+  const warn = (where: Buffer, message: string): void => {
+    const shown = where.toString();
+    summary.warnings.push(`${shown}: ${message}`);
+    options.onWarning?.(shown, message);
+  };
+
+  const restoreFile = async (dest: Buffer, node: TreeNode): Promise<void> => {
+    const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
+    const existing = linkKey ? hardLinks.get(linkKey) : undefined;
+    // A fresh file each time: an existing one might be a link that leads out of the target.
+    await fs.rm(dest, { recursive: true, force: true });
+    if (existing) {
+      await fs.link(existing, dest);
+      return;
+    }
+    const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+    try {
+      for (const blobId of node.content ?? []) {
+        throwIfAborted(signal);
+        const data = await repo.loadBlob('data', blobId, signal);
+        await file.write(data);
+        summary.bytesRestored += data.length;
+      }
+    } finally {
+      await file.close();
+    }
+    if (linkKey) hardLinks.set(linkKey, dest);
+    summary.filesRestored++;
+    const now = Date.now();
+    if (options.onProgress && now - lastProgress > 200) {
+      lastProgress = now;
+      options.onProgress({ filesDone: summary.filesRestored, bytesDone: summary.bytesRestored });
+    }
+  };
+
+  const restoreDir = async (treeId: Id, dir: Buffer): Promise<void> => {
+    const nodes = await loadTree(repo, treeId, signal);
+    const files: [Buffer, TreeNode][] = [];
+    const dirs: [Buffer, TreeNode][] = [];
+    for (const node of nodes) {
+      checkNodeName(node.name, `tree ${treeId}`);
+      const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
+      if (node.type === 'dir') dirs.push([dest, node]);
+      else files.push([dest, node]);
+    }
+    await runLimited(files, FILE_CONCURRENCY, async ([dest, node]) => {
+      throwIfAborted(signal);
+      try {
+        if (node.type === 'file') await restoreFile(dest, node);
+        else if (node.type === 'symlink') {
+          await fs.rm(dest, { recursive: true, force: true });
+          await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
+        } else {
+          warn(dest, `${node.type} entries are not restored`);
+          return;
+        }
+        await applyMetadata(dest, node);
+      } catch (err) {
+        if (err instanceof LockstepError || !isFsErr(err)) throw err;
+        warn(dest, describeFsError(err));
+      }
+    });
+    for (const [dest, node] of dirs) {
+      throwIfAborted(signal);
+      await ensureDir(dest);
+      if (!node.subtree) throw new LockstepError(`folder ${dest.toString()} has no subtree in the snapshot`);
+      await restoreDir(node.subtree, dest);
+      summary.dirsRestored++;
+      await applyMetadata(dest, node).catch((err: unknown) => warn(dest, describeFsError(err)));
+    }
+  };
+
+  await restoreDir(entry.snapshot.tree, Buffer.from(target));
+  return summary;
+}
+
+async function ensureDir(dest: Buffer): Promise<void> {
+  const st = await fs.lstat(dest).catch(() => undefined);
+  if (st?.isDirectory()) return;
+  if (st) await fs.rm(dest, { recursive: true, force: true });
+  await fs.mkdir(dest, { mode: 0o700 });
+}
+
+async function applyMetadata(dest: Buffer, node: TreeNode): Promise<void> {
+  const isLink = node.type === 'symlink';
+  if (isRoot) await fs.lchown(dest, node.uid, node.gid).catch(() => undefined);
+  if (!isLink && node.mode !== undefined) await fs.chmod(dest, posixPermFromGoMode(node.mode));
+  const atime = nsToSeconds(parseGoTime(node.atime));
+  const mtime = nsToSeconds(parseGoTime(node.mtime));
+  if (isLink) await fs.lutimes(dest, atime, mtime);
+  else await fs.utimes(dest, atime, mtime);
+}
+
+function nsToSeconds(ns: bigint): number {
+  return Number(ns / 1000n) / 1e6;
+}
+
+function isFsErr(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(lanes);
+}

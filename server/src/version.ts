@@ -1,0 +1,1 @@
+export const PROGRAM_VERSION = 'lockstep 0.1.0';
