@@ -1,0 +1,71 @@
+// The `lockstep` command: restic's command names, flags, environment and exit codes over the same
+// operations the extension's backend runs.
+import { openBackend } from './backend/open';
+import { parseArgs } from './cli/args';
+import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
+import { CancelledError, ExitCode, LockstepError } from './errors';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort(new CancelledError('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let json = argv.includes('--json');
+  try {
+    const commandName = argv.find((a) => !a.startsWith('-'));
+    const command = commandName ? COMMANDS[commandName] : undefined;
+    if (!commandName || argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(usage(commandName));
+      return commandName && !command ? ExitCode.fatal : ExitCode.ok;
+    }
+    if (!command) throw new LockstepError(`unknown command "${commandName}"; run "lockstep --help" for the list`);
+    const args = parseArgs(argv, { ...GLOBAL_FLAGS, ...command.flags });
+    args.positionals.splice(args.positionals.indexOf(commandName), 1);
+    json = args.flags.get('json') === true;
+    const ctx: CommandContext = {
+      args,
+      env,
+      json,
+      signal: controller.signal,
+      out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+      err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+      openBackend,
+    };
+    return await command.run(ctx);
+  } catch (err) {
+    return reportError(err, json, env);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv): number {
+  const known = err instanceof LockstepError;
+  const message = known ? err.message : describeUnexpected(err);
+  const code = known ? err.exitCode : ExitCode.fatal;
+  if (json) process.stderr.write(`${JSON.stringify({ message_type: 'exit_error', code, message })}\n`);
+  else process.stderr.write(`Fatal: ${message}\n`);
+  if (!known && env.LOCKSTEP_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return code;
+}
+
+function describeUnexpected(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && 'syscall' in err) {
+    const e = err as NodeJS.ErrnoException;
+    return `${e.syscall} ${e.path ?? ''} failed: ${e.code}`.replace('  ', ' ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
+

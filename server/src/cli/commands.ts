@@ -1,0 +1,367 @@
+import { Backend } from '../backend/backend';
+import { ExitCode, LockstepError } from '../errors';
+import { shortId } from '../repo/ids';
+import { KdfParams } from '../repo/key';
+import { Repository } from '../repo/repository';
+import { Snapshot } from '../repo/snapshot';
+import { TreeNode } from '../repo/tree';
+import { backup, Compression } from '../ops/backup';
+import { cat } from '../ops/cat';
+import { restore } from '../ops/restore';
+import { displayPath, walkTree } from '../ops/walk';
+import { PROGRAM_VERSION } from '../version';
+import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
+import { formatBytes, formatDuration, formatLocalTime, table } from './format';
+import { promptPassword, resolvePassword } from './password';
+
+export interface CommandContext {
+  args: ParsedArgs;
+  env: NodeJS.ProcessEnv;
+  json: boolean;
+  signal: AbortSignal;
+  out(text: string): void;
+  err(text: string): void;
+  openBackend(location: string): Backend;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  flags: FlagSpecs;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const GLOBAL_FLAGS: FlagSpecs = {
+  repo: { kind: 'string', short: 'r' },
+  'password-file': { kind: 'string', short: 'p' },
+  'password-command': { kind: 'string' },
+  json: { kind: 'bool' },
+  quiet: { kind: 'bool', short: 'q' },
+  verbose: { kind: 'bool', short: 'v' },
+  'no-cache': { kind: 'bool' },
+  'cache-dir': { kind: 'string' },
+  help: { kind: 'bool', short: 'h' },
+};
+
+function repoLocation(ctx: CommandContext): string {
+  const location = flagString(ctx.args, 'repo') ?? ctx.env.RESTIC_REPOSITORY;
+  if (!location) throw new LockstepError('please specify the repository location (-r or RESTIC_REPOSITORY)');
+  return location;
+}
+
+async function password(ctx: CommandContext, forInit = false): Promise<string> {
+  const given = resolvePassword({
+    passwordFile: flagString(ctx.args, 'password-file'),
+    passwordCommand: flagString(ctx.args, 'password-command'),
+    env: ctx.env,
+  });
+  if (given !== undefined) {
+    if (given.length === 0) throw new LockstepError('an empty password is not allowed');
+    return given;
+  }
+  const first = await promptPassword(forInit ? 'enter password for new repository: ' : 'enter password for repository: ');
+  if (forInit && (await promptPassword('enter password again: ')) !== first) throw new LockstepError('passwords do not match');
+  return first;
+}
+
+function kdfFromEnv(env: NodeJS.ProcessEnv): KdfParams | undefined {
+  if (!env.LOCKSTEP_KDF_N) return undefined;
+  return { N: Number(env.LOCKSTEP_KDF_N), r: Number(env.LOCKSTEP_KDF_R ?? 8), p: Number(env.LOCKSTEP_KDF_P ?? 1) };
+}
+
+async function openRepository(ctx: CommandContext): Promise<Repository> {
+  const backend = ctx.openBackend(repoLocation(ctx));
+  return Repository.open(backend, await password(ctx), ctx.signal);
+}
+
+async function withRepository(ctx: CommandContext, fn: (repo: Repository) => Promise<number>): Promise<number> {
+  const repo = await openRepository(ctx);
+  try {
+    return await fn(repo);
+  } finally {
+    await repo.close();
+  }
+}
+
+function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
+  return {
+    time: s.time,
+    parent: s.parent,
+    tree: s.tree,
+    paths: s.paths,
+    hostname: s.hostname,
+    username: s.username,
+    uid: s.uid,
+    gid: s.gid,
+    excludes: s.excludes,
+    tags: s.tags,
+    program_version: s.programVersion,
+    id,
+    short_id: shortId(id),
+  };
+}
+
+const init: Command = {
+  summary: 'Initialize a new repository',
+  usage: 'lockstep init [--repository-version 1|2]',
+  flags: { 'repository-version': { kind: 'string' } },
+  async run(ctx) {
+    const location = repoLocation(ctx);
+    const versionFlag = flagString(ctx.args, 'repository-version') ?? 'latest';
+    const version = versionFlag === 'latest' || versionFlag === '2' ? 2 : versionFlag === '1' || versionFlag === 'stable' ? 1 : undefined;
+    if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
+    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: kdfFromEnv(ctx.env), signal: ctx.signal });
+    await repo.close();
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: location }));
+    else {
+      ctx.out(`created restic repository ${repo.config.id.slice(0, 10)} at ${location}`);
+      ctx.out('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
+    }
+    return ExitCode.ok;
+  },
+};
+
+async function* readStdin(): AsyncIterable<Uint8Array> {
+  for await (const chunk of process.stdin) yield chunk as Buffer;
+}
+
+const backupCommand: Command = {
+  summary: 'Create a new snapshot of files and folders',
+  usage: 'lockstep backup [flags] FILE/DIR [FILE/DIR…]',
+  flags: {
+    tag: { kind: 'list' },
+    host: { kind: 'string', short: 'H' },
+    exclude: { kind: 'list', short: 'e' },
+    parent: { kind: 'string' },
+    force: { kind: 'bool', short: 'f' },
+    stdin: { kind: 'bool' },
+    'stdin-filename': { kind: 'string' },
+    compression: { kind: 'string' },
+  },
+  async run(ctx) {
+    const compression = (flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION ?? 'auto') as Compression;
+    if (!['auto', 'off', 'max'].includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
+    const stdin = flagBool(ctx.args, 'stdin');
+    if (stdin && ctx.args.positionals.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
+    if (!stdin && ctx.args.positionals.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
+    const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(',')).filter(Boolean);
+    const started = Date.now();
+    return withRepository(ctx, async (repo) => {
+      const summary = await backup(repo, {
+        paths: ctx.args.positionals,
+        stdin: stdin ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
+        tags,
+        host: flagString(ctx.args, 'host'),
+        excludes: flagList(ctx.args, 'exclude'),
+        parent: flagString(ctx.args, 'parent'),
+        force: flagBool(ctx.args, 'force'),
+        compression,
+        signal: ctx.signal,
+        onProgress: ctx.json
+          ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
+          : undefined,
+        onWarning: (where, message) =>
+          ctx.json
+            ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where }))
+            : ctx.err(`error: ${where}: ${message}`),
+      });
+      const duration = Date.now() - started;
+      if (ctx.json) {
+        ctx.out(
+          JSON.stringify({
+            message_type: 'summary',
+            files_new: summary.filesNew,
+            files_changed: summary.filesChanged,
+            files_unmodified: summary.filesUnmodified,
+            dirs_new: summary.dirsNew,
+            dirs_changed: summary.dirsChanged,
+            dirs_unmodified: summary.dirsUnmodified,
+            data_blobs: summary.dataBlobs,
+            tree_blobs: summary.treeBlobs,
+            data_added: summary.dataAdded,
+            total_files_processed: summary.totalFilesProcessed,
+            total_bytes_processed: summary.totalBytesProcessed,
+            total_duration: duration / 1000,
+            snapshot_id: summary.snapshotId,
+          }),
+        );
+      } else if (!flagBool(ctx.args, 'quiet')) {
+        if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
+        ctx.out(`Files:       ${summary.filesNew} new, ${summary.filesChanged} changed, ${summary.filesUnmodified} unmodified`);
+        ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
+        ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
+        ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
+        ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
+      }
+      if (summary.unreadable.length > 0) {
+        ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);
+        return ExitCode.someFilesUnreadable;
+      }
+      return ExitCode.ok;
+    });
+  },
+};
+
+const snapshots: Command = {
+  summary: 'List all snapshots',
+  usage: 'lockstep snapshots [--host HOST] [--tag TAG] [--path PATH] [--latest N]',
+  flags: { host: { kind: 'list', short: 'H' }, tag: { kind: 'list' }, path: { kind: 'list' }, latest: { kind: 'string' } },
+  async run(ctx) {
+    return withRepository(ctx, async (repo) => {
+      const hosts = flagList(ctx.args, 'host');
+      const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(','));
+      const pathsWanted = flagList(ctx.args, 'path');
+      const ids = ctx.args.positionals;
+      let list = (await repo.listSnapshots(ctx.signal)).filter(
+        (e) =>
+          (hosts.length === 0 || hosts.includes(e.snapshot.hostname ?? '')) &&
+          tags.every((t) => e.snapshot.tags?.includes(t)) &&
+          pathsWanted.every((p) => e.snapshot.paths.includes(p)) &&
+          (ids.length === 0 || ids.some((id) => e.id.startsWith(id))),
+      );
+      const latest = flagString(ctx.args, 'latest');
+      if (latest) list = list.slice(-Math.max(0, Number(latest)));
+      if (ctx.json) {
+        ctx.out(JSON.stringify(list.map((e) => snapshotJson(e.id, e.snapshot))));
+        return ExitCode.ok;
+      }
+      const rows = list.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
+      ctx.out(`${list.length} snapshots`);
+      return ExitCode.ok;
+    });
+  },
+};
+
+function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
+  return {
+    name: node.name.toString(),
+    type: node.type,
+    path: fullPath,
+    uid: node.uid,
+    gid: node.gid,
+    size: node.size !== undefined ? Number(node.size) : undefined,
+    mode: node.mode,
+    mtime: node.mtime,
+    atime: node.atime,
+    ctime: node.ctime,
+    struct_type: 'node',
+  };
+}
+
+const ls: Command = {
+  summary: 'List files in a snapshot',
+  usage: 'lockstep ls [-l] SNAPSHOT [DIR…]',
+  flags: { long: { kind: 'bool', short: 'l' } },
+  async run(ctx) {
+    const [ref, ...dirs] = ctx.args.positionals;
+    if (!ref) throw new LockstepError('ls needs a snapshot ID (or "latest")');
+    return withRepository(ctx, async (repo) => {
+      await repo.loadIndex(ctx.signal);
+      const { id, snapshot } = await repo.findSnapshot(ref, ctx.signal);
+      const wanted = dirs.map((d) => d.replace(/\/+$/, '') || '/');
+      const shown = (p: string): boolean => wanted.length === 0 || wanted.some((w) => p === w || p.startsWith(w === '/' ? '/' : `${w}/`));
+      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
+      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
+      await walkTree(
+        repo,
+        snapshot.tree,
+        ({ components, node }) => {
+          const p = displayPath(components);
+          if (shown(p)) {
+            if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
+            else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
+            else ctx.out(p);
+          }
+          // Only descend where something wanted can be below.
+          return wanted.length === 0 || wanted.some((w) => w.startsWith(`${p}/`) || shown(p));
+        },
+        ctx.signal,
+      );
+      return ExitCode.ok;
+    });
+  },
+};
+
+const restoreCommand: Command = {
+  summary: 'Extract the data from a snapshot',
+  usage: 'lockstep restore SNAPSHOT --target DIR',
+  flags: { target: { kind: 'string', short: 't' } },
+  async run(ctx) {
+    const [ref] = ctx.args.positionals;
+    const target = flagString(ctx.args, 'target');
+    if (!ref) throw new LockstepError('restore needs a snapshot ID (or "latest")');
+    if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
+    const started = Date.now();
+    return withRepository(ctx, async (repo) => {
+      if (!ctx.json) ctx.out(`restoring snapshot ${ref} to ${target}`);
+      const summary = await restore(repo, {
+        snapshot: ref,
+        target,
+        signal: ctx.signal,
+        onWarning: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
+      });
+      if (ctx.json) {
+        ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
+      } else {
+        ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
+      }
+      return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
+    });
+  },
+};
+
+const catCommand: Command = {
+  summary: 'Print internal objects to stdout',
+  usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
+  flags: {},
+  async run(ctx) {
+    const [type, ref] = ctx.args.positionals;
+    if (!type) throw new LockstepError('cat needs a type: config, index, snapshot, lock, key, masterkey, blob or tree');
+    return withRepository(ctx, async (repo) => {
+      const content = await cat(repo, type, ref, ctx.signal);
+      if (typeof content === 'string') ctx.out(content);
+      else process.stdout.write(content);
+      return ExitCode.ok;
+    });
+  },
+};
+
+const version: Command = {
+  summary: 'Print version information',
+  usage: 'lockstep version',
+  flags: {},
+  async run(ctx) {
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'version', version: PROGRAM_VERSION, node_version: process.version }));
+    else ctx.out(`${PROGRAM_VERSION} on node ${process.version} ${process.platform}/${process.arch}`);
+    return ExitCode.ok;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = {
+  init,
+  backup: backupCommand,
+  snapshots,
+  ls,
+  restore: restoreCommand,
+  cat: catCommand,
+  version,
+};
+
+export function usage(commandName?: string): string {
+  const command = commandName ? COMMANDS[commandName] : undefined;
+  if (command) return `${command.summary}\n\nUsage: ${command.usage}\n`;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return [
+    'Lockstep: encrypted, deduplicated, restic-compatible backups with strict locks.',
+    '',
+    'Usage: lockstep [-r REPO] [--password-file FILE] [--json] COMMAND [flags]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND',
+    'Exit codes: 0 ok, 1 fatal, 3 some files unreadable, 10 no repository, 11 lock failed, 12 wrong password, 130 interrupted',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { LockstepError } from '../errors';
+
+export interface PasswordSources {
+  passwordFile?: string;
+  passwordCommand?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The repository password from a file, a command or the environment, in restic's order. */
+export function resolvePassword(sources: PasswordSources): string | undefined {
+  const file = sources.passwordFile ?? sources.env.RESTIC_PASSWORD_FILE;
+  if (file) {
+    try {
+      return firstLine(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new LockstepError(`cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const command = sources.passwordCommand ?? sources.env.RESTIC_PASSWORD_COMMAND;
+  if (command) {
+    try {
+      return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    } catch {
+      throw new LockstepError(`the password command failed: ${command}`);
+    }
+  }
+  return sources.env.RESTIC_PASSWORD;
+}
+
+function firstLine(text: string): string {
+  return text.replace(/\r?\n[\s\S]*$/, '');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+export async function promptPassword(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) throw new LockstepError('no password given: set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE, or use --password-file');
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  let typed = '';
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const onData = (data: Buffer): void => {
+        for (const ch of data.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData);
+            resolve(typed);
+            return;
+          }
+          if (ch === '\u0003') {
+            stdin.off('data', onData);
+            reject(new LockstepError('interrupted', 130));
+            return;
+          }
+          if (ch === '\u007f') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    process.stderr.write('\n');
+  }
+}

@@ -1,0 +1,2 @@
+// The extension's backend process (JSON-RPC over vscode-languageserver): built out by the extension issue.
+export {};
