@@ -1,0 +1,51 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  repo?: string;
+  password?: string;
+  env?: Record<string, string>;
+  input?: string | Buffer;
+  cwd?: string;
+}
+
+function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1' };
+  if (options.repo) env.RESTIC_REPOSITORY = options.repo;
+  if (options.password !== undefined) env.RESTIC_PASSWORD = options.password;
+  return { ...env, ...options.env };
+}
+
+/** Runs the bundled `lockstep` CLI (built by `npm test` before vitest starts). */
+export function lockstep(args: string[], options: CliOptions = {}): CliResult {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "node esbuild.mjs" first`);
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: cliEnv(options),
+    input: options.input,
+    cwd: options.cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like `lockstep`, but fails the test with the CLI's output if the exit code is not 0. */
+export function lockstepOk(args: string[], options: CliOptions = {}): CliResult {
+  const result = lockstep(args, options);
+  if (result.code !== 0) throw new Error(`lockstep ${args.join(' ')} exited ${result.code}\n${result.stderr}\n${result.stdout}`);
+  return result;
+}
+
+export function spawnLockstep(args: string[], options: CliOptions = {}) {
+  return spawn(process.execPath, [CLI, ...args], { env: cliEnv(options), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+}
