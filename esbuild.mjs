@@ -1,4 +1,5 @@
 // Bundles the three entry points (and the backup worker) into dist/ as CommonJS for Node 20.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -16,3 +17,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/repo/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 ]);
+
+// The zstd WebAssembly module is loaded from next to the bundle.
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');

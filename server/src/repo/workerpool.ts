@@ -56,7 +56,6 @@ class WorkerPoolEncoder implements BlobEncoder {
       const worker = new Worker(script, { workerData: setup });
       worker.on('message', (result: WorkerResult) => this.settle(result));
       worker.on('error', (err) => this.fail(err));
-      worker.unref();
       this.workers.push(worker);
       this.load.push(0);
     }

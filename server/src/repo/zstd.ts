@@ -1,0 +1,64 @@
+// zstd through the WebAssembly build of the reference library: no native build, so it runs in VS Code's
+// extension host as well. The bundle carries zstd.wasm next to it (esbuild.mjs copies it).
+import { compress, decompress, init } from '@bokuweb/zstd-wasm';
+
+const DEFAULT_LEVEL = 3;
+let initialized: Promise<void> | undefined;
+let ready = false;
+
+export function zstdReady(): Promise<void> {
+  initialized ??= init().then(() => {
+    ready = true;
+  });
+  return initialized;
+}
+
+function requireReady(): void {
+  if (!ready) throw new Error('zstdReady() must be awaited before compressing');
+}
+
+export function zstdCompress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
+  requireReady();
+  const out = compress(data, level);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Decompresses one frame, with or without a content size in its header; never more than `maxSize` bytes. */
+export function zstdDecompress(data: Uint8Array, maxSize: number): Buffer {
+  requireReady();
+  const declared = frameContentSize(data);
+  if (declared !== undefined && declared > maxSize) throw new Error(`the frame declares ${declared} bytes, more than the expected ${maxSize}`);
+  if (declared !== undefined) return toBuffer(decompress(data, { defaultHeapSize: Math.max(1, declared) }));
+  // No size in the header: try growing output buffers up to the limit.
+  for (let capacity = Math.min(maxSize, 4 << 20); ; capacity = Math.min(maxSize, capacity * 4)) {
+    try {
+      return toBuffer(decompress(data, { defaultHeapSize: Math.max(1, capacity) }));
+    } catch (err) {
+      if (capacity >= maxSize) throw err;
+    }
+  }
+}
+
+function toBuffer(out: Uint8Array): Buffer {
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** The Frame_Content_Size field of a zstd frame header, when present. */
+function frameContentSize(frame: Uint8Array): number | undefined {
+  if (frame.length < 6 || frame[0] !== 0x28 || frame[1] !== 0xb5 || frame[2] !== 0x2f || frame[3] !== 0xfd) {
+    throw new Error('not a zstd frame');
+  }
+  const descriptor = frame[4];
+  const fcsFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const dictIdSize = [0, 1, 2, 4][descriptor & 3];
+  const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag];
+  if (fcsSize === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + dictIdSize;
+  if (frame.length < at + fcsSize) throw new Error('truncated zstd frame header');
+  const view = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (fcsSize === 1) return view[at];
+  if (fcsSize === 2) return view.readUInt16LE(at) + 256;
+  if (fcsSize === 4) return view.readUInt32LE(at);
+  return Number(view.readBigUInt64LE(at));
+}
