@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync, lutimesSync } from 'node:fs';
 import * as path from 'node:path';
@@ -67,4 +68,19 @@ export function describeTree(root: string): Record<string, Entry> {
 
 export function randomFile(file: string, size: number): void {
   writeFileSync(file, randomBytes(size));
+}
+
+/**
+ * Same entries, contents, modes and link targets; mtimes equal to the microsecond, give or take one
+ * (Node's utimes takes seconds as a double, which cannot carry every nanosecond).
+ */
+export function expectSameTree(actualRoot: string, expectedRoot: string): void {
+  const actual = describeTree(actualRoot);
+  const expected = describeTree(expectedRoot);
+  const strip = (t: Record<string, Entry>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v, mtimeUs: 0n }]));
+  expect(strip(actual)).toEqual(strip(expected));
+  for (const [key, entry] of Object.entries(expected)) {
+    const diff = actual[key].mtimeUs - entry.mtimeUs;
+    if (diff > 1n || diff < -1n) expect({ [key]: actual[key].mtimeUs }).toEqual({ [key]: entry.mtimeUs });
+  }
 }

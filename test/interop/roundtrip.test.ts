@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockstep, lockstepOk } from '../helpers/cli';
-import { describeTree, makeSourceTree } from '../helpers/fstree';
+import { expectSameTree, makeSourceTree } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
@@ -36,14 +36,15 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
 
         const target = path.join(work, 'restored');
         runRestic(restic, repo, ['restore', 'latest', '--target', target], { password: PASSWORD });
-        expect(describeTree(path.join(target, source))).toEqual(describeTree(source));
+        expectSameTree(path.join(target, source), source);
 
-        // An unchanged second backup reuses the parent and adds no pack at all.
+        // An unchanged second backup reuses the parent: no data is read or stored again (at most one
+        // pack of tree blobs, since reading the files the first time moved their atimes).
         const packsBefore = packCount(repo);
         const second = JSON.parse(lockstepOk(['backup', '--json', source], { repo, password: PASSWORD }).stdout.trim().split('\n').at(-1)!);
         expect(second.files_unmodified).toBe(9);
         expect(second.data_blobs).toBe(0);
-        expect(packCount(repo)).toBe(packsBefore);
+        expect(packCount(repo) - packsBefore).toBeLessThanOrEqual(1);
         runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
       });
 
@@ -63,7 +64,7 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
 
         const target = path.join(work, 'restored');
         lockstepOk(['restore', 'latest', '--target', target], { repo, password: PASSWORD });
-        expect(describeTree(path.join(target, source))).toEqual(describeTree(source));
+        expectSameTree(path.join(target, source), source);
 
         // Reading every file again (--force) finds every chunk already stored by restic.
         const packsBefore = packCount(repo);
