@@ -13,7 +13,7 @@ export interface EncodedBlob {
  * smaller is stored uncompressed, which restic reads in either repository version.
  */
 export function encodeBlob(key: MasterKey, plaintext: Uint8Array, compress: boolean): EncodedBlob {
-  if (compress && plaintext.length > 0) {
+  if (compress && plaintext.length > 0 && looksCompressible(plaintext)) {
     const packed = zstdCompress(plaintext);
     if (packed.length < plaintext.length) return { sealed: seal(key, packed), uncompressedLength: plaintext.length };
   }
@@ -22,4 +22,16 @@ export function encodeBlob(key: MasterKey, plaintext: Uint8Array, compress: bool
 
 export function sealedLength(plainLength: number): number {
   return plainLength + CRYPTO_OVERHEAD;
+}
+
+const PROBE_SIZE = 64 * 1024;
+
+/**
+ * Compressing incompressible data (media, archives, encrypted files) costs time for nothing: a blob
+ * larger than the probe is compressed only if its first 64 KiB shrink by at least 2%.
+ */
+function looksCompressible(plaintext: Uint8Array): boolean {
+  if (plaintext.length <= PROBE_SIZE * 2) return true;
+  const probe = plaintext.subarray(0, PROBE_SIZE);
+  return zstdCompress(probe, 1).length < PROBE_SIZE * 0.98;
 }

@@ -99,7 +99,12 @@ export class Chunker {
     let hi = this.hi;
     let lo = this.lo;
     let count = this.count;
-    while (i < end) {
+    // hi and lo are signed 32-bit integers holding the 53-bit digest's bit pattern. For the first 64
+    // hashed bytes of this call the byte leaving the window comes from the ring; after that it is
+    // simply data[i - 64], so the ring is only rebuilt on the way out.
+    const hashBegin = i;
+    const ringEnd = Math.min(end, hashBegin + WINDOW);
+    while (i < ringEnd) {
       const b = data[i++];
       const out = win[wpos];
       win[wpos] = b;
@@ -107,21 +112,40 @@ export class Chunker {
       hi ^= outHi[out];
       lo ^= outLo[out];
       const idx = hi >>> shift;
-      hi = (((hi << 8) | (lo >>> 24)) ^ modHi[idx]) >>> 0;
-      lo = (((lo << 8) | b) ^ modLo[idx]) >>> 0;
+      hi = ((hi << 8) | (lo >>> 24)) ^ modHi[idx];
+      lo = ((lo << 8) | b) ^ modLo[idx];
       count++;
-      if (count >= CHUNK_MIN_SIZE && ((lo & SPLIT_MASK) === 0 || count >= CHUNK_MAX_SIZE)) {
-        this.cut = (BigInt(hi) << 32n) | BigInt(lo);
-        this.reset();
-        return i;
-      }
+      if (count >= CHUNK_MIN_SIZE && ((lo & SPLIT_MASK) === 0 || count >= CHUNK_MAX_SIZE)) return this.cutAt(i, hi, lo);
+    }
+    while (i < end) {
+      const b = data[i];
+      const out = data[i - WINDOW];
+      i++;
+      hi ^= outHi[out];
+      lo ^= outLo[out];
+      const idx = hi >>> shift;
+      hi = ((hi << 8) | (lo >>> 24)) ^ modHi[idx];
+      lo = ((lo << 8) | b) ^ modLo[idx];
+      count++;
+      if (count >= CHUNK_MIN_SIZE && ((lo & SPLIT_MASK) === 0 || count >= CHUNK_MAX_SIZE)) return this.cutAt(i, hi, lo);
+    }
+    if (end - hashBegin > WINDOW) {
+      // The ring is a plain copy of the last 64 bytes, starting at position 0.
+      win.set(data.subarray(end - WINDOW, end));
+      wpos = 0;
     }
     this.wpos = wpos;
     this.hi = hi;
     this.lo = lo;
     this.count = count;
-    this.cut = (BigInt(hi) << 32n) | BigInt(lo);
+    this.cut = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     return -1;
+  }
+
+  private cutAt(i: number, hi: number, lo: number): number {
+    this.cut = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    this.reset();
+    return i;
   }
 }
 

@@ -58,6 +58,7 @@ function decodeRune(b: Uint8Array, i: number): [number, number] {
 
 /** Go's strconv.Unquote of `"` + s + `"`, to raw bytes. */
 export function goUnquoteInner(s: string): Buffer {
+  if (!s.includes('\\') && !s.includes('"') && !s.includes('\n')) return Buffer.from(s, 'utf8');
   const out: number[] = [];
   const pushUtf8 = (cp: number): void => {
     out.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));

@@ -45,7 +45,7 @@ export class BlobWriter {
     private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
   ) {
     this.encoder = createBlobEncoder(repo.key, options.threads);
-    this.maxEncoding = 8;
+    this.maxEncoding = 6;
   }
 
   private get compress(): boolean {

@@ -43,6 +43,9 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** Blobs this small cost more to post to a worker than to encode on the spot. */
+const INLINE_LIMIT = 32 * 1024;
+
 class WorkerPoolEncoder implements BlobEncoder {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
@@ -50,7 +53,11 @@ class WorkerPoolEncoder implements BlobEncoder {
   private seq = 0;
   private failure: Error | undefined;
 
-  constructor(script: string, key: MasterKey, count: number) {
+  constructor(
+    script: string,
+    private readonly key: MasterKey,
+    count: number,
+  ) {
     const setup: WorkerSetup = { encrypt: key.encrypt, macK: key.macK, macR: key.macR };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, { workerData: setup });
@@ -83,6 +90,7 @@ class WorkerPoolEncoder implements BlobEncoder {
 
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
     if (this.failure) return Promise.reject(this.failure);
+    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress));
     let target = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[target]) target = i;
     const seq = this.seq++;
@@ -120,5 +128,6 @@ export function createBlobEncoder(key: MasterKey, threads = defaultThreads()): B
 function defaultThreads(): number {
   const configured = Number(process.env.LOCKSTEP_WORKERS);
   if (Number.isInteger(configured) && configured >= 0) return configured;
-  return Math.max(1, Math.min(4, availableParallelism()));
+  // The main thread reads, chunks and hashes; the other cores compress and seal.
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
