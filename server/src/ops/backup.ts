@@ -329,12 +329,14 @@ class BackupRun {
     let total = 0;
     try {
       const chunker = new Chunker(this.repo.config.chunkerPolynomial);
-      const content: Id[] = [];
+      const ids: Promise<Id>[] = [];
       const pending: Buffer[] = [];
-      const readSize = size < CHUNK_MIN_SIZE ? Math.max(size + 1, 4096) : READ_SIZE;
+      const small = size < CHUNK_MIN_SIZE;
+      const readSize = small ? Math.max(size + 1, 4096) : READ_SIZE;
       for (;;) {
         throwIfAborted(this.signal);
-        const buf = Buffer.allocUnsafeSlow(readSize);
+        // Large reads go to shared memory, so that chunks reach the worker threads without a copy.
+        const buf = small ? Buffer.allocUnsafeSlow(readSize) : Buffer.from(new SharedArrayBuffer(readSize));
         const { bytesRead } = await file.read(buf, 0, readSize, null);
         if (bytesRead === 0) break;
         total += bytesRead;
@@ -346,13 +348,13 @@ class BackupRun {
             break;
           }
           pending.push(buf.subarray(start, cut));
-          content.push(await this.saveChunk(pending));
+          ids.push((await this.saveChunk(pending)).id);
           start = cut;
         }
         this.reportProgress(filePath, bytesRead);
       }
-      if (pending.length > 0) content.push(await this.saveChunk(pending));
-      node.content = content;
+      if (pending.length > 0) ids.push((await this.saveChunk(pending)).id);
+      node.content = await Promise.all(ids);
     } finally {
       await file.close();
     }
@@ -364,16 +366,16 @@ class BackupRun {
     this.summary.totalBytesProcessed += total;
   }
 
-  private async saveChunk(parts: Buffer[]): Promise<Id> {
-    const chunk = parts.length === 1 && parts[0].byteOffset === 0 && parts[0].length === parts[0].buffer.byteLength ? parts[0] : Buffer.concat(parts);
+  /** Hands one chunk (made of `parts`, which is emptied) to the writer; returns the promise of its ID. */
+  private async saveChunk(parts: Buffer[]): Promise<{ id: Promise<Id> }> {
+    const chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     parts.length = 0;
-    const { id } = await this.writer.save('data', chunk);
-    return id;
+    return this.writer.enqueueData(chunk);
   }
 
   private async saveStdin(filename: string, input: AsyncIterable<Uint8Array>): Promise<Id> {
     const chunker = new Chunker(this.repo.config.chunkerPolynomial);
-    const content: Id[] = [];
+    const ids: Promise<Id>[] = [];
     const pending: Buffer[] = [];
     let total = 0;
     for await (const piece of input) {
@@ -388,12 +390,13 @@ class BackupRun {
           break;
         }
         pending.push(Buffer.from(buf.subarray(start, cut)));
-        content.push(await this.saveChunk(pending));
+        ids.push((await this.saveChunk(pending)).id);
         start = cut;
       }
       this.reportProgress(Buffer.from(filename), buf.length);
     }
-    if (pending.length > 0) content.push(await this.saveChunk(pending));
+    if (pending.length > 0) ids.push((await this.saveChunk(pending)).id);
+    const content = await Promise.all(ids);
     const now = formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n);
     const user = userInfo();
     const node: TreeNode = {

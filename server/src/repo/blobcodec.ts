@@ -1,7 +1,10 @@
 import { CRYPTO_OVERHEAD, MasterKey, seal } from './crypto';
+import { sha256Hex } from './ids';
 import { zstdCompress } from './zstd';
 
 export interface EncodedBlob {
+  /** SHA-256 of the plaintext: the blob's ID. */
+  id: string;
   /** The sealed bytes as they go into a pack. */
   sealed: Buffer;
   /** Set only when the payload was compressed. */
@@ -9,15 +12,16 @@ export interface EncodedBlob {
 }
 
 /**
- * Compresses (when asked and when it helps) and seals one blob. A blob whose compressed form is not
+ * Hashes, compresses (when asked and when it helps) and seals one blob. A blob whose compressed form is not
  * smaller is stored uncompressed, which restic reads in either repository version.
  */
 export function encodeBlob(key: MasterKey, plaintext: Uint8Array, compress: boolean): EncodedBlob {
+  const id = sha256Hex(plaintext);
   if (compress && plaintext.length > 0 && looksCompressible(plaintext)) {
     const packed = zstdCompress(plaintext);
-    if (packed.length < plaintext.length) return { sealed: seal(key, packed), uncompressedLength: plaintext.length };
+    if (packed.length < plaintext.length) return { id, sealed: seal(key, packed), uncompressedLength: plaintext.length };
   }
-  return { sealed: seal(key, plaintext) };
+  return { id, sealed: seal(key, plaintext) };
 }
 
 export function sealedLength(plainLength: number): number {

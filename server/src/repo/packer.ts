@@ -83,6 +83,37 @@ export class BlobWriter {
     return { id, added: true };
   }
 
+  /**
+   * Queues a data blob whose ID is not known yet (it is hashed on a worker thread). Resolves once the
+   * blob is accepted, to a promise of its ID (wrapped, as a promise cannot resolve to a promise).
+   * Duplicates are dropped when the ID is known.
+   */
+  async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
+    this.throwIfFailed();
+    while (this.work.size >= this.maxEncoding) {
+      await Promise.race(this.work);
+      this.throwIfFailed();
+    }
+    const plainLength = plaintext.length;
+    const id = this.encoder.encode(plaintext, this.compress).then(async (encoded) => {
+      if (!this.has('data', encoded.id)) {
+        this.inFlight.add('data' + encoded.id);
+        await this.addToPack('data', encoded.id, encoded, plainLength);
+      }
+      return encoded.id;
+    });
+    const tracked: Promise<void> = id
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => this.work.delete(tracked));
+    this.work.add(tracked);
+    return { id };
+  }
+
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
     throwIfAborted(this.options.signal);

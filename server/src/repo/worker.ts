@@ -21,7 +21,7 @@ parentPort?.on('message', (job: WorkerJob) => {
       const encoded = encodeBlob(key, new Uint8Array(job.data, job.offset, job.length), job.compress);
       const sealed = encoded.sealed;
       const buffer = sealed.buffer as ArrayBuffer; // Node Buffers from seal() are never shared memory
-      result = { seq: job.seq, sealed: buffer, offset: sealed.byteOffset, length: sealed.length, uncompressedLength: encoded.uncompressedLength };
+      result = { seq: job.seq, id: encoded.id, sealed: buffer, offset: sealed.byteOffset, length: sealed.length, uncompressedLength: encoded.uncompressedLength };
       parentPort?.postMessage(result, sealed.byteOffset === 0 && sealed.length === buffer.byteLength ? [buffer] : []);
     } catch (err) {
       result = { seq: job.seq, error: err instanceof Error ? err.message : String(err) };

@@ -13,19 +13,22 @@ export interface WorkerSetup {
 
 export interface WorkerJob {
   seq: number;
-  data: ArrayBuffer;
+  data: ArrayBuffer | SharedArrayBuffer;
   offset: number;
   length: number;
   compress: boolean;
 }
 
 export type WorkerResult =
-  | { seq: number; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number; error?: undefined }
+  | { seq: number; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number; error?: undefined }
   | { seq: number; error: string };
 
 /** Turns plaintext blobs into sealed ones, on worker threads where the bundle has them. */
 export interface BlobEncoder {
-  /** Takes ownership of `plaintext`: the caller must not use it afterwards. */
+  /**
+   * Takes ownership of `plaintext` (the caller must not change it afterwards). Views of a
+   * SharedArrayBuffer reach the worker without a copy.
+   */
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
   close(): Promise<void>;
 }
@@ -76,6 +79,7 @@ class WorkerPoolEncoder implements BlobEncoder {
     if (result.error !== undefined) job.reject(new Error(result.error));
     else {
       job.resolve({
+        id: result.id,
         sealed: Buffer.from(result.sealed, result.offset, result.length),
         uncompressedLength: result.uncompressedLength,
       });
@@ -94,13 +98,13 @@ class WorkerPoolEncoder implements BlobEncoder {
     let target = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[target]) target = i;
     const seq = this.seq++;
-    const own = ownsWholeBuffer(plaintext) ? plaintext : Buffer.from(plaintext);
-    const data = own.buffer as ArrayBuffer;
-    const job: WorkerJob = { seq, data, offset: own.byteOffset, length: own.length, compress };
+    const shared = plaintext.buffer instanceof SharedArrayBuffer;
+    const own = shared || ownsWholeBuffer(plaintext) ? plaintext : Buffer.from(plaintext);
+    const job: WorkerJob = { seq, data: own.buffer, offset: own.byteOffset, length: own.length, compress };
     return new Promise<EncodedBlob>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, worker: target });
       this.load[target]++;
-      this.workers[target].postMessage(job, ownsWholeBuffer(own) ? [data] : []);
+      this.workers[target].postMessage(job, !shared && ownsWholeBuffer(own) ? [own.buffer as ArrayBuffer] : []);
     });
   }
 
