@@ -1,0 +1,99 @@
+// The CLI as a user drives it, checked against what the real restic sees in the same repository.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockstep, lockstepOk, spawnLockstep } from '../helpers/cli';
+import { makeSourceTree, randomFile } from '../helpers/fstree';
+import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
+import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
+
+afterAll(cleanupTempDirs);
+const PASSWORD = 'cli-pw';
+
+describeWithPeer('restic-0.14', 'lockstep CLI', () => {
+  let work: string;
+  let repo: string;
+  let source: string;
+  let restic: string;
+  beforeAll(() => {
+    restic = requirePeer('restic-0.14');
+    work = makeTempDir('cli');
+    repo = path.join(work, 'repo');
+    source = path.join(work, 'src');
+    makeSourceTree(source);
+    writeFileSync(path.join(source, 'debug.log'), 'noise\n');
+    lockstepOk(['init'], { repo, password: PASSWORD });
+  });
+
+  it('init refuses an existing repository', () => {
+    const result = lockstep(['init'], { repo, password: PASSWORD });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/already exists/);
+  });
+
+  it('backup honours --exclude, --tag and --host; restic sees the same snapshot', () => {
+    const out = lockstepOk(['backup', '--exclude', '*.log', '--tag', 'a,b', '--host', 'laptop', source], { repo, password: PASSWORD });
+    expect(out.stdout).toMatch(/snapshot [0-9a-f]{8} saved/);
+    const files = runRestic(restic, repo, ['ls', 'latest'], { password: PASSWORD }).stdout;
+    expect(files).toContain(`${source}/small.txt`);
+    expect(files).not.toContain('debug.log');
+    expect(files).not.toContain('text.log');
+    const [snap] = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout);
+    expect(snap.hostname).toBe('laptop');
+    expect(snap.tags).toEqual(['a', 'b']);
+    expect(snap.excludes).toEqual(['*.log']);
+  });
+
+  it('ls lists what restic ls lists', () => {
+    const ours = lockstepOk(['ls', 'latest'], { repo, password: PASSWORD }).stdout.split('\n').slice(1).filter(Boolean).sort();
+    const theirs = runRestic(restic, repo, ['ls', 'latest'], { password: PASSWORD }).stdout.split('\n').slice(1).filter(Boolean).sort();
+    expect(ours).toEqual(theirs);
+    const json = lockstepOk(['ls', '--json', 'latest', `${source}/sub`], { repo, password: PASSWORD }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(json[0].struct_type).toBe('snapshot');
+    expect(json.slice(1).map((n: { path: string }) => n.path)).toContain(`${source}/sub/script.sh`);
+    expect(json.slice(1).every((n: { path: string }) => n.path.startsWith(`${source}/sub`))).toBe(true);
+  });
+
+  it('cat config and cat snapshot agree with restic', () => {
+    const ours = JSON.parse(lockstepOk(['cat', 'config'], { repo, password: PASSWORD }).stdout);
+    const theirs = JSON.parse(runRestic(restic, repo, ['cat', 'config'], { password: PASSWORD }).stdout);
+    expect(ours).toEqual(theirs);
+    const [snap] = JSON.parse(lockstepOk(['snapshots', '--json'], { repo, password: PASSWORD }).stdout);
+    expect(JSON.parse(lockstepOk(['cat', 'snapshot', snap.short_id], { repo, password: PASSWORD }).stdout).tree).toBe(snap.tree);
+  });
+
+  it('--json backup prints a restic-style summary line', () => {
+    const lines = lockstepOk(['backup', '--json', source], { repo, password: PASSWORD }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.at(-1);
+    expect(summary.message_type).toBe('summary');
+    expect(summary.snapshot_id).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof summary.total_duration).toBe('number');
+  });
+
+  it('the password can come from a file or a command', () => {
+    const file = path.join(work, 'pwfile');
+    writeFileSync(file, `${PASSWORD}\n`);
+    lockstepOk(['snapshots', '--password-file', file], { repo });
+    lockstepOk(['snapshots'], { repo, env: { RESTIC_PASSWORD_FILE: file } });
+    lockstepOk(['snapshots', '--password-command', `cat ${file}`], { repo });
+  });
+
+  it('an interrupted backup exits 130, writes no snapshot and leaves a valid repository', async () => {
+    const big = path.join(work, 'big');
+    mkdirSync(big);
+    randomFile(path.join(big, 'a.bin'), 64 * 1024 * 1024);
+    randomFile(path.join(big, 'b.bin'), 64 * 1024 * 1024);
+    const before = readdirSync(path.join(repo, 'snapshots')).length;
+    const child = spawnLockstep(['backup', big], { repo, password: PASSWORD });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    expect(readdirSync(path.join(repo, 'snapshots'))).toHaveLength(before);
+    runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
+    expect(existsSync(path.join(repo, 'config'))).toBe(true);
+  });
+});
