@@ -64,6 +64,10 @@ function describeUnexpected(err: unknown): string {
 }
 
 if (require.main === module) {
+  // A reader that went away (`lockstep ls | head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -20,6 +20,7 @@ export function makeSourceTree(root: string, seed = 1): void {
   writeFileSync(path.join(root, 'small.txt'), 'hello lockstep\n');
   writeFileSync(path.join(root, 'empty'), '');
   writeFileSync(path.join(root, 'big.bin'), rnd(3 * 1024 * 1024 + 12345));
+  writeFileSync(path.join(root, 'medium.bin'), rnd(100 * 1024 + 7));
   writeFileSync(path.join(root, 'text.log'), 'line of text that compresses well\n'.repeat(20000));
   writeFileSync(path.join(root, 'we"ird<&>name'), 'odd name\n');
   writeFileSync(path.join(root, 'ünïcødé ✓.txt'), 'unicode\n');

@@ -27,7 +27,7 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
         lockstepOk(['init', '--repository-version', String(version)], { repo, password: PASSWORD });
         const first = JSON.parse(lockstepOk(['backup', '--json', source], { repo, password: PASSWORD }).stdout.trim().split('\n').at(-1)!);
         expect(first.message_type).toBe('summary');
-        expect(first.files_new).toBe(9);
+        expect(first.files_new).toBe(10);
 
         runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
         const listed = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout);
@@ -42,7 +42,7 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
         // pack of tree blobs, since reading the files the first time moved their atimes).
         const packsBefore = packCount(repo);
         const second = JSON.parse(lockstepOk(['backup', '--json', source], { repo, password: PASSWORD }).stdout.trim().split('\n').at(-1)!);
-        expect(second.files_unmodified).toBe(9);
+        expect(second.files_unmodified).toBe(10);
         expect(second.data_blobs).toBe(0);
         expect(packCount(repo) - packsBefore).toBeLessThanOrEqual(1);
         runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
@@ -70,7 +70,7 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
         const packsBefore = packCount(repo);
         const summary = JSON.parse(lockstepOk(['backup', '--json', '--force', source], { repo, password: PASSWORD }).stdout.trim().split('\n').at(-1)!);
         expect(summary.data_blobs).toBe(0);
-        expect(summary.files_new + summary.files_changed).toBe(9);
+        expect(summary.files_new + summary.files_changed).toBe(10);
         expect(packCount(repo) - packsBefore).toBeLessThanOrEqual(1); // at most one pack of tree blobs (atimes moved)
         runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
         const after = lockstep(['snapshots', '--json'], { repo, password: PASSWORD });

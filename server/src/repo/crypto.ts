@@ -42,11 +42,26 @@ export function poly1305Aes(macK: Buffer, macR: Buffer, nonce: Uint8Array, messa
   return Buffer.from(sodium.crypto_onetimeauth(message, key));
 }
 
+/** IVs come from a pool refilled in bulk: one CSPRNG call per 1024 blobs instead of one per blob. */
+const IV_POOL_SIZE = IV_SIZE * 1024;
+let ivPool = Buffer.alloc(0);
+let ivPoolAt = IV_POOL_SIZE;
+
+function nextIv(): Buffer {
+  for (;;) {
+    if (ivPoolAt >= ivPool.length) {
+      ivPool = randomBytes(IV_POOL_SIZE);
+      ivPoolAt = 0;
+    }
+    const iv = ivPool.subarray(ivPoolAt, ivPoolAt + IV_SIZE);
+    ivPoolAt += IV_SIZE;
+    if (iv.some((b) => b !== 0)) return iv;
+  }
+}
+
 export function seal(key: MasterKey, plaintext: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(plaintext.length + CRYPTO_OVERHEAD);
-  let iv: Buffer;
-  do iv = randomBytes(IV_SIZE);
-  while (iv.every((b) => b === 0));
+  const iv = nextIv();
   iv.copy(out, 0);
   const cipher = createCipheriv('aes-256-ctr', key.encrypt, iv);
   const ct = cipher.update(plaintext);

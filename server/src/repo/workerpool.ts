@@ -47,7 +47,7 @@ interface Pending {
 }
 
 /** Blobs this small cost more to post to a worker than to encode on the spot. */
-const INLINE_LIMIT = 32 * 1024;
+const INLINE_LIMIT = 4 * 1024;
 
 class WorkerPoolEncoder implements BlobEncoder {
   private readonly workers: Worker[] = [];
