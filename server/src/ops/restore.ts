@@ -5,6 +5,7 @@ import { LockstepError } from '../errors';
 import { parseGoTime } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
+import { createBlobCodec } from '../repo/workerpool';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError } from './backup';
 import { checkNodeName, loadTree } from './walk';
@@ -26,6 +27,7 @@ export interface RestoreSummary {
 }
 
 const FILE_CONCURRENCY = 4;
+const PREFETCH_BLOBS = 4;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Restores a snapshot below `target`, never writing outside it. */
@@ -37,6 +39,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
   const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
   const hardLinks = new Map<string, Buffer>();
+  const codec = createBlobCodec(repo.key);
   let lastProgress = 0;
 
   const warn = (where: Buffer, message: string): void => {
@@ -56,9 +59,22 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     }
     const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     try {
-      for (const blobId of node.content ?? []) {
+      // Reads and decryption (on worker threads) run a few blobs ahead of the writes.
+      const ids = node.content ?? [];
+      const ahead: Promise<Buffer>[] = [];
+      let next = 0;
+      const fill = (): void => {
+        while (ahead.length < PREFETCH_BLOBS && next < ids.length) {
+          const blob = repo.loadBlobWith(codec, 'data', ids[next++], signal);
+          blob.catch(() => undefined); // awaited below, in order
+          ahead.push(blob);
+        }
+      };
+      fill();
+      while (ahead.length > 0) {
         throwIfAborted(signal);
-        const data = await repo.loadBlob('data', blobId, signal);
+        const data = await ahead.shift()!;
+        fill();
         await file.write(data);
         summary.bytesRestored += data.length;
       }
@@ -111,7 +127,11 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     }
   };
 
-  await restoreDir(entry.snapshot.tree, Buffer.from(target));
+  try {
+    await restoreDir(entry.snapshot.tree, Buffer.from(target));
+  } finally {
+    await codec.close();
+  }
   return summary;
 }
 

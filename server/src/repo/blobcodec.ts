@@ -1,6 +1,6 @@
-import { CRYPTO_OVERHEAD, MasterKey, seal } from './crypto';
+import { CRYPTO_OVERHEAD, MasterKey, open, seal } from './crypto';
 import { sha256Hex } from './ids';
-import { zstdCompress } from './zstd';
+import { zstdCompress, zstdDecompress } from './zstd';
 
 export interface EncodedBlob {
   /** SHA-256 of the plaintext: the blob's ID. */
@@ -38,4 +38,35 @@ function looksCompressible(plaintext: Uint8Array): boolean {
   if (plaintext.length <= PROBE_SIZE * 2) return true;
   const probe = plaintext.subarray(0, PROBE_SIZE);
   return zstdCompress(probe, 1).length < PROBE_SIZE * 0.98;
+}
+
+export type BlobProblem = 'mac' | 'decompress' | 'hash';
+
+export class BlobDecodeError extends Error {
+  constructor(
+    readonly problem: BlobProblem,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'BlobDecodeError';
+  }
+}
+
+/** Opens a sealed blob, decompresses it when it was compressed and checks it against its ID. */
+export function decodeBlobBytes(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, expectedId: string): Buffer {
+  let plain: Buffer;
+  try {
+    plain = open(key, sealed);
+  } catch (err) {
+    throw new BlobDecodeError('mac', (err as Error).message);
+  }
+  if (uncompressedLength !== undefined) {
+    try {
+      plain = zstdDecompress(plain, uncompressedLength);
+    } catch (err) {
+      throw new BlobDecodeError('decompress', (err as Error).message);
+    }
+  }
+  if (sha256Hex(plain) !== expectedId) throw new BlobDecodeError('hash', 'hash mismatch');
+  return plain;
 }

@@ -4,7 +4,7 @@ import { Id, sha256Hex } from './ids';
 import { encodeIndex, IndexPack } from './indexfile';
 import { BlobType, encodePackHeader, PackedBlob } from './pack';
 import { Repository } from './repository';
-import { BlobEncoder, createBlobEncoder } from './workerpool';
+import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** restic 0.14's default minimum pack size. */
 export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
@@ -30,7 +30,7 @@ export interface BlobWriterStats {
  * Nothing it writes is referenced until `commitIndex` writes the index.
  */
 export class BlobWriter {
-  private readonly encoder: BlobEncoder;
+  private readonly encoder: BlobCodec;
   private readonly inFlight = new Set<string>();
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
@@ -44,7 +44,7 @@ export class BlobWriter {
     private readonly repo: Repository,
     private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
   ) {
-    this.encoder = createBlobEncoder(repo.key, options.threads);
+    this.encoder = createBlobCodec(repo.key, options.threads);
     this.maxEncoding = 6;
   }
 

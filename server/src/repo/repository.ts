@@ -11,7 +11,9 @@ import { BlobType } from './pack';
 import { randomIrreduciblePolynomial } from './polynomial';
 import { parseSnapshot, Snapshot, encodeSnapshot } from './snapshot';
 import { decodeUnpacked, encodeUnpacked, RepoVersion } from './unpacked';
-import { zstdDecompress, zstdReady } from './zstd';
+import { zstdReady } from './zstd';
+import { BlobDecodeError, decodeBlobBytes } from './blobcodec';
+import type { BlobCodec } from './workerpool';
 
 /** restic tries at most this many key files before giving up. */
 const MAX_KEYS_TRIED = 20;
@@ -161,24 +163,24 @@ export class Repository {
   }
 
   decodeBlob(type: BlobType, id: Id, packId: Id, sealed: Buffer, uncompressedLength: number | undefined): Buffer {
-    const where = `data/${packId}`;
-    if (sealed.length < 32) throw new CorruptFileError(where, `${type} blob ${id} is truncated`);
-    let plain: Buffer;
     try {
-      plain = open(this.key, sealed);
+      return decodeBlobBytes(this.key, sealed, uncompressedLength, id);
     } catch (err) {
-      if (err instanceof CiphertextVerificationError) throw new CorruptFileError(where, `${type} blob ${id} cannot be decrypted (MAC check failed)`);
-      throw err;
+      throw blobError(type, id, packId, err);
     }
-    if (uncompressedLength !== undefined) {
-      try {
-        plain = zstdDecompress(plain, uncompressedLength);
-      } catch (err) {
-        throw new CorruptFileError(where, `${type} blob ${id} cannot be decompressed (${(err as Error).message})`);
-      }
+  }
+
+  /** Like loadBlob, with the decryption done by `codec` (worker threads). */
+  async loadBlobWith(codec: BlobCodec, type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
+    const location = this.index.lookup(type, id);
+    if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
+    const { packId, blob } = location;
+    const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length }, signal);
+    try {
+      return await codec.decode(sealed, blob.uncompressedLength, id);
+    } catch (err) {
+      throw blobError(type, id, packId, err);
     }
-    if (sha256Hex(plain) !== id) throw new CorruptFileError(where, `${type} blob ${id} does not match its ID`);
-    return plain;
   }
 
   async listSnapshots(signal?: AbortSignal): Promise<SnapshotEntry[]> {
@@ -215,4 +217,14 @@ export class Repository {
   async close(): Promise<void> {
     await this.backend.close();
   }
+}
+
+function blobError(type: BlobType, id: Id, packId: Id, err: unknown): Error {
+  const where = `data/${packId}`;
+  if (err instanceof BlobDecodeError) {
+    if (err.problem === 'mac') return new CorruptFileError(where, `${type} blob ${id} cannot be decrypted (MAC check failed)`);
+    if (err.problem === 'decompress') return new CorruptFileError(where, `${type} blob ${id} cannot be decompressed (${err.message})`);
+    return new CorruptFileError(where, `${type} blob ${id} does not match its ID`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,6 +1,6 @@
 // Worker thread entry (bundled as dist/worker.js): compresses and seals blobs for the backup pipeline.
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeBlob } from './blobcodec';
+import { BlobDecodeError, decodeBlobBytes, encodeBlob } from './blobcodec';
 import { cryptoReady, MasterKey } from './crypto';
 import { zstdReady } from './zstd';
 import type { WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
@@ -14,18 +14,26 @@ const key: MasterKey = {
 
 const ready = Promise.all([cryptoReady(), zstdReady()]);
 
+function reply(result: WorkerResult, buf?: Buffer): void {
+  const whole = buf !== undefined && buf.byteOffset === 0 && buf.length === buf.buffer.byteLength;
+  parentPort?.postMessage(result, whole ? [buf.buffer as ArrayBuffer] : []);
+}
+
 parentPort?.on('message', (job: WorkerJob) => {
   void ready.then(() => {
-    let result: WorkerResult;
+    const input = new Uint8Array(job.data, job.offset, job.length);
     try {
-      const encoded = encodeBlob(key, new Uint8Array(job.data, job.offset, job.length), job.compress);
-      const sealed = encoded.sealed;
-      const buffer = sealed.buffer as ArrayBuffer; // Node Buffers from seal() are never shared memory
-      result = { seq: job.seq, id: encoded.id, sealed: buffer, offset: sealed.byteOffset, length: sealed.length, uncompressedLength: encoded.uncompressedLength };
-      parentPort?.postMessage(result, sealed.byteOffset === 0 && sealed.length === buffer.byteLength ? [buffer] : []);
+      if (job.kind === 'encode') {
+        const encoded = encodeBlob(key, input, job.compress === true);
+        const sealed = encoded.sealed;
+        // Node Buffers from seal() never live in shared memory.
+        reply({ seq: job.seq, id: encoded.id, sealed: sealed.buffer as ArrayBuffer, offset: sealed.byteOffset, length: sealed.length, uncompressedLength: encoded.uncompressedLength }, sealed);
+      } else {
+        const plain = decodeBlobBytes(key, input, job.uncompressedLength, job.expectedId ?? '');
+        reply({ seq: job.seq, id: job.expectedId ?? '', sealed: plain.buffer as ArrayBuffer, offset: plain.byteOffset, length: plain.length }, plain);
+      }
     } catch (err) {
-      result = { seq: job.seq, error: err instanceof Error ? err.message : String(err) };
-      parentPort?.postMessage(result);
+      reply({ seq: job.seq, error: err instanceof Error ? err.message : String(err), problem: err instanceof BlobDecodeError ? err.problem : undefined });
     }
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EncodedBlob, encodeBlob } from './blobcodec';
+import { BlobDecodeError, BlobProblem, decodeBlobBytes, EncodedBlob, encodeBlob } from './blobcodec';
 import { MasterKey } from './crypto';
 
 export interface WorkerSetup {
@@ -16,40 +16,49 @@ export interface WorkerJob {
   data: ArrayBuffer | SharedArrayBuffer;
   offset: number;
   length: number;
-  compress: boolean;
+  /** encode: hash, compress (if asked) and seal; decode: open, decompress and check the ID. */
+  kind: 'encode' | 'decode';
+  compress?: boolean;
+  uncompressedLength?: number;
+  expectedId?: string;
 }
 
 export type WorkerResult =
   | { seq: number; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number; error?: undefined }
-  | { seq: number; error: string };
+  | { seq: number; error: string; problem?: BlobProblem };
 
-/** Turns plaintext blobs into sealed ones, on worker threads where the bundle has them. */
-export interface BlobEncoder {
+/** Seals and opens blobs, on worker threads where the bundle has them. */
+export interface BlobCodec {
   /**
    * Takes ownership of `plaintext` (the caller must not change it afterwards). Views of a
    * SharedArrayBuffer reach the worker without a copy.
    */
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
+  /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
+  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 
-class InlineEncoder implements BlobEncoder {
+class InlineCodec implements BlobCodec {
   constructor(private readonly key: MasterKey) {}
   async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
     return encodeBlob(this.key, plaintext, compress);
+  }
+  async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
+    return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
   }
   async close(): Promise<void> {}
 }
 
 interface Pending {
-  resolve(blob: EncodedBlob): void;
+  resolve(result: WorkerResult): void;
   reject(err: Error): void;
 }
 
 /** Blobs this small cost more to post to a worker than to encode on the spot. */
 const INLINE_LIMIT = 4 * 1024;
 
-class WorkerPoolEncoder implements BlobEncoder {
+class WorkerPoolCodec implements BlobCodec {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
   private readonly pending = new Map<number, Pending & { worker: number }>();
@@ -76,14 +85,8 @@ class WorkerPoolEncoder implements BlobEncoder {
     if (!job) return;
     this.pending.delete(result.seq);
     this.load[job.worker]--;
-    if (result.error !== undefined) job.reject(new Error(result.error));
-    else {
-      job.resolve({
-        id: result.id,
-        sealed: Buffer.from(result.sealed, result.offset, result.length),
-        uncompressedLength: result.uncompressedLength,
-      });
-    }
+    if (result.error !== undefined) job.reject(result.problem ? new BlobDecodeError(result.problem, result.error) : new Error(result.error));
+    else job.resolve(result);
   }
 
   private fail(err: Error): void {
@@ -93,18 +96,31 @@ class WorkerPoolEncoder implements BlobEncoder {
   }
 
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
-    if (this.failure) return Promise.reject(this.failure);
     if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress));
+    return this.post(plaintext, { kind: 'encode', compress }).then((r) => ({
+      id: r.id,
+      sealed: Buffer.from(r.sealed, r.offset, r.length),
+      uncompressedLength: r.uncompressedLength,
+    }));
+  }
+
+  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
+    if (sealed.length <= INLINE_LIMIT) return Promise.resolve(decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId));
+    return this.post(sealed, { kind: 'decode', uncompressedLength, expectedId }).then((r) => Buffer.from(r.sealed, r.offset, r.length));
+  }
+
+  private post(payload: Buffer, job: Pick<WorkerJob, 'kind' | 'compress' | 'uncompressedLength' | 'expectedId'>): Promise<Extract<WorkerResult, { error?: undefined }>> {
+    if (this.failure) return Promise.reject(this.failure);
     let target = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[target]) target = i;
     const seq = this.seq++;
-    const shared = plaintext.buffer instanceof SharedArrayBuffer;
-    const own = shared || ownsWholeBuffer(plaintext) ? plaintext : Buffer.from(plaintext);
-    const job: WorkerJob = { seq, data: own.buffer, offset: own.byteOffset, length: own.length, compress };
-    return new Promise<EncodedBlob>((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject, worker: target });
+    const shared = payload.buffer instanceof SharedArrayBuffer;
+    const own = shared || ownsWholeBuffer(payload) ? payload : Buffer.from(payload);
+    const message: WorkerJob = { seq, data: own.buffer, offset: own.byteOffset, length: own.length, ...job };
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (r: WorkerResult) => void, reject, worker: target });
       this.load[target]++;
-      this.workers[target].postMessage(job, !shared && ownsWholeBuffer(own) ? [own.buffer as ArrayBuffer] : []);
+      this.workers[target].postMessage(message, !shared && ownsWholeBuffer(own) ? [own.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -123,10 +139,10 @@ function workerScript(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-export function createBlobEncoder(key: MasterKey, threads = defaultThreads()): BlobEncoder {
+export function createBlobCodec(key: MasterKey, threads = defaultThreads()): BlobCodec {
   const script = workerScript();
-  if (!script || threads < 1) return new InlineEncoder(key);
-  return new WorkerPoolEncoder(script, key, threads);
+  if (!script || threads < 1) return new InlineCodec(key);
+  return new WorkerPoolCodec(script, key, threads);
 }
 
 function defaultThreads(): number {
