@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CorruptFileError } from '../errors';
+import { parseJsonFile } from './jsonfile';
 import { Polynomial, polynomialFromHex, polynomialToHex } from './polynomial';
 import { RepoVersion } from './unpacked';
 
@@ -22,12 +23,7 @@ export function encodeConfig(config: RepoConfig): string {
 }
 
 export function parseConfig(json: string): RepoConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new CorruptFileError('config', 'it is not valid JSON');
-  }
+  const raw = parseJsonFile(json, 'config');
   if (typeof raw !== 'object' || raw === null) throw new CorruptFileError('config', 'it is not a JSON object');
   const { version, id, chunker_polynomial: pol } = raw as Record<string, unknown>;
   if (version !== 1 && version !== 2) {

@@ -1,4 +1,4 @@
-import { CorruptFileError } from '../errors';
+import { failIn, parseJsonFile } from './jsonfile';
 import { Id, isId } from './ids';
 import { BlobType, PackedBlob } from './pack';
 
@@ -27,15 +27,8 @@ export function encodeIndex(index: IndexFile): string {
 }
 
 export function parseIndex(json: string, fileForErrors: string): IndexFile {
-  const fail = (detail: string): never => {
-    throw new CorruptFileError(fileForErrors, detail);
-  };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return fail('it is not valid JSON');
-  }
+  const fail = failIn(fileForErrors);
+  const raw = parseJsonFile(json, fileForErrors);
   let packsRaw: unknown;
   let supersedesRaw: unknown = [];
   if (Array.isArray(raw)) packsRaw = raw; // the old format: a bare list of packs

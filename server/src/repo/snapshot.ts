@@ -1,4 +1,4 @@
-import { CorruptFileError } from '../errors';
+import { failIn, parseJsonFile } from './jsonfile';
 import { goJsonString } from './gojson';
 import { GoTime } from './gotime';
 import { Id, isId } from './ids';
@@ -39,15 +39,8 @@ export function encodeSnapshot(s: Snapshot): string {
 }
 
 export function parseSnapshot(json: string, fileForErrors: string): Snapshot {
-  const fail = (detail: string): never => {
-    throw new CorruptFileError(fileForErrors, detail);
-  };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return fail('it is not valid JSON');
-  }
+  const fail = failIn(fileForErrors);
+  const raw = parseJsonFile(json, fileForErrors);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('it is not a JSON object');
   const r = raw as Record<string, unknown>;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

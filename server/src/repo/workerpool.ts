@@ -57,6 +57,8 @@ interface Pending {
 
 /** Blobs this small cost more to post to a worker than to encode on the spot. */
 const INLINE_LIMIT = 4 * 1024;
+/** Restores of many small files are bound by file system calls, not decryption: decode small blobs here. */
+const INLINE_DECODE_LIMIT = 64 * 1024;
 
 class WorkerPoolCodec implements BlobCodec {
   private readonly workers: Worker[] = [];
@@ -105,7 +107,7 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
-    if (sealed.length <= INLINE_LIMIT) return Promise.resolve(decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId));
+    if (sealed.length <= INLINE_DECODE_LIMIT) return Promise.resolve(decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId));
     return this.post(sealed, { kind: 'decode', uncompressedLength, expectedId }).then((r) => Buffer.from(r.sealed, r.offset, r.length));
   }
 
