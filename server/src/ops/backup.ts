@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync, type BigIntStats } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
@@ -263,7 +263,8 @@ class BackupRun {
     if (this.excludes.excludes(display)) return undefined;
     let st: BigIntStats;
     try {
-      st = await fs.lstat(fullPath, { bigint: true });
+      // Synchronous: a local lstat is far cheaper than a trip through libuv's thread pool.
+      st = lstatSync(fullPath, { bigint: true });
     } catch (err) {
       this.warn(display, describeFsError(err));
       return undefined;
@@ -300,7 +301,7 @@ class BackupRun {
   }
 
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Id> {
-    const names = await fs.readdir(dirPath, { encoding: 'buffer' });
+    const names = readdirSync(dirPath, { encoding: 'buffer' });
     const prefix = Buffer.concat([dirPath, Buffer.from('/')]);
     const results = await Promise.all(
       names.map((name) => this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(name.toString('latin1')))),
