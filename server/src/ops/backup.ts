@@ -455,7 +455,7 @@ class BackupRun {
   }
 }
 
-function isFsError(err: unknown): err is NodeJS.ErrnoException {
+export function isFsError(err: unknown): err is NodeJS.ErrnoException {
   return typeof err === 'object' && err !== null && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
 

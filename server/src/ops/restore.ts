@@ -7,7 +7,7 @@ import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { createBlobCodec } from '../repo/workerpool';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
-import { describeFsError } from './backup';
+import { describeFsError, isFsError } from './backup';
 import { checkNodeName, loadTree } from './walk';
 
 export interface RestoreOptions {
@@ -128,7 +128,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
         }
         await applyMetadata(dest, node);
       } catch (err) {
-        if (err instanceof LockstepError || !isFsErr(err)) throw err;
+        if (err instanceof LockstepError || !isFsError(err)) throw err;
         warn(dest, describeFsError(err));
       }
     });
@@ -176,10 +176,6 @@ async function applyMetadata(dest: Buffer, node: TreeNode): Promise<void> {
 
 function nsToSeconds(ns: bigint): number {
   return Number(ns / 1000n) / 1e6;
-}
-
-function isFsErr(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
 
 async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
