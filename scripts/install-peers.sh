@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the peers Lockstep's tests run against:
-#   Debian's restic (0.14), rclone and openssh-server, with apt-get;
+#   Debian's restic (0.14), rclone, openssh-server and zstd (the tests' frame fixtures), with apt-get;
 #   restic 0.18 and rest-server 0.13, unpacked from Debian trixie's packages into
 #   ${LOCKSTEP_PEERS_DIR:-~/.cache/lockstep-peers}/bin without changing the system's apt state.
 # Fast when everything is there. Outside CI, without root, it warns and leaves the tests to skip.
 set -euo pipefail
 dest=${LOCKSTEP_PEERS_DIR:-$HOME/.cache/lockstep-peers}
 missing=()
-for pkg in restic:restic rclone:rclone sshd:openssh-server; do
+for pkg in restic:restic rclone:rclone sshd:openssh-server zstd:zstd; do
   command -v "${pkg%%:*}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg%%:*} ]] || missing+=("${pkg##*:}")
 done
 need_trixie=0
