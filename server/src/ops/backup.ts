@@ -285,12 +285,15 @@ class BackupRun {
       } else if (type === 'symlink') {
         node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
       } else if (type === 'file') {
+        // The slot bounds how many files are being read; hashing and sealing go on after it is freed.
         const release = await this.fileSlots.acquire();
+        let sealing: { done: Promise<void> } | undefined;
         try {
-          await this.saveFileContent(fullPath, node, previous);
+          sealing = await this.saveFileContent(fullPath, node, previous);
         } finally {
           release();
         }
+        await sealing?.done;
       }
     } catch (err) {
       if (!isFsError(err)) throw err;
@@ -309,7 +312,11 @@ class BackupRun {
     return this.saveTree(results.filter((n): n is TreeNode => n !== undefined));
   }
 
-  private async saveFileContent(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<void> {
+  /**
+   * Reads a file into the writer; resolves once it is read, to a promise (wrapped, as a promise cannot
+   * resolve to a promise) that fills in node.content when its blobs are hashed.
+   */
+  private async saveFileContent(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<{ done: Promise<void> } | undefined> {
     const size = Number(node.size ?? 0n);
     if (
       !this.options.force &&
@@ -324,7 +331,7 @@ class BackupRun {
       node.content = previous.content;
       this.summary.filesUnmodified++;
       this.countProcessed(filePath, size);
-      return;
+      return undefined;
     }
     if (size < CHUNK_MIN_SIZE) {
       // Small files are read in one synchronous call: from the page cache that is several times
@@ -332,16 +339,24 @@ class BackupRun {
       const data = readFileSync(filePath);
       const length = data.length; // the writer may move `data` to a worker thread
       if (length < CHUNK_MIN_SIZE) {
-        node.content = length > 0 ? [await (await this.writer.enqueueData(data)).id] : [];
         this.finishFile(node, previous, length, filePath);
-        return;
+        if (length === 0) {
+          node.content = [];
+          return undefined;
+        }
+        const { id } = await this.writer.enqueueData(data);
+        return {
+          done: id.then((blobId) => {
+            node.content = [blobId];
+          }),
+        };
       }
     }
     const file = await fs.open(filePath, 'r');
     let total = 0;
+    const ids: Promise<Id>[] = [];
     try {
       const chunker = new Chunker(this.repo.config.chunkerPolynomial);
-      const ids: Promise<Id>[] = [];
       const pending: Buffer[] = [];
       const small = size < CHUNK_MIN_SIZE;
       const readSize = small ? Math.max(size + 1, 4096) : READ_SIZE;
@@ -366,11 +381,15 @@ class BackupRun {
         this.reportProgress(filePath, bytesRead);
       }
       if (pending.length > 0) ids.push((await this.saveChunk(pending)).id);
-      node.content = await Promise.all(ids);
     } finally {
       await file.close();
     }
     this.finishFile(node, previous, total, filePath);
+    return {
+      done: Promise.all(ids).then((content) => {
+        node.content = content;
+      }),
+    };
   }
 
   private finishFile(node: TreeNode, previous: TreeNode | undefined, total: number, filePath: Buffer): void {
