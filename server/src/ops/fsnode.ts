@@ -37,9 +37,10 @@ export function nodeFromStat(name: Buffer, type: NodeType, st: BigIntStats): Tre
     if (st.size > 0n) node.size = st.size;
     node.links = st.nlink;
     node.content = [];
-  } else if (type === 'symlink' || type === 'dev' || type === 'chardev' || type === 'fifo' || type === 'socket') {
+  } else if (type === 'symlink' || type === 'dev' || type === 'chardev') {
+    // restic records links for files, symlinks and devices only (not fifos or sockets).
     node.links = st.nlink;
-    if (type === 'dev' || type === 'chardev') node.device = st.rdev;
+    if (type !== 'symlink') node.device = st.rdev;
   }
   return node;
 }

@@ -3,48 +3,137 @@ import { LockstepError } from '../errors';
 /** A time as Go's RFC3339Nano prints it, e.g. 2014-12-22T14:47:59.912418701+01:00. */
 export type GoTime = string;
 
-const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
-const MIN_NS = BigInt(new Date('0000-01-01T00:00:00Z').getTime()) * NS_PER_MS;
-const MAX_NS = BigInt(new Date('9999-12-31T23:59:59Z').getTime()) * NS_PER_MS + 999_999_999n;
+const S_PER_DAY = 86_400n;
+/** The range of instants a JS Date can represent, in ms. */
+const DATE_LIMIT_MS = 8.64e15;
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const floorDiv = (a: bigint, b: bigint): bigint => {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+};
+const floorMod = (a: bigint, b: bigint): bigint => a - floorDiv(a, b) * b;
 
-export function formatGoTime(epochNs: bigint, tzOffsetMinutes?: number): GoTime {
-  if (epochNs < MIN_NS) epochNs = MIN_NS;
-  if (epochNs > MAX_NS) epochNs = MAX_NS;
-  let seconds = epochNs / NS_PER_S;
-  let nanos = epochNs % NS_PER_S;
-  if (nanos < 0n) {
-    nanos += NS_PER_S;
-    seconds -= 1n;
-  }
-  const ms = Number(seconds) * 1000;
-  const offset = tzOffsetMinutes ?? -new Date(ms).getTimezoneOffset();
-  const local = new Date(ms + offset * 60_000);
-  let text = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
-  if (nanos > 0n) text += `.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}`;
-  if (offset === 0) return `${text}Z`;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${text}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; day may overflow, as with Date.UTC). */
+function daysFromCivil(year: bigint, month: number, day: number): bigint {
+  const y = month <= 2 ? year - 1n : year;
+  const era = floorDiv(y, 400n);
+  const yoe = y - era * 400n;
+  const m = BigInt(month);
+  const doy = (153n * (m > 2n ? m - 3n : m + 9n) + 2n) / 5n + BigInt(day) - 1n;
+  const doe = yoe * 365n + yoe / 4n - yoe / 100n + doy;
+  return era * 146_097n + doe - 719_468n;
 }
 
-const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/;
+/** The proleptic Gregorian date of a day number (days since 1970-01-01). */
+function civilFromDays(days: bigint): { year: bigint; month: number; day: number } {
+  const z = days + 719_468n;
+  const era = floorDiv(z, 146_097n);
+  const doe = z - era * 146_097n;
+  const yoe = (doe - doe / 1460n + doe / 36_524n - doe / 146_096n) / 365n;
+  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
+  const mp = (5n * doy + 2n) / 153n;
+  const day = Number(doy - (153n * mp + 2n) / 5n + 1n);
+  const month = Number(mp < 10n ? mp + 3n : mp - 9n);
+  return { year: yoe + era * 400n + (month <= 2 ? 1n : 0n), month, day };
+}
 
-/** Nanoseconds since the epoch. */
+const isLeap = (y: bigint): boolean => (y % 4n === 0n && y % 100n !== 0n) || y % 400n === 0n;
+const daysInMonth = (y: bigint, m: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+
+/** The local zone's UTC offset in seconds at a Unix time (what Go's time.Local would use; from the TZ database Node has). */
+function localOffsetSeconds(unixSeconds: bigint): number {
+  let ms = Number(unixSeconds) * 1000;
+  if (!(ms > -DATE_LIMIT_MS)) ms = -DATE_LIMIT_MS;
+  if (!(ms < DATE_LIMIT_MS)) ms = DATE_LIMIT_MS;
+  return Math.round(-new Date(ms).getTimezoneOffset() * 60);
+}
+
+const pad = (n: number | bigint, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * Formats an instant as Go's time.Time.MarshalJSON does (RFC3339Nano): the wall clock in the given
+ * zone (default: the local zone at that instant), "Z" for offset 0, fraction without trailing zeros
+ * (none at all when 0). Like restic's node time fix-up, a year outside 0..9999 in that zone is replaced
+ * by 0 or 9999, keeping month, day and time of day (Feb 29 then rolls over to Mar 1 when needed).
+ */
+export function formatGoTime(epochNs: bigint, tzOffsetMinutes?: number): GoTime {
+  const unix = floorDiv(epochNs, NS_PER_S);
+  const nanos = floorMod(epochNs, NS_PER_S);
+  const zoneOf = (u: bigint): number => (tzOffsetMinutes === undefined ? localOffsetSeconds(u) : Math.round(tzOffsetMinutes * 60));
+  let offset = zoneOf(unix);
+  let local = unix + BigInt(offset);
+  let date = civilFromDays(floorDiv(local, S_PER_DAY));
+  const secondOfDay = floorMod(local, S_PER_DAY);
+  if (date.year < 0n || date.year > 9999n) {
+    const year = date.year < 0n ? 0n : 9999n;
+    const days = daysFromCivil(year, date.month, date.day);
+    local = days * S_PER_DAY + secondOfDay;
+    offset = zoneOf(local - BigInt(offset));
+    date = civilFromDays(days);
+  }
+  const sod = Number(secondOfDay);
+  let text = `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}T${pad(Math.floor(sod / 3600))}:${pad(Math.floor(sod / 60) % 60)}:${pad(sod % 60)}`;
+  if (nanos !== 0n) text += `.${pad(nanos, 9).replace(/0+$/, '')}`;
+  if (offset === 0) return `${text}Z`;
+  const minutes = Math.trunc(Math.abs(offset) / 60);
+  return `${text}${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Nanoseconds since the epoch of an RFC 3339 time (any number of fraction digits; like Go, digits
+ * beyond the ninth are dropped). Throws a LockstepError for anything else, including out-of-range fields.
+ */
 export function parseGoTime(s: GoTime): bigint {
   const m = PATTERN.exec(s);
-  if (!m) throw new LockstepError(`invalid time "${s}"`);
-  const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  date.setUTCHours(Number(h), Number(mi), Number(sec), 0);
-  let ns = BigInt(date.getTime()) * NS_PER_MS + BigInt((frac ?? '').padEnd(9, '0') || '0');
-  if (zone !== 'Z' && zone !== 'z') {
-    const sign = zone[0] === '-' ? -1n : 1n;
-    const minutes = BigInt(Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-    ns -= sign * minutes * 60n * NS_PER_S;
+  const fail = (): never => {
+    throw new LockstepError(`invalid time ${JSON.stringify(s)}`);
+  };
+  if (!m) return fail();
+  const [, y, mo, d, h, mi, sec, frac, , sign, zh, zm] = m;
+  const year = BigInt(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) fail();
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) fail();
+  let seconds = daysFromCivil(year, month, day) * S_PER_DAY + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(sec));
+  if (sign !== undefined) {
+    if (Number(zh) > 23 || Number(zm) > 59) fail();
+    const offset = BigInt(Number(zh) * 3600 + Number(zm) * 60);
+    seconds += sign === '-' ? offset : -offset;
   }
-  return ns;
+  return seconds * NS_PER_S + BigInt((frac ?? '').slice(0, 9).padEnd(9, '0'));
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether parseGoTime would accept `s` (the same checks, without a regex or arithmetic: trees hold many times). */
+export function isGoTime(s: string): boolean {
+  const digit = (i: number): number => {
+    const c = s.charCodeAt(i) - 48;
+    return c >= 0 && c <= 9 ? c : NaN;
+  };
+  const two = (i: number): number => digit(i) * 10 + digit(i + 1);
+  if (s.length < 20 || s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return false;
+  const sep = s[10];
+  if (sep !== 'T' && sep !== 't' && sep !== ' ') return false;
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month])) return false;
+  if (!(two(11) <= 23 && two(14) <= 59 && two(17) <= 59)) return false;
+  let i = 19;
+  if (s[i] === '.' || s[i] === ',') {
+    i++;
+    const start = i;
+    while (i < s.length && !Number.isNaN(digit(i))) i++;
+    if (i === start) return false;
+  }
+  if (i === s.length - 1) return s[i] === 'Z' || s[i] === 'z';
+  if (i !== s.length - 6 || (s[i] !== '+' && s[i] !== '-') || s[i + 3] !== ':') return false;
+  return two(i + 1) <= 23 && two(i + 4) <= 59;
 }

@@ -1,16 +1,17 @@
-import { CorruptFileError } from '../errors';
-import { goJsonString, JsonNumber, JsonValue, parseJsonLossless } from './gojson';
+import { CorruptFileError, LockstepError } from '../errors';
+import { goJsonBytes, goJsonString, isJsonObject, JsonNumber, JsonObject, JsonValue, parseJsonLossless, utf8SequenceLength } from './gojson';
 import { goQuoteInner, goUnquoteInner } from './goquote';
-import { GoTime } from './gotime';
+import { GoTime, isGoTime } from './gotime';
 import { Id, isId } from './ids';
 
 export type NodeType = 'file' | 'dir' | 'symlink' | 'dev' | 'chardev' | 'fifo' | 'socket';
-const NODE_TYPES: readonly string[] = ['file', 'dir', 'symlink', 'dev', 'chardev', 'fifo', 'socket'];
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeType>(['file', 'dir', 'symlink', 'dev', 'chardev', 'fifo', 'socket']);
 
+/** One entry of a restic tree blob (restic's Node). Names and link targets are raw bytes. */
 export interface TreeNode {
   name: Buffer;
   type: NodeType;
-  /** Go's fs.FileMode bits. */
+  /** Go's fs.FileMode bits (uint32), not POSIX st_mode. */
   mode?: number;
   mtime: GoTime;
   atime: GoTime;
@@ -21,19 +22,27 @@ export interface TreeNode {
   group?: string;
   inode?: bigint;
   deviceId?: bigint;
+  /** Files only. */
   size?: bigint;
   links?: bigint;
+  /** Symlink target as raw bytes. */
   linktarget?: Buffer;
   extendedAttributes?: { name: string; value: Buffer }[];
+  /** st_rdev of block and character devices. */
   device?: bigint;
   /** Data blob IDs for files ([] when empty); null for everything else. */
   content: Id[] | null;
+  /** The child tree; required for dirs. */
   subtree?: Id;
   error?: string;
 }
 
+/** Go's io/fs FileMode bits. */
 export const GoFileMode = {
   Dir: 0x80000000,
+  Append: 0x40000000,
+  Exclusive: 0x20000000,
+  Temporary: 0x10000000,
   Symlink: 0x08000000,
   Device: 0x04000000,
   NamedPipe: 0x02000000,
@@ -42,10 +51,11 @@ export const GoFileMode = {
   Setgid: 0x00400000,
   CharDevice: 0x00200000,
   Sticky: 0x00100000,
+  Irregular: 0x00080000,
   Perm: 0o777,
 } as const;
 
-/** POSIX st_mode → the Go FileMode restic stores (type, permission, setuid/setgid/sticky bits). */
+/** POSIX st_mode → the Go FileMode restic stores: mode & (Perm | type bits | Setuid | Setgid | Sticky). */
 export function goModeFromStat(posixMode: number): number {
   let mode = posixMode & 0o777;
   switch (posixMode & 0o170000) {
@@ -74,6 +84,7 @@ export function goModeFromStat(posixMode: number): number {
   return mode >>> 0;
 }
 
+/** The permission bits plus setuid/setgid/sticky of a Go FileMode, as POSIX bits for chmod. */
 export function posixPermFromGoMode(goMode: number): number {
   let perm = goMode & 0o777;
   if (goMode & GoFileMode.Setuid) perm |= 0o4000;
@@ -82,124 +93,276 @@ export function posixPermFromGoMode(goMode: number): number {
   return perm;
 }
 
-function isValidUtf8(b: Buffer): boolean {
-  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+function isValidUtf8(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; ) {
+    const n = utf8SequenceLength(b, i);
+    if (n === 0) return false;
+    i += n;
+  }
+  return true;
 }
 
+const UINT32_MAX = 0xffffffff;
+const UINT64_MAX = (1n << 64n) - 1n;
+const TIME_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 function encodeNode(n: TreeNode): string {
+  const bad = (what: string): never => {
+    throw new LockstepError(`cannot write tree node ${JSON.stringify(n.name.toString())}: ${what}`);
+  };
+  const u32 = (v: number, what: string): number => (Number.isInteger(v) && v >= 0 && v <= UINT32_MAX ? v : bad(`${what} ${v} is not a uint32`));
+  const u64 = (v: bigint, what: string): bigint => (typeof v === 'bigint' && v >= 0n && v <= UINT64_MAX ? v : bad(`${what} ${String(v)} is not a uint64`));
+  const time = (t: GoTime, what: string): string => (TIME_SHAPE.test(t) && isGoTime(t) ? goJsonString(t) : bad(`${what} ${JSON.stringify(t)} is not an RFC3339 time`));
+  if (!NODE_TYPES.has(n.type)) bad(`unknown type ${JSON.stringify(n.type)}`);
+
+  // Field order and omitempty rules of restic's Node struct.
   const f: string[] = [`"name":${goJsonString(goQuoteInner(n.name))}`, `"type":"${n.type}"`];
-  if (n.mode) f.push(`"mode":${n.mode >>> 0}`);
-  f.push(`"mtime":${goJsonString(n.mtime)}`, `"atime":${goJsonString(n.atime)}`, `"ctime":${goJsonString(n.ctime)}`);
-  f.push(`"uid":${n.uid}`, `"gid":${n.gid}`);
+  if (n.mode) f.push(`"mode":${u32(Number.isInteger(n.mode) && n.mode < 0 ? n.mode >>> 0 : n.mode, 'mode')}`);
+  f.push(`"mtime":${time(n.mtime, 'mtime')}`, `"atime":${time(n.atime, 'atime')}`, `"ctime":${time(n.ctime, 'ctime')}`);
+  f.push(`"uid":${u32(n.uid, 'uid')}`, `"gid":${u32(n.gid, 'gid')}`);
   if (n.user) f.push(`"user":${goJsonString(n.user)}`);
   if (n.group) f.push(`"group":${goJsonString(n.group)}`);
-  if (n.inode) f.push(`"inode":${n.inode}`);
-  if (n.deviceId) f.push(`"device_id":${n.deviceId}`);
-  if (n.size) f.push(`"size":${n.size}`);
-  if (n.links) f.push(`"links":${n.links}`);
+  if (n.inode) f.push(`"inode":${u64(n.inode, 'inode')}`);
+  if (n.deviceId) f.push(`"device_id":${u64(n.deviceId, 'device_id')}`);
+  if (n.size) f.push(`"size":${u64(n.size, 'size')}`);
+  if (n.links) f.push(`"links":${u64(n.links, 'links')}`);
   if (n.linktarget && n.linktarget.length > 0) {
-    f.push(`"linktarget":${goJsonString(n.linktarget.toString('utf8'))}`);
-    if (!isValidUtf8(n.linktarget)) f.push(`"linktarget_raw":"${n.linktarget.toString('base64')}"`);
+    // restic 0.14 writes the target as a Go string (invalid bytes → \ufffd); newer restic adds the raw bytes.
+    f.push(`"linktarget":${goJsonBytes(n.linktarget)}`);
+    if (!isValidUtf8(n.linktarget)) f.push(`"linktarget_raw":"${Buffer.from(n.linktarget).toString('base64')}"`);
   }
   if (n.extendedAttributes?.length) {
-    f.push(`"extended_attributes":[${n.extendedAttributes.map((a) => `{"name":${goJsonString(a.name)},"value":"${a.value.toString('base64')}"}`).join(',')}]`);
+    const attrs = n.extendedAttributes.map((a) => `{"name":${goJsonString(a.name)},"value":"${Buffer.from(a.value).toString('base64')}"}`);
+    f.push(`"extended_attributes":[${attrs.join(',')}]`);
   }
-  if (n.device) f.push(`"device":${n.device}`);
-  f.push(`"content":${n.content === null ? 'null' : `[${n.content.map((id) => `"${id}"`).join(',')}]`}`);
-  if (n.subtree) f.push(`"subtree":"${n.subtree}"`);
+  if (n.device) f.push(`"device":${u64(n.device, 'device')}`);
+  if (n.content === null || n.content === undefined) {
+    if (n.type === 'file') bad('a file needs a content list ([] when empty)');
+    f.push('"content":null');
+  } else {
+    for (const id of n.content) if (!isId(id)) bad(`invalid content ID ${JSON.stringify(id)}`);
+    f.push(`"content":[${n.content.map((id) => `"${id}"`).join(',')}]`);
+  }
+  if (n.subtree !== undefined) {
+    if (!isId(n.subtree)) bad(`invalid subtree ID ${JSON.stringify(n.subtree)}`);
+    f.push(`"subtree":"${n.subtree}"`);
+  } else if (n.type === 'dir') bad('a dir needs a subtree');
   if (n.error) f.push(`"error":${goJsonString(n.error)}`);
   return `{${f.join(',')}}`;
 }
 
-/** A tree blob's bytes exactly as restic writes them: nodes sorted by raw name bytes, then a newline. */
+/**
+ * A tree blob's bytes exactly as restic writes them: `{"nodes":[…]}` plus a newline, nodes sorted by
+ * their raw name bytes, each node in restic's field order with Go's escaping. Throws a LockstepError
+ * for an empty name, a name containing "/" or equal to "." or "..", duplicate names, or a node restic
+ * could not read back (bad IDs, a file without content list, a dir without subtree, out-of-range numbers).
+ */
 export function encodeTree(nodes: readonly TreeNode[]): Buffer {
-  const sorted = [...nodes].sort((a, b) => Buffer.compare(a.name, b.name));
+  // A latin1 string has one code unit per byte, so comparing those strings compares the raw bytes.
+  const keyed = nodes.map((node) => ({ node, key: Buffer.from(node.name.buffer, node.name.byteOffset, node.name.byteLength).toString('latin1') }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = keyed.map((k) => k.node);
   for (let i = 0; i < sorted.length; i++) {
     const name = sorted[i].name;
-    if (name.length === 0) throw new Error('a tree node needs a name');
-    if (name.includes(0x2f)) throw new Error(`a tree node name may not contain "/": ${name.toString()}`);
-    if (i > 0 && sorted[i - 1].name.equals(name)) throw new Error(`duplicate name in tree: ${name.toString()}`);
+    const shown = (): string => JSON.stringify(Buffer.from(name).toString());
+    if (name.length === 0) throw new LockstepError('cannot write a tree node with an empty name');
+    if (name.includes(0x2f)) throw new LockstepError(`cannot write tree node ${shown()}: a name may not contain "/"`);
+    if ((name.length === 1 && name[0] === 0x2e) || (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e)) {
+      throw new LockstepError(`cannot write tree node ${shown()}: invalid name`);
+    }
+    if (i > 0 && keyed[i - 1].key === keyed[i].key) throw new LockstepError(`cannot write tree: duplicate name ${shown()}`);
   }
   return Buffer.from(`{"nodes":[${sorted.map(encodeNode).join(',')}]}\n`, 'utf8');
 }
 
+/** restic's Node fields, for Go's case-insensitive key matching. */
+const FIELDS = [
+  'name', 'type', 'mode', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'user', 'group', 'inode', 'device_id', 'size', 'links',
+  'linktarget', 'linktarget_raw', 'extended_attributes', 'device', 'content', 'subtree', 'error',
+] as const;
+type Field = (typeof FIELDS)[number];
+const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
+type Fields = Partial<Record<Field, JsonValue>>;
+
+/**
+ * The node's known fields. Like Go's decoder, an exact key match wins, else a case-insensitive one.
+ * Nodes written by restic only have exact keys, so they are used as they are.
+ */
+function nodeFields(raw: JsonObject): Fields {
+  const keys = Object.keys(raw);
+  if (keys.every((k) => FIELD_SET.has(k) || !FIELD_SET.has(k.toLowerCase()))) return raw as Fields;
+  const out: Fields = Object.create(null) as Fields;
+  for (const key of keys) {
+    const field = FIELD_SET.has(key) ? key : key.toLowerCase();
+    if (!FIELD_SET.has(field)) continue;
+    if (field !== key && Object.prototype.hasOwnProperty.call(raw, field)) continue;
+    out[field as Field] = raw[key];
+  }
+  return out;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * Reads a tree blob. 64-bit numbers stay exact, unknown fields are ignored, names are unquoted to raw
+ * bytes, `linktarget_raw` is preferred over `linktarget`. Anything restic could not read, or that its
+ * checker rejects (unknown type, file with null content, dir without subtree), raises a
+ * CorruptFileError for `tree <id>`. Node order is not checked.
+ */
 export function decodeTree(bytes: Buffer, blobIdForErrors: string): TreeNode[] {
   const where = `tree ${blobIdForErrors}`;
-  const fail = (detail: string): never => {
-    throw new CorruptFileError(where, detail);
-  };
   let doc: JsonValue;
   try {
     doc = parseJsonLossless(bytes.toString('utf8'));
   } catch (err) {
-    return fail((err as Error).message);
+    throw new CorruptFileError(where, err instanceof Error ? err.message : String(err));
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || doc instanceof JsonNumber) return fail('it is not a JSON object');
-  const nodes = doc.nodes;
-  if (nodes === null || nodes === undefined) return [];
-  if (!Array.isArray(nodes)) return fail('"nodes" is not a list');
-  return nodes.map((raw, i): TreeNode => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof JsonNumber) return fail(`node ${i} is not an object`);
-    const str = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
-    const big = (k: string): bigint | undefined => {
-      const v = raw[k];
-      if (v === undefined || v === null) return undefined;
-      if (!(v instanceof JsonNumber)) return fail(`node ${i}: ${k} is not a number`);
-      try {
-        return v.toBigInt();
-      } catch {
-        return fail(`node ${i}: ${k} is not an integer`);
-      }
-    };
-    const quoted = str('name');
-    if (!quoted) return fail(`node ${i} has no name`);
+  if (!isJsonObject(doc)) throw new CorruptFileError(where, 'it is not a JSON object');
+  const nodesKey = Object.prototype.hasOwnProperty.call(doc, 'nodes') ? 'nodes' : Object.keys(doc).find((k) => k.toLowerCase() === 'nodes');
+  const nodes = nodesKey === undefined ? null : doc[nodesKey];
+  if (nodes === null) return [];
+  if (!Array.isArray(nodes)) throw new CorruptFileError(where, '"nodes" is not a list');
+  const reader = new NodeReader(where);
+  return nodes.map((raw, i) => reader.read(raw, i));
+}
+
+/** Reads one node at a time (one object for the whole tree, to keep allocations down on big trees). */
+class NodeReader {
+  private fields: Fields = {};
+  private label = '';
+
+  constructor(private readonly where: string) {}
+
+  private fail(detail: string): never {
+    throw new CorruptFileError(this.where, detail);
+  }
+
+  private wrong(field: string, what: string): never {
+    return this.fail(`${this.label}: ${field} ${what}`);
+  }
+
+  private get(field: Field): JsonValue | undefined {
+    const v = this.fields[field];
+    return v === null ? undefined : v;
+  }
+
+  private str(field: Field): string | undefined {
+    const v = this.get(field);
+    if (v === undefined) return undefined;
+    return typeof v === 'string' ? v : this.wrong(field, 'is not a string');
+  }
+
+  private uint(field: Field, max: bigint): bigint | undefined {
+    const v = this.get(field);
+    if (v === undefined) return undefined;
+    if (!(v instanceof JsonNumber) || !v.isInteger()) return this.wrong(field, 'is not an unsigned integer');
+    const n = v.toBigInt();
+    return n >= 0n && n <= max && !v.text.startsWith('-') ? n : this.wrong(field, `${v.text} is out of range`);
+  }
+
+  private u32(field: Field): number | undefined {
+    const v = this.uint(field, BigInt(UINT32_MAX));
+    return v === undefined ? undefined : Number(v);
+  }
+
+  private u64(field: Field): bigint | undefined {
+    return this.uint(field, UINT64_MAX);
+  }
+
+  private id(v: JsonValue, field: string): Id {
+    if (typeof v !== 'string') return this.wrong(field, 'is not an ID');
+    const lower = v.toLowerCase();
+    return isId(lower) ? lower : this.wrong(field, `${JSON.stringify(v)} is not a valid ID`);
+  }
+
+  private bytes(v: JsonValue | undefined, field: string): Buffer | undefined {
+    if (v === undefined || v === null) return undefined;
+    const text = typeof v === 'string' ? v.replace(/[\r\n]/g, '') : undefined;
+    if (text === undefined || !BASE64.test(text)) return this.wrong(field, 'is not base64');
+    return Buffer.from(text, 'base64');
+  }
+
+  private time(field: Field): GoTime {
+    const t = this.str(field);
+    if (t === undefined) return ZERO_TIME;
+    return isGoTime(t) ? t : this.wrong(field, `${JSON.stringify(t)} is not an RFC3339 time`);
+  }
+
+  read(raw: JsonValue, index: number): TreeNode {
+    this.label = `node ${index}`;
+    if (!isJsonObject(raw)) return this.fail(`${this.label} is not an object`);
+    this.fields = nodeFields(raw);
+
+    const quoted = this.str('name') ?? '';
     let name: Buffer;
     try {
       name = goUnquoteInner(quoted);
     } catch {
-      return fail(`node ${i} has an invalid name ${JSON.stringify(quoted)}`);
+      return this.fail(`${this.label} has an invalid name ${JSON.stringify(quoted)} (Unquote: invalid syntax)`);
     }
-    const type = str('type');
-    if (!type || !NODE_TYPES.includes(type)) return fail(`node ${JSON.stringify(name.toString())} has an invalid type ${JSON.stringify(type)}`);
-    const contentRaw = raw.content;
+    if (name.length === 0) return this.fail(`${this.label} has no name`);
+    const shown = JSON.stringify(name.toString());
+    this.label = `node ${shown}`;
+
+    const type = this.str('type');
+    if (type === undefined || !NODE_TYPES.has(type)) return this.fail(`${this.label} has an invalid type ${JSON.stringify(type ?? null)}`);
+
+    const contentRaw = this.get('content');
     let content: Id[] | null = null;
-    if (Array.isArray(contentRaw)) {
-      content = contentRaw.map((c) => (typeof c === 'string' && isId(c) ? c : fail(`node ${JSON.stringify(name.toString())} has an invalid content ID`)));
-    } else if (contentRaw !== null && contentRaw !== undefined) return fail(`node ${JSON.stringify(name.toString())}: content is not a list`);
-    if (type === 'file' && content === null) return fail(`file ${JSON.stringify(name.toString())} has nil blob list`);
-    const subtree = str('subtree');
-    if (subtree !== undefined && !isId(subtree)) return fail(`node ${JSON.stringify(name.toString())} has an invalid subtree ID`);
-    if (type === 'dir' && !subtree) return fail(`dir ${JSON.stringify(name.toString())} has no subtree`);
-    const rawTarget = str('linktarget_raw');
-    const target = str('linktarget');
-    const xattrs = raw.extended_attributes;
-    const mode = big('mode');
-    return {
+    if (contentRaw !== undefined) {
+      if (!Array.isArray(contentRaw)) return this.wrong('content', 'is not a list');
+      content = contentRaw.map((c) => this.id(c, 'content'));
+    }
+    if (type === 'file' && content === null) return this.fail(`file ${shown} has nil blob list`);
+
+    const subtreeRaw = this.get('subtree');
+    const subtree = subtreeRaw === undefined ? undefined : this.id(subtreeRaw, 'subtree');
+    if (type === 'dir' && subtree === undefined) return this.fail(`dir ${shown} has no subtree`);
+
+    const node: TreeNode = {
       name,
       type: type as NodeType,
-      mode: mode === undefined ? undefined : Number(mode),
-      mtime: str('mtime') ?? '0001-01-01T00:00:00Z',
-      atime: str('atime') ?? '0001-01-01T00:00:00Z',
-      ctime: str('ctime') ?? '0001-01-01T00:00:00Z',
-      uid: Number(big('uid') ?? 0n),
-      gid: Number(big('gid') ?? 0n),
-      user: str('user'),
-      group: str('group'),
-      inode: big('inode'),
-      deviceId: big('device_id'),
-      size: big('size'),
-      links: big('links'),
-      linktarget: rawTarget !== undefined ? Buffer.from(rawTarget, 'base64') : target !== undefined ? Buffer.from(target, 'utf8') : undefined,
-      extendedAttributes: Array.isArray(xattrs)
-        ? xattrs.map((a) => {
-            const o = a as Record<string, JsonValue>;
-            return { name: String(o.name), value: Buffer.from(typeof o.value === 'string' ? o.value : '', 'base64') };
-          })
-        : undefined,
-      device: big('device'),
+      mtime: this.time('mtime'),
+      atime: this.time('atime'),
+      ctime: this.time('ctime'),
+      uid: this.u32('uid') ?? 0,
+      gid: this.u32('gid') ?? 0,
       content,
-      subtree,
-      error: str('error'),
     };
-  });
+    const mode = this.u32('mode');
+    if (mode !== undefined) node.mode = mode;
+    const user = this.str('user');
+    if (user !== undefined) node.user = user;
+    const group = this.str('group');
+    if (group !== undefined) node.group = group;
+    const inode = this.u64('inode');
+    if (inode !== undefined) node.inode = inode;
+    const deviceId = this.u64('device_id');
+    if (deviceId !== undefined) node.deviceId = deviceId;
+    const size = this.u64('size');
+    if (size !== undefined) node.size = size;
+    const links = this.u64('links');
+    if (links !== undefined) node.links = links;
+    const target = this.str('linktarget');
+    const targetRaw = this.bytes(this.get('linktarget_raw'), 'linktarget_raw');
+    if (targetRaw !== undefined && targetRaw.length > 0) node.linktarget = targetRaw;
+    else if (target !== undefined) node.linktarget = Buffer.from(target, 'utf8');
+    const xattrs = this.get('extended_attributes');
+    if (xattrs !== undefined) {
+      if (!Array.isArray(xattrs)) return this.wrong('extended_attributes', 'is not a list');
+      node.extendedAttributes = xattrs.map((a) => {
+        if (!isJsonObject(a)) return this.wrong('extended_attributes', 'has an entry that is not an object');
+        const attrName = a.name ?? null;
+        if (attrName !== null && typeof attrName !== 'string') return this.wrong('extended_attributes', 'has a name that is not a string');
+        return { name: attrName ?? '', value: this.bytes(a.value, 'extended attribute value') ?? Buffer.alloc(0) };
+      });
+    }
+    const device = this.u64('device');
+    if (device !== undefined) node.device = device;
+    if (subtree !== undefined) node.subtree = subtree;
+    const error = this.str('error');
+    if (error !== undefined) node.error = error;
+    return node;
+  }
 }

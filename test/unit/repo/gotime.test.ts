@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LockstepError } from '../../../server/src/errors';
+import { formatGoTime, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+
+const ns = (iso: string, nanos = 0n): bigint => BigInt(Date.parse(iso)) * 1_000_000n + nanos;
+
+describe('formatGoTime', () => {
+  const savedTz = process.env.TZ;
+  afterEach(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  it('writes RFC3339Nano like Go', () => {
+    const t = ns('2014-12-22T13:47:59Z', 912418701n);
+    expect(formatGoTime(t, 60)).toBe('2014-12-22T14:47:59.912418701+01:00');
+    expect(formatGoTime(t, 0)).toBe('2014-12-22T13:47:59.912418701Z');
+    expect(formatGoTime(t, -330)).toBe('2014-12-22T08:17:59.912418701-05:30');
+    expect(formatGoTime(t, 330)).toBe('2014-12-22T19:17:59.912418701+05:30');
+  });
+
+  it('drops trailing fraction zeros, and the fraction when it is 0', () => {
+    expect(formatGoTime(ns('2014-01-01T00:00:00Z', 500_000_000n), 0)).toBe('2014-01-01T00:00:00.5Z');
+    expect(formatGoTime(ns('2014-01-01T00:00:00Z', 120_000n), 0)).toBe('2014-01-01T00:00:00.00012Z');
+    expect(formatGoTime(ns('2014-01-01T00:00:00Z', 1n), 0)).toBe('2014-01-01T00:00:00.000000001Z');
+    expect(formatGoTime(ns('2014-01-01T00:00:00Z'), 0)).toBe('2014-01-01T00:00:00Z');
+    expect(formatGoTime(ns('2014-01-01T00:00:00Z'), 60)).toBe('2014-01-01T01:00:00+01:00');
+  });
+
+  it('handles times before 1970', () => {
+    expect(formatGoTime(-1n, 0)).toBe('1969-12-31T23:59:59.999999999Z');
+    expect(formatGoTime(ns('1900-02-28T12:00:00Z', 250_000_000n), 0)).toBe('1900-02-28T12:00:00.25Z');
+    expect(formatGoTime(ns('0001-01-01T00:00:00Z'), 0)).toBe('0001-01-01T00:00:00Z');
+  });
+
+  it('clamps the year to 0..9999 keeping the rest, judged in the zone used', () => {
+    expect(formatGoTime(ns('9999-12-31T23:59:59Z', 999_999_999n), 0)).toBe('9999-12-31T23:59:59.999999999Z');
+    // 10000-01-01T00:30 in +01:00 → year set to 9999.
+    expect(formatGoTime(ns('9999-12-31T23:30:00Z'), 60)).toBe('9999-01-01T00:30:00+01:00');
+    const year20000 = (ns('2000-06-15T10:20:30Z') / 1_000_000_000n + 18000n * 31_556_952n) * 1_000_000_000n;
+    expect(formatGoTime(year20000, 0)).toMatch(/^9999-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(formatGoTime(-(10n ** 30n), 0)).toMatch(/^0000-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // Feb 29 of a leap year above 9999 becomes Mar 1 of 9999 (not a leap year).
+    const feb29y10000 = 253402300800n + 59n * 86400n; // 10000-02-29T00:00:00Z
+    expect(formatGoTime(feb29y10000 * 1_000_000_000n, 0)).toBe('9999-03-01T00:00:00Z');
+    expect(formatGoTime(ns('0000-03-01T00:00:00Z') - 86_400_000_000_000n, 0)).toBe('0000-02-29T00:00:00Z');
+  });
+
+  it('uses the local zone at that instant by default', () => {
+    process.env.TZ = 'Europe/Berlin';
+    expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T14:00:00+02:00');
+    expect(formatGoTime(ns('2024-01-01T12:00:00Z', 10n))).toBe('2024-01-01T13:00:00.00000001+01:00');
+    process.env.TZ = 'Asia/Kolkata';
+    expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T17:30:00+05:30');
+    process.env.TZ = 'America/St_Johns';
+    expect(formatGoTime(ns('2024-01-01T12:00:00Z'))).toBe('2024-01-01T08:30:00-03:30');
+    process.env.TZ = 'UTC';
+    expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T12:00:00Z');
+  });
+});
+
+describe('parseGoTime', () => {
+  it('reads what formatGoTime writes', () => {
+    const t = ns('2014-12-22T13:47:59Z', 912418701n);
+    expect(parseGoTime('2014-12-22T14:47:59.912418701+01:00')).toBe(t);
+    expect(parseGoTime('2014-12-22T13:47:59.912418701Z')).toBe(t);
+    for (let i = 0; i < 500; i++) {
+      const value = BigInt(Math.floor((Math.random() - 0.3) * 4e18)) + BigInt(i);
+      const offset = [0, 60, -300, 330, 765, -570][i % 6];
+      expect(parseGoTime(formatGoTime(value, offset))).toBe(value);
+    }
+  });
+
+  it('accepts 0-9 fraction digits and zone forms RFC 3339 allows', () => {
+    expect(parseGoTime('2020-01-01T00:00:00Z')).toBe(ns('2020-01-01T00:00:00Z'));
+    expect(parseGoTime('2020-01-01T00:00:00.1Z')).toBe(ns('2020-01-01T00:00:00Z', 100_000_000n));
+    expect(parseGoTime('2020-01-01T00:00:00.000000001+00:00')).toBe(ns('2020-01-01T00:00:00Z', 1n));
+    expect(parseGoTime('2020-01-01t01:00:00-01:00')).toBe(ns('2020-01-01T02:00:00Z'));
+    expect(parseGoTime('2020-01-01T01:00:00z')).toBe(ns('2020-01-01T01:00:00Z'));
+    expect(parseGoTime('2020-01-01T00:00:00.1234567891Z')).toBe(ns('2020-01-01T00:00:00Z', 123456789n)); // Go drops extra digits
+    expect(parseGoTime('0000-01-01T00:00:00Z')).toBe(ns('0000-01-01T00:00:00Z'));
+    expect(parseGoTime('2024-02-29T23:59:59Z')).toBe(ns('2024-02-29T23:59:59Z'));
+    for (const ok of ['2024-02-29T23:59:59Z', '2020-01-01T00:00:00.1234567891Z', '2020-01-01t01:00:00-01:00', '0000-01-01T00:00:00+23:59']) expect(isGoTime(ok), ok).toBe(true);
+  });
+
+  it('refuses malformed times', () => {
+    for (const s of [
+      'yesterday', '', '2020-01-01', '2020-01-01T00:00:00', '2020-01-01T00:00:00.Z', '2020-13-01T00:00:00Z', '2020-00-01T00:00:00Z',
+      '2023-02-29T00:00:00Z', '2020-04-31T00:00:00Z', '2020-01-01T24:00:00Z', '2020-01-01T00:60:00Z', '2020-01-01T00:00:60Z',
+      '2020-01-01T00:00:00+24:00', '2020-01-01T00:00:00+01:60', '2020-01-01T00:00:00+0100', '20-01-01T00:00:00Z', ' 2020-01-01T00:00:00Z',
+    ]) {
+      expect(() => parseGoTime(s), s).toThrow(LockstepError);
+      expect(isGoTime(s), s).toBe(false);
+    }
+    expect(() => parseGoTime('yesterday')).toThrow(/invalid time/);
+  });
+});
