@@ -1,7 +1,7 @@
 import { Backend } from '../backend/backend';
 import { ExitCode, LockstepError } from '../errors';
 import { shortId } from '../repo/ids';
-import { KdfParams } from '../repo/key';
+import { kdfFromEnvironment } from '../repo/key';
 import { Repository } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';
 import { TreeNode } from '../repo/tree';
@@ -64,11 +64,6 @@ async function password(ctx: CommandContext, forInit = false): Promise<string> {
   return first;
 }
 
-function kdfFromEnv(env: NodeJS.ProcessEnv): KdfParams | undefined {
-  if (!env.LOCKSTEP_KDF_N) return undefined;
-  return { N: Number(env.LOCKSTEP_KDF_N), r: Number(env.LOCKSTEP_KDF_R ?? 8), p: Number(env.LOCKSTEP_KDF_P ?? 1) };
-}
-
 async function openRepository(ctx: CommandContext): Promise<Repository> {
   const backend = ctx.openBackend(repoLocation(ctx));
   return Repository.open(backend, await password(ctx), ctx.signal);
@@ -110,7 +105,7 @@ const init: Command = {
     const versionFlag = flagString(ctx.args, 'repository-version') ?? 'latest';
     const version = versionFlag === 'latest' || versionFlag === '2' ? 2 : versionFlag === '1' || versionFlag === 'stable' ? 1 : undefined;
     if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
-    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: kdfFromEnv(ctx.env), signal: ctx.signal });
+    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: kdfFromEnvironment(ctx.env), signal: ctx.signal });
     await repo.close();
     if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: location }));
     else {

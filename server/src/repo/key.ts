@@ -1,7 +1,9 @@
+// Key files (restic-format.md §2.2): keys/<sha256 of the file> holds the master key sealed with a key derived
+// from the password by scrypt (dkLen 64: 32 bytes AES | 16 bytes k | 16 bytes r).
 import { randomBytes, scrypt } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { CiphertextVerificationError, CorruptFileError, WrongPasswordError } from '../errors';
-import { MasterKey, isValidMasterKey, open, seal } from './crypto';
+import { CiphertextVerificationError, CorruptFileError, LockstepError, WrongPasswordError } from '../errors';
+import { CRYPTO_OVERHEAD, MasterKey, isValidMasterKey, open, seal } from './crypto';
 import { formatGoTime } from './gotime';
 import { Id, sha256Hex } from './ids';
 
@@ -11,9 +13,16 @@ export interface KdfParams {
   p: number;
 }
 
-/** What restic's calibration picks on a typical machine; tests lower N through LOCKSTEP_KDF_*. */
-export const DEFAULT_KDF_PARAMS: KdfParams = { N: 32768, r: 8, p: 1 };
+/**
+ * What restic 0.14's calibration (simple-scrypt: at most 60 MiB, about 500 ms) writes on this project's machines:
+ * measured N=32768, r=8, p=7 (restic-format.md noted p=4 on a busier day; p is the part that varies).
+ * Node needs about 0.5 s for these. Override with LOCKSTEP_KDF_N / LOCKSTEP_KDF_R / LOCKSTEP_KDF_P (tests do).
+ */
+export const DEFAULT_KDF_PARAMS: KdfParams = Object.freeze({ N: 32768, r: 8, p: 7 });
+
 const SALT_SIZE = 64;
+/** scrypt needs about 128*N*r bytes; refuse key files asking for more than this rather than trying. */
+const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
 
 export interface KeyFileJson {
   created: string;
@@ -27,15 +36,45 @@ export interface KeyFileJson {
   data: string;
 }
 
-function kdfFromEnvironment(): KdfParams {
-  const n = Number(process.env.LOCKSTEP_KDF_N);
-  if (!Number.isInteger(n) || n <= 1) return DEFAULT_KDF_PARAMS;
-  return { N: n, r: Number(process.env.LOCKSTEP_KDF_R) || 8, p: Number(process.env.LOCKSTEP_KDF_P) || 1 };
+/**
+ * Why these parameters would be refused (by Go's scrypt, simple-scrypt's Check, or our memory cap), or undefined
+ * when they are fine. N must be a power of two above 1, r and p at least 1, r*p below 2^30.
+ */
+function kdfProblem(kdf: KdfParams): string | undefined {
+  const { N, r, p } = kdf;
+  const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+  const powerOfTwo = (v: number): boolean => {
+    while (v > 1 && v % 2 === 0) v /= 2;
+    return v === 1;
+  };
+  if (!isInt(N) || N <= 1 || !powerOfTwo(N)) return `N must be a power of two above 1 (got ${String(N)})`;
+  if (!isInt(r) || r < 1) return `r must be a whole number of at least 1 (got ${String(r)})`;
+  if (!isInt(p) || p < 1) return `p must be a whole number of at least 1 (got ${String(p)})`;
+  if (r * p >= 2 ** 30) return `r*p must be below 2^30 (got r=${r}, p=${p})`;
+  if (128 * N * r > MAX_SCRYPT_MEMORY) return `N=${N}, r=${r} needs ${Math.ceil((128 * N * r) / 2 ** 20)} MiB, more than the ${MAX_SCRYPT_MEMORY / 2 ** 20} MiB allowed`;
+  return undefined;
 }
 
+/** DEFAULT_KDF_PARAMS with any LOCKSTEP_KDF_N / _R / _P override applied; a bad value is an error, not ignored. */
+export function kdfFromEnvironment(env: NodeJS.ProcessEnv = process.env): KdfParams {
+  const read = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text.trim() === '') return fallback;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value)) throw new LockstepError(`${name} must be a whole number (got ${JSON.stringify(text)})`);
+    return value;
+  };
+  const kdf = { N: read('LOCKSTEP_KDF_N', DEFAULT_KDF_PARAMS.N), r: read('LOCKSTEP_KDF_R', DEFAULT_KDF_PARAMS.r), p: read('LOCKSTEP_KDF_P', DEFAULT_KDF_PARAMS.p) };
+  const problem = kdfProblem(kdf);
+  if (problem !== undefined) throw new LockstepError(`invalid scrypt parameters from LOCKSTEP_KDF_*: ${problem}`);
+  return kdf;
+}
+
+/** scrypt(password, salt, N, r, p, 64) split into a user key; runs on libuv's thread pool. */
 function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams): Promise<MasterKey> {
   return new Promise((resolve, reject) => {
-    const maxmem = 128 * kdf.N * kdf.r * (kdf.p + 2) + 64 * 1024 * 1024;
+    // Node refuses anything above maxmem (default 32 MiB, too small for N=32768, r=8); need is ~128*N*r + 128*r*p.
+    const maxmem = 128 * kdf.N * kdf.r + 128 * kdf.r * kdf.p + 16 * 1024 * 1024;
     scrypt(Buffer.from(password, 'utf8'), salt, 64, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, dk) => {
       if (err) reject(err);
       else resolve({ encrypt: dk.subarray(0, 32), macK: dk.subarray(32, 48), macR: dk.subarray(48, 64) });
@@ -43,89 +82,150 @@ function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams): Promise<
   });
 }
 
+/** The master key as restic stores it inside a key file: {"mac":{"k":..,"r":..},"encrypt":..}. */
 export function encodeMasterKeyJson(k: MasterKey): string {
   return JSON.stringify({ mac: { k: k.macK.toString('base64'), r: k.macR.toString('base64') }, encrypt: k.encrypt.toString('base64') });
 }
 
+/**
+ * Go's encoding/json matches object keys to field names case-insensitively (an exact match preferred), folding
+ * the Kelvin sign to k and the long s to s as well. Later keys overwrite earlier ones, as in Go.
+ */
+function goFold(s: string): string {
+  return s.replace(/\u212a/g, 'k').replace(/\u017f/g, 's').toLowerCase();
+}
+
+function goField(obj: Record<string, unknown>, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
+  const want = goFold(name);
+  let found: unknown;
+  for (const [k, v] of Object.entries(obj)) if (goFold(k) === want) found = v;
+  return found;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Decodes base64 as Go's JSON decoder does for []byte: standard alphabet, padding required; CR and LF are
+ * ignored. Returns undefined for anything else (Node's own decoder would silently skip bad characters).
+ */
+function strictBase64(text: string): Buffer | undefined {
+  const s = text.replace(/[\r\n]/g, '');
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) return undefined;
+  return Buffer.from(s, 'base64');
+}
+
+/** Parses and checks the decrypted master key JSON. Throws a LockstepError saying what is wrong. */
 export function decodeMasterKeyJson(json: string): MasterKey {
-  const raw = JSON.parse(json) as { mac?: { k?: unknown; r?: unknown }; encrypt?: unknown };
-  const b64 = (v: unknown, size: number): Buffer => {
-    if (typeof v !== 'string') throw new Error('a master key field is missing');
-    const b = Buffer.from(v, 'base64');
-    if (b.length !== size) throw new Error('a master key field has the wrong length');
-    return b;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new LockstepError('invalid master key: not JSON');
+  }
+  if (!isPlainObject(raw)) throw new LockstepError('invalid master key: not a JSON object');
+  const mac = goField(raw, 'mac');
+  if (!isPlainObject(mac)) throw new LockstepError('invalid master key: "mac" is missing or not an object');
+  const part = (value: unknown, what: string, size: number): Buffer => {
+    if (typeof value !== 'string') throw new LockstepError(`invalid master key: ${what} is missing or not a string`);
+    const bytes = strictBase64(value);
+    if (bytes === undefined) throw new LockstepError(`invalid master key: ${what} is not valid base64`);
+    if (bytes.length !== size) throw new LockstepError(`invalid master key: ${what} is ${bytes.length} bytes, not ${size}`);
+    return bytes;
   };
-  const key = { encrypt: b64(raw.encrypt, 32), macK: b64(raw.mac?.k, 16), macR: b64(raw.mac?.r, 16) };
-  if (!isValidMasterKey(key)) throw new Error('the master key is all zeros');
+  const key: MasterKey = {
+    encrypt: part(goField(raw, 'encrypt'), '"encrypt"', 32),
+    macK: part(goField(mac, 'k'), '"mac.k"', 16),
+    macR: part(goField(mac, 'r'), '"mac.r"', 16),
+  };
+  if (!isValidMasterKey(key)) throw new LockstepError('invalid master key: a part of it is all zeros');
   return key;
 }
 
+function currentUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return ''; // no passwd entry for this uid (some containers)
+  }
+}
+
+/**
+ * A new key file for `master`, protected by `password`: plain JSON in restic's field order, no trailing newline.
+ * Its ID (and file name under keys/) is the SHA-256 of the bytes. KDF parameters: options.kdf, else
+ * DEFAULT_KDF_PARAMS with LOCKSTEP_KDF_* applied.
+ */
 export async function createKeyFile(
   password: string,
   master: MasterKey,
   options: { kdf?: KdfParams; username?: string; hostname?: string; now?: Date } = {},
 ): Promise<{ id: Id; bytes: Buffer }> {
+  if (!isValidMasterKey(master)) throw new LockstepError('refusing to store an invalid master key (wrong sizes or an all-zero part)');
   const kdf = options.kdf ?? kdfFromEnvironment();
+  const problem = kdfProblem(kdf);
+  if (problem !== undefined) throw new LockstepError(`invalid scrypt parameters: ${problem}`);
   const salt = randomBytes(SALT_SIZE);
   const userKey = await deriveUserKey(password, salt, kdf);
   const json: KeyFileJson = {
     created: formatGoTime(BigInt((options.now ?? new Date()).getTime()) * 1_000_000n),
-    username: options.username ?? safeUserName(),
+    // restic always writes both (no omitempty), empty when unknown.
+    username: options.username ?? currentUserName(),
     hostname: options.hostname ?? hostname(),
     kdf: 'scrypt',
     N: kdf.N,
     r: kdf.r,
     p: kdf.p,
     salt: salt.toString('base64'),
-    data: seal(userKey, Buffer.from(encodeMasterKeyJson(master))).toString('base64'),
+    data: seal(userKey, Buffer.from(encodeMasterKeyJson(master), 'utf8')).toString('base64'),
   };
-  const bytes = Buffer.from(JSON.stringify(json));
+  const bytes = Buffer.from(JSON.stringify(json), 'utf8');
   return { id: sha256Hex(bytes), bytes };
 }
 
-function safeUserName(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Field lookup that ignores case, as Go's JSON decoder does. */
-function field(obj: Record<string, unknown>, name: string): unknown {
-  if (name in obj) return obj[name];
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
-
+/**
+ * Opens keys/<name> with `password`. A wrong password (the MAC check on the sealed master key fails) is a
+ * WrongPasswordError, so a caller can go on to the next key file; anything malformed is a CorruptFileError.
+ */
 export async function openKeyFile(name: string, bytes: Uint8Array, password: string): Promise<MasterKey> {
   const file = `keys/${name}`;
+  const corrupt = (detail: string): CorruptFileError => new CorruptFileError(file, detail);
   let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch {
-    throw new CorruptFileError(file, 'it is not a valid key file (not JSON)');
+    throw corrupt('it is not a valid key file (not JSON)');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CorruptFileError(file, 'it is not a valid key file (not a JSON object)');
-  const obj = raw as Record<string, unknown>;
-  const kdfName = field(obj, 'kdf');
-  if (kdfName !== 'scrypt') throw new CorruptFileError(file, `unsupported key derivation function ${JSON.stringify(kdfName)}`);
-  const N = field(obj, 'N');
-  const r = field(obj, 'r');
-  const p = field(obj, 'p');
-  const isPow2 = typeof N === 'number' && Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
-  if (!isPow2 || typeof r !== 'number' || !Number.isInteger(r) || r < 1 || typeof p !== 'number' || !Number.isInteger(p) || p < 1 || r * p >= 1 << 30) {
-    throw new CorruptFileError(file, 'invalid scrypt parameters');
+  if (!isPlainObject(raw)) throw corrupt('it is not a valid key file (not a JSON object)');
+
+  const kdfName = goField(raw, 'kdf');
+  if (kdfName !== 'scrypt') throw corrupt(`unsupported key derivation function ${JSON.stringify(kdfName ?? null)} (only "scrypt" is supported)`);
+  const kdf = { N: goField(raw, 'N'), r: goField(raw, 'r'), p: goField(raw, 'p') };
+  const problem = kdfProblem(kdf as KdfParams); // kdfProblem checks the types itself
+  if (problem !== undefined) throw corrupt(`invalid scrypt parameters: ${problem}`);
+
+  const saltText = goField(raw, 'salt');
+  if (typeof saltText !== 'string') throw corrupt('the salt is missing');
+  const salt = strictBase64(saltText);
+  if (salt === undefined) throw corrupt('the salt is not valid base64');
+  if (salt.length !== SALT_SIZE) throw corrupt(`the salt is ${salt.length} bytes, not ${SALT_SIZE}`);
+
+  const dataText = goField(raw, 'data');
+  if (typeof dataText !== 'string' || dataText === '') throw corrupt('the encrypted master key ("data") is missing');
+  const data = strictBase64(dataText);
+  if (data === undefined) throw corrupt('the encrypted master key ("data") is not valid base64');
+  if (data.length < CRYPTO_OVERHEAD) throw corrupt(`the encrypted master key ("data") is only ${data.length} bytes`);
+
+  let userKey: MasterKey;
+  try {
+    userKey = await deriveUserKey(password, salt, kdf as KdfParams);
+  } catch (err) {
+    throw corrupt(`scrypt failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const salt = field(obj, 'salt');
-  const data = field(obj, 'data');
-  if (typeof salt !== 'string' || Buffer.from(salt, 'base64').length !== SALT_SIZE) throw new CorruptFileError(file, 'the salt is missing or not 64 bytes');
-  if (typeof data !== 'string' || data.length === 0) throw new CorruptFileError(file, 'the encrypted master key is missing');
-  const userKey = await deriveUserKey(password, Buffer.from(salt, 'base64'), { N: N as number, r, p });
   let plain: Buffer;
   try {
-    plain = open(userKey, Buffer.from(data, 'base64'));
+    plain = open(userKey, data);
   } catch (err) {
     if (err instanceof CiphertextVerificationError) throw new WrongPasswordError();
     throw err;
@@ -133,6 +233,6 @@ export async function openKeyFile(name: string, bytes: Uint8Array, password: str
   try {
     return decodeMasterKeyJson(plain.toString('utf8'));
   } catch (err) {
-    throw new CorruptFileError(file, `the master key inside is invalid (${(err as Error).message})`);
+    throw corrupt(`the master key inside is invalid (${err instanceof Error ? err.message : String(err)})`);
   }
 }

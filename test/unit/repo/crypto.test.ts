@@ -1,72 +1,262 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CiphertextVerificationError } from '../../../server/src/errors';
-import { cryptoReady, MasterKey, newRandomMasterKey, open, poly1305Aes, seal } from '../../../server/src/repo/crypto';
+import {
+  CRYPTO_OVERHEAD,
+  cryptoReady,
+  isValidMasterKey,
+  MasterKey,
+  newRandomMasterKey,
+  open,
+  poly1305Aes,
+  poly1305Backend,
+  seal,
+  usePureJsPoly1305ForTesting,
+} from '../../../server/src/repo/crypto';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
 beforeAll(cryptoReady);
+afterEach(() => usePureJsPoly1305ForTesting(false));
 
-describe('Poly1305-AES (vectors from restic-format.md §7)', () => {
-  const vectors = [
-    ['f3f6', '851fc40c3467ac0be05cc20404f3f700', 'ec074c835580741701425b623235add6', 'fb447350c4e868c52ac3275cf9d4327e', 'f4c633c3044fc145f84f335cb81953de'],
-    ['', 'a0f3080000f46400d0c7e9076c834403', '75deaa25c09f208e1dc4ce6b5cad3fbf', '61ee09218d29b0aaed7e154a2c5509cc', 'dd3fab2251f11ac759f0887129cc2ee7'],
-    ['663cea190ffb83d89593f3f476b6bc24d7e679107ea26adb8caf6652d0656136', '48443d0bb0d21109c89a100b5ce2c208', '6acb5f61a7176dd320c5c1eb2edcdc74', 'ae212a55399729595dea458bc621ff0e', '0ee1c16bb73f0f4fd19881753c01cdbe'],
-    ['ab0812724a7f1e342742cbed374d94d136c6b8795d45b3819830f2c04491faf0990c62e48b8018b2c3e4a0fa3134cb67fa83e158c994d961c4cb21095c1bf9', '12976a08c4426d0ce8a82407c4f48207', 'e1a5668a4d5b66a5f68cc5424ed5982d', '9ae831e743978d3a23527c7128149e3a', '5154ad0d2cb26e01274fc51148491f1b'],
-  ];
-  for (const [msg, r, k, nonce, mac] of vectors) {
-    it(`message of ${msg.length / 2} bytes`, () => {
+/** Poly1305 straight from its definition, with BigInt: the reference the fast code is checked against. */
+function referencePoly1305(key32: Uint8Array, msg: Uint8Array): Buffer {
+  const le = (b: Uint8Array): bigint => {
+    let x = 0n;
+    for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+    return x;
+  };
+  const r = le(key32.subarray(0, 16)) & 0x0ffffffc0ffffffc0ffffffc0fffffffn;
+  const s = le(key32.subarray(16, 32));
+  const p = (1n << 130n) - 5n;
+  let h = 0n;
+  for (let i = 0; i < msg.length; i += 16) {
+    const block = msg.subarray(i, i + 16);
+    h = ((h + le(block) + (1n << BigInt(8 * block.length))) * r) % p;
+  }
+  h = (h + s) & ((1n << 128n) - 1n);
+  const out = Buffer.alloc(16);
+  for (let i = 0; i < 16; i++, h >>= 8n) out[i] = Number(h & 0xffn);
+  return out;
+}
+
+/** Poly1305-AES built independently: key = r || AES-128_k(nonce) (the reference clamps r itself). */
+function referencePoly1305Aes(k: Buffer, r: Buffer, nonce: Buffer, msg: Uint8Array): Buffer {
+  const ecb = createCipheriv('aes-128-ecb', k, null);
+  ecb.setAutoPadding(false);
+  return referencePoly1305(Buffer.concat([r, ecb.update(nonce)]), msg);
+}
+
+const backends = [
+  ['WebAssembly', false],
+  ['pure-JS fallback', true],
+] as const;
+
+// restic-format.md §7 (Bernstein's Poly1305-AES vectors): msg, r, k, nonce, mac
+const vectors = [
+  ['f3f6', '851fc40c3467ac0be05cc20404f3f700', 'ec074c835580741701425b623235add6', 'fb447350c4e868c52ac3275cf9d4327e', 'f4c633c3044fc145f84f335cb81953de'],
+  ['', 'a0f3080000f46400d0c7e9076c834403', '75deaa25c09f208e1dc4ce6b5cad3fbf', '61ee09218d29b0aaed7e154a2c5509cc', 'dd3fab2251f11ac759f0887129cc2ee7'],
+  [
+    '663cea190ffb83d89593f3f476b6bc24d7e679107ea26adb8caf6652d0656136',
+    '48443d0bb0d21109c89a100b5ce2c208',
+    '6acb5f61a7176dd320c5c1eb2edcdc74',
+    'ae212a55399729595dea458bc621ff0e',
+    '0ee1c16bb73f0f4fd19881753c01cdbe',
+  ],
+  [
+    'ab0812724a7f1e342742cbed374d94d136c6b8795d45b3819830f2c04491faf0990c62e48b8018b2c3e4a0fa3134cb67fa83e158c994d961c4cb21095c1bf9',
+    '12976a08c4426d0ce8a82407c4f48207',
+    'e1a5668a4d5b66a5f68cc5424ed5982d',
+    '9ae831e743978d3a23527c7128149e3a',
+    '5154ad0d2cb26e01274fc51148491f1b',
+  ],
+] as const;
+
+// restic's testValues: enc, k, r and a sealed "Dies ist ein Test!"
+const testKey: MasterKey = {
+  encrypt: hex('303e8687b1d7db18421bdc6bb8588ccadac4d59ee87b8ff70c44e635790cafef'),
+  macK: hex('ef4d8824cb80b2bcc5fbff8a9b12a42c'),
+  macR: hex('cc8d4b948ee0ebfe1d415de921d10353'),
+};
+const testSealed = hex('69fb41c62d12def4593bd71757138606' + '338f621aeaeb39da0fe4f99233f8037a54ea' + '63338a813bcf3f75d8c3cc75dddf8750');
+
+it('uses the WebAssembly Poly1305 by default', () => {
+  expect(poly1305Backend()).toBe('wasm');
+});
+
+it('cryptoReady() can be awaited again', async () => {
+  await expect(cryptoReady()).resolves.toBeUndefined();
+  await expect(cryptoReady()).resolves.toBeUndefined();
+});
+
+for (const [backendName, pureJs] of backends) {
+  describe(`Poly1305-AES with the ${backendName}`, () => {
+    const use = (): void => usePureJsPoly1305ForTesting(pureJs);
+
+    for (const [msg, r, k, nonce, mac] of vectors) {
+      it(`matches the §7 vector for a ${msg.length / 2}-byte message`, () => {
+        use();
+        expect(poly1305Aes(hex(k), hex(r), hex(nonce), hex(msg)).toString('hex')).toBe(mac);
+      });
+    }
+
+    it('clamps r itself (restic 0.17+ stores it unclamped)', () => {
+      use();
+      const [msg, r, k, nonce, mac] = vectors[0];
+      const unclamped = hex(r);
+      for (const i of [3, 7, 11, 15]) unclamped[i] |= 0xf0;
+      for (const i of [4, 8, 12]) unclamped[i] |= 0x03;
+      expect(poly1305Aes(hex(k), unclamped, hex(nonce), hex(msg)).toString('hex')).toBe(mac);
+    });
+
+    it('agrees with a BigInt reference on every length to 200 bytes, long messages and all-ones inputs', () => {
+      use();
+      const lengths = [...Array.from({ length: 201 }, (_, i) => i), 1000, 4095, 65535, 65536, 65537, 65536 + 31, 65536 + 32, 65536 + 33, 200_003];
+      for (const len of lengths) {
+        const allOnes = len % 5 === 0;
+        const k = randomBytes(16);
+        const r = allOnes ? Buffer.alloc(16, 0xff) : randomBytes(16);
+        const nonce = randomBytes(16);
+        const msg = allOnes ? Buffer.alloc(len, 0xff) : randomBytes(len);
+        const got = poly1305Aes(k, r, nonce, msg).toString('hex');
+        expect(got, `length ${len}`).toBe(referencePoly1305Aes(k, r, nonce, msg).toString('hex'));
+      }
+    });
+
+    it('keeps no state from one message to the next', () => {
+      use();
+      const [msg, r, k, nonce, mac] = vectors[3];
+      poly1305Aes(randomBytes(16), randomBytes(16), randomBytes(16), randomBytes(77)); // leaves a partial block behind
+      expect(poly1305Aes(hex(k), hex(r), hex(nonce), hex(msg)).toString('hex')).toBe(mac);
       expect(poly1305Aes(hex(k), hex(r), hex(nonce), hex(msg)).toString('hex')).toBe(mac);
     });
-  }
-  it('clamps r itself (restic 0.17+ stores it unclamped)', () => {
-    const [msg, r, k, nonce, mac] = vectors[0];
-    const unclamped = hex(r);
-    unclamped[3] |= 0xf0;
-    unclamped[4] |= 0x03;
-    expect(poly1305Aes(hex(k), unclamped, hex(nonce), hex(msg)).toString('hex')).toBe(mac);
+
+    it("opens restic's sealed test vector", () => {
+      use();
+      expect(open(testKey, testSealed).toString()).toBe('Dies ist ein Test!');
+    });
+
+    it('round-trips empty, odd-sized and multi-MiB plaintexts with fresh IVs', () => {
+      use();
+      const k = newRandomMasterKey();
+      for (const size of [0, 1, 15, 16, 17, 4096, 65535, 65536, 65537, 3 * 65536 + 5, 5 * 1024 * 1024 + 3]) {
+        const plain = randomBytes(size);
+        const a = seal(k, plain);
+        const b = seal(k, plain);
+        expect(a.length).toBe(size + CRYPTO_OVERHEAD);
+        expect(a.subarray(0, 16).equals(b.subarray(0, 16))).toBe(false);
+        expect(open(k, a).equals(plain), `size ${size}`).toBe(true);
+        expect(open(k, b).equals(plain), `size ${size}`).toBe(true);
+      }
+    });
+  });
+}
+
+describe('seal', () => {
+  it('writes IV || AES-256-CTR(full IV as counter) || Poly1305-AES over the ciphertext only', () => {
+    const k = newRandomMasterKey();
+    for (const size of [0, 5, 64, 65536 + 7, 200_000]) {
+      const plain = randomBytes(size);
+      const sealed = seal(k, plain);
+      const iv = sealed.subarray(0, 16);
+      const ct = sealed.subarray(16, 16 + size);
+      const dec = createDecipheriv('aes-256-ctr', k.encrypt, iv);
+      expect(Buffer.concat([dec.update(ct), dec.final()]).equals(plain)).toBe(true);
+      expect(sealed.subarray(16 + size).toString('hex')).toBe(referencePoly1305Aes(k.macK, k.macR, Buffer.from(iv), ct).toString('hex'));
+    }
+  });
+
+  it('counts across the whole IV as one 128-bit big-endian number', () => {
+    // IV ff..ff: the second block's counter wraps to 00..00. Build the object from AES-ECB by hand and open it.
+    const iv = Buffer.alloc(16, 0xff);
+    const plain = Buffer.from('0123456789abcdef0123456789ABCDEF!');
+    const ecb = createCipheriv('aes-256-ecb', testKey.encrypt, null);
+    ecb.setAutoPadding(false);
+    const counterBlocks = Buffer.concat([iv, Buffer.alloc(16), Buffer.from('00000000000000000000000000000001', 'hex')]);
+    const keystream = ecb.update(counterBlocks);
+    const ct = Buffer.from(plain.map((b, i) => b ^ keystream[i]));
+    const sealed = Buffer.concat([iv, ct, referencePoly1305Aes(testKey.macK, testKey.macR, iv, ct)]);
+    expect(open(testKey, sealed).equals(plain)).toBe(true);
+  });
+
+  it('accepts a plain Uint8Array view with an offset', () => {
+    const k = newRandomMasterKey();
+    const backing = new Uint8Array(100).map((_, i) => i);
+    const view = backing.subarray(10, 90);
+    const sealed = seal(k, view);
+    const copy = new Uint8Array(sealed.length + 7);
+    copy.set(sealed, 7);
+    expect(Buffer.from(open(k, copy.subarray(7))).equals(Buffer.from(view))).toBe(true);
   });
 });
 
-describe('seal and open', () => {
-  const key: MasterKey = {
-    encrypt: hex('303e8687b1d7db18421bdc6bb8588ccadac4d59ee87b8ff70c44e635790cafef'),
-    macK: hex('ef4d8824cb80b2bcc5fbff8a9b12a42c'),
-    macR: hex('cc8d4b948ee0ebfe1d415de921d10353'),
-  };
-  const sealed = hex('69fb41c62d12def4593bd71757138606' + '338f621aeaeb39da0fe4f99233f8037a54ea' + '63338a813bcf3f75d8c3cc75dddf8750');
-
-  it('opens restic\'s test vector', () => {
-    expect(open(key, sealed).toString()).toBe('Dies ist ein Test!');
-  });
-
-  for (const [what, at] of [['the IV', 3], ['the ciphertext', 20], ['the MAC', sealed.length - 2]] as const) {
+describe('open', () => {
+  for (const [what, at] of [
+    ['the IV', 3],
+    ['the ciphertext', 20],
+    ['the MAC', testSealed.length - 2],
+  ] as const) {
     it(`rejects a change to ${what}`, () => {
-      const bad = Buffer.from(sealed);
+      const bad = Buffer.from(testSealed);
       bad[at] ^= 1;
-      expect(() => open(key, bad)).toThrow(CiphertextVerificationError);
+      expect(() => open(testKey, bad)).toThrow(CiphertextVerificationError);
+      expect(() => open(testKey, bad)).toThrow('ciphertext verification failed');
     });
   }
 
-  it('rejects short input and an all-zero IV', () => {
-    expect(() => open(key, Buffer.alloc(31))).toThrow(CiphertextVerificationError);
-    const zeroIv = Buffer.from(sealed);
-    zeroIv.fill(0, 0, 16);
-    expect(() => open(key, zeroIv)).toThrow(CiphertextVerificationError);
+  it('rejects a truncated or extended object', () => {
+    expect(() => open(testKey, testSealed.subarray(0, testSealed.length - 1))).toThrow(CiphertextVerificationError);
+    expect(() => open(testKey, Buffer.concat([testSealed, Buffer.alloc(1)]))).toThrow(CiphertextVerificationError);
   });
 
-  it('round-trips empty and multi-MiB plaintexts with fresh IVs', () => {
+  it('rejects input shorter than 32 bytes and an all-zero IV', () => {
+    expect(() => open(testKey, Buffer.alloc(0))).toThrow(CiphertextVerificationError);
+    expect(() => open(testKey, Buffer.alloc(31, 1))).toThrow(CiphertextVerificationError);
+    const zeroIv = Buffer.from(testSealed);
+    zeroIv.fill(0, 0, 16);
+    expect(() => open(testKey, zeroIv)).toThrow(CiphertextVerificationError);
+    // Even when the MAC is right for that IV: the IV itself is refused.
+    const ct = zeroIv.subarray(16, zeroIv.length - 16);
+    const forged = Buffer.concat([Buffer.alloc(16), ct, poly1305Aes(testKey.macK, testKey.macR, Buffer.alloc(16), ct)]);
+    expect(() => open(testKey, forged)).toThrow(CiphertextVerificationError);
+  });
+
+  it('opens a 32-byte object (empty plaintext)', () => {
     const k = newRandomMasterKey();
-    for (const size of [0, 1, 4096, 5 * 1024 * 1024 + 3]) {
-      const plain = Buffer.alloc(size, size % 251);
-      const a = seal(k, plain);
-      const b = seal(k, plain);
-      expect(a.length).toBe(size + 32);
-      expect(a.equals(b)).toBe(false);
-      expect(open(k, a).equals(plain)).toBe(true);
-    }
+    const sealed = seal(k, Buffer.alloc(0));
+    expect(sealed.length).toBe(32);
+    expect(open(k, sealed).length).toBe(0);
   });
 
   it('a different key cannot open it', () => {
     expect(() => open(newRandomMasterKey(), seal(newRandomMasterKey(), Buffer.from('x')))).toThrow(CiphertextVerificationError);
+  });
+
+  it('checks the MAC with the MAC key, not the encryption key', () => {
+    const k = newRandomMasterKey();
+    const sealed = seal(k, Buffer.from('hello'));
+    expect(() => open({ ...k, macR: randomBytes(16) }, sealed)).toThrow(CiphertextVerificationError);
+    expect(() => open({ ...k, macK: randomBytes(16) }, sealed)).toThrow(CiphertextVerificationError);
+    // Right MAC key, wrong AES key: authenticates, decrypts to garbage (as restic's construction does).
+    expect(open({ ...k, encrypt: randomBytes(32) }, sealed).toString()).not.toBe('hello');
+  });
+});
+
+describe('master keys', () => {
+  it('newRandomMasterKey gives valid, different keys of the right sizes', () => {
+    const a = newRandomMasterKey();
+    const b = newRandomMasterKey();
+    expect([a.encrypt.length, a.macK.length, a.macR.length]).toEqual([32, 16, 16]);
+    expect(isValidMasterKey(a)).toBe(true);
+    expect(a.encrypt.equals(b.encrypt)).toBe(false);
+  });
+
+  it('isValidMasterKey refuses all-zero parts and wrong sizes', () => {
+    const k = newRandomMasterKey();
+    expect(isValidMasterKey({ ...k, encrypt: Buffer.alloc(32) })).toBe(false);
+    expect(isValidMasterKey({ ...k, macK: Buffer.alloc(16) })).toBe(false);
+    expect(isValidMasterKey({ ...k, macR: Buffer.alloc(16) })).toBe(false);
+    expect(isValidMasterKey({ ...k, encrypt: randomBytes(16) })).toBe(false);
+    expect(isValidMasterKey({ ...k, macR: randomBytes(32) })).toBe(false);
   });
 });
