@@ -1,7 +1,7 @@
 // The `lockstep` command: restic's command names, flags, environment and exit codes over the same
 // operations the extension's backend runs.
 import { openBackend } from './backend/open';
-import { parseArgs } from './cli/args';
+import { parseArgs, splitCommand } from './cli/args';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './errors';
 
@@ -17,15 +17,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.on('SIGTERM', onSigint);
   let json = argv.includes('--json');
   try {
-    const commandName = argv.find((a) => !a.startsWith('-'));
+    const { command: commandName, rest } = splitCommand(argv, GLOBAL_FLAGS);
     const command = commandName ? COMMANDS[commandName] : undefined;
     if (!commandName || argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(usage(commandName));
       return commandName && !command ? ExitCode.fatal : ExitCode.ok;
     }
     if (!command) throw new LockstepError(`unknown command "${commandName}"; run "lockstep --help" for the list`);
-    const args = parseArgs(argv, { ...GLOBAL_FLAGS, ...command.flags });
-    args.positionals.splice(args.positionals.indexOf(commandName), 1);
+    const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command.flags });
     json = args.flags.get('json') === true;
     const ctx: CommandContext = {
       args,
@@ -64,6 +63,8 @@ function describeUnexpected(err: unknown): string {
 }
 
 if (require.main === module) {
+  // restic's unlock probes a lock holder on the same host with SIGHUP; like restic, survive the probe.
+  process.on('SIGHUP', () => undefined);
   // A reader that went away (`lockstep ls | head`) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);

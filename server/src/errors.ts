@@ -52,9 +52,34 @@ export class CorruptFileError extends LockstepError {
   }
 }
 
-/** The operation was cancelled (by the user, or because its lock was lost). */
+/** Why a running operation was stopped: the user asked, or its lock could no longer be trusted. */
+export type LockLostReason = 'refresh-failed' | 'refresh-late' | 'lock-removed';
+export type AbortReasonKind = LockLostReason | 'user-cancelled';
+
+/** The user cancelled the operation (Ctrl-C, SIGTERM, a cancel button). */
 export class CancelledError extends LockstepError {
-  constructor(message = 'operation cancelled', exitCode: ExitCodeValue = ExitCode.interrupted) {
-    super(message, exitCode);
+  readonly reason: AbortReasonKind = 'user-cancelled';
+  constructor(message = 'operation cancelled') {
+    super(message, ExitCode.interrupted);
+  }
+}
+
+/**
+ * The operation's lock was lost, so it was stopped before its next commit point: another client may have
+ * removed the lock and pruned, and anything written from here on could point at deleted data.
+ */
+export class LockLostError extends LockstepError {
+  constructor(
+    readonly reason: LockLostReason,
+    readonly detail: string,
+  ) {
+    super(`lock lost (${reason}): ${detail}; the operation was cancelled and wrote nothing more to the repository`, ExitCode.lockFailed);
+  }
+}
+
+/** Another client holds a conflicting lock. */
+export class AlreadyLockedError extends LockstepError {
+  constructor(message: string) {
+    super(message, ExitCode.lockFailed);
   }
 }

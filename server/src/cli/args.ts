@@ -73,3 +73,21 @@ export function flagList(args: ParsedArgs, name: string): string[] {
   const v = args.flags.get(name);
   return Array.isArray(v) ? v : [];
 }
+
+/**
+ * Finds the command word: the first argument that is neither a global flag nor a global flag's value
+ * (`lockstep -r REPO init`). Returns it and the other arguments.
+ */
+export function splitCommand(argv: readonly string[], globals: FlagSpecs): { command?: string; rest: string[] } {
+  const byShort = new Map<string, string>();
+  for (const [name, spec] of Object.entries(globals)) if (spec.short) byShort.set(spec.short, name);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-') return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    const name = arg.startsWith('--') ? arg.slice(2) : byShort.get(arg.slice(1));
+    const spec = name === undefined || name.includes('=') ? undefined : globals[name];
+    if (spec && spec.kind !== 'bool') i++;
+  }
+  return { rest: [...argv] };
+}

@@ -10,6 +10,13 @@ import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';
 import { displayPath, walkTree } from '../ops/walk';
 import { PROGRAM_VERSION } from '../version';
+import { abortReason } from '../abort';
+import { waitingMessage } from '../lock/acquire';
+import { formatGoDuration } from '../lock/lockfile';
+import { lockRepository } from '../lock/session';
+import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
+import { lockTimingFromEnv } from '../lock/timing';
+import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
 import { promptPassword, resolvePassword } from './password';
@@ -41,6 +48,8 @@ export const GLOBAL_FLAGS: FlagSpecs = {
   'no-cache': { kind: 'bool' },
   'cache-dir': { kind: 'string' },
   help: { kind: 'bool', short: 'h' },
+  'retry-lock': { kind: 'string' },
+  'no-lock': { kind: 'bool' },
 };
 
 function repoLocation(ctx: CommandContext): string {
@@ -69,10 +78,40 @@ async function openRepository(ctx: CommandContext): Promise<Repository> {
   return Repository.open(backend, await password(ctx), ctx.signal);
 }
 
-async function withRepository(ctx: CommandContext, fn: (repo: Repository) => Promise<number>): Promise<number> {
+/**
+ * How a command locks the repository, as restic's same command does: `read` is a shared lock that `--no-lock`
+ * may skip, `append` a shared lock, `exclusive` an exclusive one.
+ */
+type LockUse = 'read' | 'append' | 'exclusive';
+
+/**
+ * Opens the repository, takes the lock and runs `fn` with a repository view whose writes wait for the lock and
+ * a signal that is aborted when the user cancels or the lock is lost. The lock is removed afterwards.
+ */
+async function withRepository(ctx: CommandContext, use: LockUse, fn: (repo: Repository, signal: AbortSignal) => Promise<number>): Promise<number> {
   const repo = await openRepository(ctx);
   try {
-    return await fn(repo);
+    if (use === 'read' && flagBool(ctx.args, 'no-lock')) return await fn(repo, ctx.signal);
+    const retryLock = flagString(ctx.args, 'retry-lock');
+    const locked = await lockRepository(repo, {
+      mode: use === 'exclusive' ? 'exclusive' : 'shared',
+      retryLockMs: retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock'),
+      timing: lockTimingFromEnv(ctx.env),
+      signal: ctx.signal,
+      log: (text) => (ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message: text }, during: 'lock' })) : ctx.err(text)),
+      onWaiting: () => {
+        if (!ctx.json) ctx.err(waitingMessage(retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock')));
+      },
+    });
+    try {
+      return await fn(locked.repo, locked.signal);
+    } catch (err) {
+      // The operation saw its signal aborted; report why (lock lost or cancelled), not how it noticed.
+      if (locked.signal.aborted) throw abortReason(locked.signal);
+      throw err;
+    } finally {
+      await locked.release();
+    }
   } finally {
     await repo.close();
   }
@@ -141,7 +180,7 @@ const backupCommand: Command = {
     if (!stdin && ctx.args.positionals.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
     const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(',')).filter(Boolean);
     const started = Date.now();
-    return withRepository(ctx, async (repo) => {
+    return withRepository(ctx, 'append', async (repo, signal) => {
       const summary = await backup(repo, {
         paths: ctx.args.positionals,
         stdin: stdin ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
@@ -151,7 +190,7 @@ const backupCommand: Command = {
         parent: flagString(ctx.args, 'parent'),
         force: flagBool(ctx.args, 'force'),
         compression,
-        signal: ctx.signal,
+        signal,
         onProgress: ctx.json
           ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
           : undefined,
@@ -202,12 +241,12 @@ const snapshots: Command = {
   usage: 'lockstep snapshots [--host HOST] [--tag TAG] [--path PATH] [--latest N]',
   flags: { host: { kind: 'list', short: 'H' }, tag: { kind: 'list' }, path: { kind: 'list' }, latest: { kind: 'string' } },
   async run(ctx) {
-    return withRepository(ctx, async (repo) => {
+    return withRepository(ctx, 'read', async (repo, signal) => {
       const hosts = flagList(ctx.args, 'host');
       const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(','));
       const pathsWanted = flagList(ctx.args, 'path');
       const ids = ctx.args.positionals;
-      let list = (await repo.listSnapshots(ctx.signal)).filter(
+      let list = (await repo.listSnapshots(signal)).filter(
         (e) =>
           (hosts.length === 0 || hosts.includes(e.snapshot.hostname ?? '')) &&
           tags.every((t) => e.snapshot.tags?.includes(t)) &&
@@ -251,9 +290,9 @@ const ls: Command = {
   async run(ctx) {
     const [ref, ...dirs] = ctx.args.positionals;
     if (!ref) throw new LockstepError('ls needs a snapshot ID (or "latest")');
-    return withRepository(ctx, async (repo) => {
-      await repo.loadIndex(ctx.signal);
-      const { id, snapshot } = await repo.findSnapshot(ref, ctx.signal);
+    return withRepository(ctx, 'read', async (repo, signal) => {
+      await repo.loadIndex(signal);
+      const { id, snapshot } = await repo.findSnapshot(ref, signal);
       const wanted = dirs.map((d) => d.replace(/\/+$/, '') || '/');
       const shown = (p: string): boolean => wanted.length === 0 || wanted.some((w) => p === w || p.startsWith(w === '/' ? '/' : `${w}/`));
       if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
@@ -271,7 +310,7 @@ const ls: Command = {
           // Only descend where something wanted can be below.
           return wanted.length === 0 || wanted.some((w) => w.startsWith(`${p}/`) || shown(p));
         },
-        ctx.signal,
+        signal,
       );
       return ExitCode.ok;
     });
@@ -288,12 +327,12 @@ const restoreCommand: Command = {
     if (!ref) throw new LockstepError('restore needs a snapshot ID (or "latest")');
     if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
     const started = Date.now();
-    return withRepository(ctx, async (repo) => {
+    return withRepository(ctx, 'read', async (repo, signal) => {
       if (!ctx.json) ctx.out(`restoring snapshot ${ref} to ${target}`);
       const summary = await restore(repo, {
         snapshot: ref,
         target,
-        signal: ctx.signal,
+        signal,
         onWarning: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
       });
       if (ctx.json) {
@@ -313,14 +352,65 @@ const catCommand: Command = {
   async run(ctx) {
     const [type, ref] = ctx.args.positionals;
     if (!type) throw new LockstepError('cat needs a type: config, index, snapshot, lock, key, masterkey, blob or tree');
-    return withRepository(ctx, async (repo) => {
-      const content = await cat(repo, type, ref, ctx.signal);
+    return withRepository(ctx, 'read', async (repo, signal) => {
+      const content = await cat(repo, type, ref, signal);
       if (typeof content === 'string') ctx.out(content);
       else process.stdout.write(content);
       return ExitCode.ok;
     });
   },
 };
+
+const unlockCommand: Command = {
+  summary: 'Remove stale locks (or, with --remove-all, every lock)',
+  usage: 'lockstep unlock [--remove-all]',
+  flags: { 'remove-all': { kind: 'bool' } },
+  async run(ctx) {
+    const repo = await openRepository(ctx);
+    try {
+      const removed = flagBool(ctx.args, 'remove-all')
+        ? await removeAllLocks(repo, ctx.signal)
+        : await removeStaleLocks(repo, { timing: lockTimingFromEnv(ctx.env), signal: ctx.signal });
+      if (ctx.json) ctx.out(JSON.stringify({ message_type: 'unlock', removed: removed.length, removed_ids: removed }));
+      else if (removed.length > 0) ctx.out(`successfully removed ${removed.length} locks`);
+      return ExitCode.ok;
+    } finally {
+      await repo.close();
+    }
+  },
+};
+
+const locksCommand: Command = {
+  summary: 'List the locks in the repository: holder, age, whether stale',
+  usage: 'lockstep locks',
+  flags: {},
+  async run(ctx) {
+    const repo = await openRepository(ctx);
+    try {
+      const locks = await listLocks(repo, { timing: lockTimingFromEnv(ctx.env), signal: ctx.signal });
+      if (ctx.json) {
+        ctx.out(JSON.stringify(locks.map(lockJson)));
+        return ExitCode.ok;
+      }
+      const rows = locks.map((l) =>
+        l.lock
+          ? [shortId(l.id), l.lock.exclusive ? 'exclusive' : 'shared', l.lock.hostname, String(l.lock.pid), l.lock.username, formatGoDuration(l.ageMs ?? 0), l.stale ? 'stale' : '']
+          : [shortId(l.id), 'unreadable', '', '', '', '', l.error ?? ''],
+      );
+      ctx.out(table(['ID', 'Kind', 'Host', 'PID', 'User', 'Age', 'Stale'], rows));
+      ctx.out(`${locks.length} locks`);
+      return ExitCode.ok;
+    } finally {
+      await repo.close();
+    }
+  },
+};
+
+function lockJson(l: LockListing): Record<string, unknown> {
+  if (!l.lock) return { id: l.id, short_id: shortId(l.id), readable: false, error: l.error, stale: false };
+  const { time, exclusive, hostname, username, pid, uid, gid } = l.lock;
+  return { id: l.id, short_id: shortId(l.id), readable: true, time, exclusive, hostname, username, pid, uid, gid, age_seconds: (l.ageMs ?? 0) / 1000, stale: l.stale };
+}
 
 const version: Command = {
   summary: 'Print version information',
@@ -340,6 +430,8 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   restore: restoreCommand,
   cat: catCommand,
+  unlock: unlockCommand,
+  locks: locksCommand,
   version,
 };
 
@@ -355,7 +447,8 @@ export function usage(commandName?: string): string {
     'Commands:',
     ...lines,
     '',
-    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND',
+    'Global flags: --retry-lock DURATION (wait for a conflicting lock), --no-lock (reading commands only)',
+    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND; LOCKSTEP_LOCK_REFRESH_MS, LOCKSTEP_LOCK_STALE_MS',
     'Exit codes: 0 ok, 1 fatal, 3 some files unreadable, 10 no repository, 11 lock failed, 12 wrong password, 130 interrupted',
     '',
   ].join('\n');

@@ -96,6 +96,11 @@ export class Repository {
     throw new WrongPasswordError();
   }
 
+  /** The same open repository (key, config) over another backend, e.g. one guarded by a lock. */
+  withBackend(backend: Backend): Repository {
+    return new Repository(backend, this.key, this.config, this.keyId);
+  }
+
   get version(): RepoVersion {
     return this.config.version;
   }
