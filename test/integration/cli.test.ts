@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finished } from '../helpers/process';
 import { lockstep, lockstepOk, spawnLockstep } from '../helpers/cli';
 import { makeSourceTree, randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
@@ -93,7 +94,29 @@ describeWithPeer('restic-0.14', 'lockstep CLI', () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted/);
     expect(readdirSync(path.join(repo, 'snapshots'))).toHaveLength(before);
+    expect(readdirSync(path.join(repo, 'locks'))).toEqual([]);
     runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
     expect(existsSync(path.join(repo, 'config'))).toBe(true);
+  });
+
+  it('a backup cancelled at any moment (SIGINT or SIGTERM) removes its lock and leaves a repository restic checks', async () => {
+    const big = path.join(work, 'cancel-source');
+    mkdirSync(big);
+    for (let i = 0; i < 4; i++) randomFile(path.join(big, `f${i}.bin`), 12 * 1024 * 1024);
+    for (const [delay, signal] of [[150, 'SIGINT'], [400, 'SIGTERM'], [700, 'SIGINT'], [1000, 'SIGTERM'], [1400, 'SIGINT']] as const) {
+      const before = readdirSync(path.join(repo, 'snapshots')).length;
+      const child = spawnLockstep(['backup', '--force', big], { repo, password: PASSWORD });
+      const done = finished(child);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill(signal);
+      const { code, stderr } = await done;
+      // A run that finished before the signal arrived is fine too (it must then have saved its snapshot), and so
+      // is one that Node had not yet started (killed by the signal, before it could touch the repository).
+      expect([0, 130, null]).toContain(code);
+      if (code === 130) expect(stderr).toMatch(/^Fatal: interrupted\n$/);
+      expect(readdirSync(path.join(repo, 'snapshots'))).toHaveLength(code === 0 ? before + 1 : before);
+      expect(readdirSync(path.join(repo, 'locks'))).toEqual([]);
+      runRestic(restic, repo, ['check'], { password: PASSWORD });
+    }
   });
 });
