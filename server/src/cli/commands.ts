@@ -8,6 +8,8 @@ import { TreeNode } from '../repo/tree';
 import { backup, Compression } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';
+import { check } from '../ops/check';
+import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
 import { displayPath, walkTree } from '../ops/walk';
 import { PROGRAM_VERSION } from '../version';
 import { abortReason } from '../abort';
@@ -361,6 +363,87 @@ const catCommand: Command = {
   },
 };
 
+const pruneCommand: Command = {
+  summary: 'Remove data that no snapshot references (exclusive lock)',
+  usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
+  flags: { 'max-unused': { kind: 'string' }, 'dry-run': { kind: 'bool', short: 'n' } },
+  async run(ctx) {
+    const maxUnused = parseMaxUnused(flagString(ctx.args, 'max-unused') ?? '5%');
+    return withRepository(ctx, 'exclusive', async (repo, signal) => {
+      const summary = await prune(repo, {
+        maxUnused,
+        dryRun: flagBool(ctx.args, 'dry-run'),
+        signal,
+        onStep: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s),
+      });
+      printPruneSummary(ctx, summary);
+      return ExitCode.ok;
+    });
+  },
+};
+
+function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
+  if (ctx.json) {
+    ctx.out(
+      JSON.stringify({
+        message_type: 'summary',
+        dry_run: s.dryRun,
+        used_blobs: s.used.blobs,
+        used_size: s.used.bytes,
+        unused_blobs: s.unused.blobs,
+        unused_size: s.unused.bytes,
+        repack_blobs: s.repack.blobs,
+        repack_size: s.repack.bytes,
+        repack_packs: s.repack.packs,
+        removed_blobs: s.remove.blobs,
+        removed_size: s.remove.bytes,
+        removed_packs: s.deletePacks + s.repack.packs + s.unreferencedPacks,
+        unreferenced_packs: s.unreferencedPacks,
+        remaining_blobs: s.remaining.blobs,
+        remaining_size: s.remaining.bytes,
+        remaining_packs: s.remaining.packs,
+        remaining_unused_size: s.remaining.unusedBytes,
+      }),
+    );
+    return;
+  }
+  if (flagBool(ctx.args, 'quiet')) return;
+  const line = (label: string, t: { blobs: number; bytes: number }): string => `${label.padEnd(18)}${t.blobs} blobs / ${formatBytes(t.bytes)}`;
+  if (s.dryRun) ctx.out('Would have made the following changes:');
+  ctx.out(line('used:', s.used));
+  ctx.out(line('unused:', s.unused));
+  ctx.out(line('to repack:', s.repack));
+  ctx.out(line('this removes:', s.remove));
+  ctx.out(`${'to delete:'.padEnd(18)}${s.deletePacks} packs, ${s.unreferencedPacks} unreferenced packs`);
+  ctx.out(line('remaining:', s.remaining));
+  const pct = s.remaining.bytes > 0 ? ((100 * s.remaining.unusedBytes) / s.remaining.bytes).toFixed(3) : '0.000';
+  ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
+}
+
+const checkCommand: Command = {
+  summary: 'Check the repository for errors (exclusive lock)',
+  usage: 'lockstep check [--read-data]',
+  flags: { 'read-data': { kind: 'bool' } },
+  async run(ctx) {
+    return withRepository(ctx, 'exclusive', async (repo, signal) => {
+      const result = await check(repo, {
+        readData: flagBool(ctx.args, 'read-data'),
+        signal,
+        onStep: ctx.json ? undefined : (s) => ctx.out(s),
+      });
+      if (ctx.json) {
+        ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
+      } else {
+        for (const hint of result.hints) ctx.out(hint);
+        for (const error of result.errors) ctx.err(`error: ${error}`);
+        if (result.errors.length === 0) ctx.out('no errors were found');
+      }
+      if (result.errors.length > 0) throw new LockstepError(`repository contains errors (${result.errors.length} found)`);
+      return ExitCode.ok;
+    });
+  },
+};
+
 const unlockCommand: Command = {
   summary: 'Remove stale locks (or, with --remove-all, every lock)',
   usage: 'lockstep unlock [--remove-all]',
@@ -430,6 +513,8 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   restore: restoreCommand,
   cat: catCommand,
+  prune: pruneCommand,
+  check: checkCommand,
   unlock: unlockCommand,
   locks: locksCommand,
   version,

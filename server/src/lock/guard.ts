@@ -13,7 +13,7 @@ const COMMIT_TYPES: readonly FileType[] = ['index', 'snapshots'];
 /**
  * A backend whose every call, except on lock files, first passes the lock's gate: after standby or a stop the
  * operation waits for the stale-lock refresh and, if the lock was lost, fails before touching the repository.
- * Index and snapshot writes first check that the lock file is still there.
+ * Index and snapshot writes, and every delete, first check that the lock file is still there.
  */
 export class GuardedBackend implements Backend {
   constructor(
@@ -56,7 +56,8 @@ export class GuardedBackend implements Backend {
   }
 
   async remove(handle: FileHandle, signal?: AbortSignal): Promise<void> {
-    await this.pass(handle.type);
+    // A delete after the lock was lost could take data a concurrent client now relies on.
+    if (handle.type !== 'locks') await this.lock.confirm();
     return this.inner.remove(handle, signal);
   }
 

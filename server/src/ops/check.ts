@@ -1,0 +1,98 @@
+// check: the repository's structure (index vs packs, snapshots, reachable trees and blobs), and with readData
+// every pack read and every blob verified. Problems are collected, never thrown, so one run lists them all.
+import { throwIfAborted } from '../abort';
+import { CRYPTO_OVERHEAD } from '../repo/crypto';
+import { Id, isId, sha256Hex } from '../repo/ids';
+import { parseIndex } from '../repo/indexfile';
+import { PackedBlob, parsePackHeader } from '../repo/pack';
+import { Repository } from '../repo/repository';
+import { parseSnapshot } from '../repo/snapshot';
+import { reachableBlobs } from './reachable';
+
+export interface CheckOptions {
+  readData?: boolean;
+  signal?: AbortSignal;
+  onStep?(step: string): void;
+}
+
+export interface CheckResult {
+  /** Damage: the repository is not fully usable. */
+  errors: string[];
+  /** Worth knowing, not damage (e.g. packs no index lists, left by an interrupted backup). */
+  hints: string[];
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The size a pack must have: its blobs, the sealed header (37 or 41 bytes per blob) and the 4-byte length. */
+function expectedPackSize(blobs: readonly PackedBlob[]): number {
+  const blobBytes = blobs.reduce((n, b) => n + b.length, 0);
+  const headerBytes = blobs.reduce((n, b) => n + (b.uncompressedLength !== undefined ? 41 : 37), 0);
+  return blobBytes + headerBytes + CRYPTO_OVERHEAD + 4;
+}
+
+export async function check(repo: Repository, options: CheckOptions = {}): Promise<CheckResult> {
+  const { signal } = options;
+  const step = (s: string): void => options.onStep?.(s);
+  const errors: string[] = [];
+  const hints: string[] = [];
+  const guard = async (what: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      errors.push(`${what}: ${message(err)}`);
+    }
+  };
+
+  step('load indexes');
+  const indexIds = await repo.listIds('index', signal);
+  if (indexIds.length === 0) errors.push('the repository has no index files');
+  for (const id of indexIds) {
+    await guard(`index ${id}`, async () => {
+      repo.index.add(parseIndex(await repo.loadUnpacked('index', id, signal), `index/${id}`), id);
+    });
+  }
+
+  step('check all packs');
+  const onDisk = new Map((await repo.backend.list('data', signal)).filter((f) => isId(f.name)).map((f) => [f.name, f.size]));
+  for (const [id, blobs] of repo.index.packs) {
+    const size = onDisk.get(id);
+    if (size === undefined) errors.push(`pack ${id}: listed in the index but does not exist`);
+    else if (size !== expectedPackSize(blobs)) errors.push(`pack ${id}: is ${size} bytes, but the index implies ${expectedPackSize(blobs)} (truncated or damaged)`);
+  }
+  for (const id of onDisk.keys()) if (!repo.index.packs.has(id)) hints.push(`pack ${id}: not referenced in any index (prune removes it)`);
+
+  step('check snapshots, trees and blobs');
+  const roots: { tree: Id; snapshotId: Id }[] = [];
+  for (const id of await repo.listIds('snapshots', signal)) {
+    await guard(`snapshot ${id}`, async () => {
+      roots.push({ tree: parseSnapshot(await repo.loadUnpacked('snapshots', id, signal), `snapshots/${id}`).tree, snapshotId: id });
+    });
+  }
+  errors.push(...(await reachableBlobs(repo, roots, { signal, collectProblems: true })).problems);
+
+  if (options.readData) {
+    step(`read all data (${repo.index.packs.size} packs)`);
+    for (const [id, blobs] of repo.index.packs) {
+      if (!onDisk.has(id)) continue;
+      throwIfAborted(signal);
+      await guard(`pack ${id}`, () => verifyPack(repo, id, blobs, signal));
+    }
+  }
+  return { errors, hints };
+}
+
+/** Reads a whole pack: its name must be its hash, its header must match the index, every blob must verify. */
+async function verifyPack(repo: Repository, id: Id, indexed: readonly PackedBlob[], signal?: AbortSignal): Promise<void> {
+  const bytes = await repo.backend.load({ type: 'data', name: id }, {}, signal);
+  if (sha256Hex(bytes) !== id) throw new Error('its content does not match its name (hash mismatch)');
+  const header = parsePackHeader(repo.key, id, bytes, bytes.length);
+  if (!Array.isArray(header)) throw new Error('its header is longer than the pack');
+  const describe = (b: PackedBlob): string => `${b.type}:${b.id}@${b.offset}+${b.length}`;
+  const inHeader = new Set(header.map(describe));
+  for (const blob of indexed) if (!inHeader.has(describe(blob))) throw new Error(`the index lists ${blob.type} blob ${blob.id} at offset ${blob.offset}, the pack header does not`);
+  for (const blob of header) {
+    repo.decodeBlob(blob.type, blob.id, id, bytes.subarray(blob.offset, blob.offset + blob.length), blob.uncompressedLength);
+  }
+}
