@@ -65,6 +65,24 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
       runRestic(restic, repo, ['check'], { password: PASSWORD });
     });
 
+    it(`${peer} holding a lock makes lockstep prune fail with exit 11, naming restic's pid`, async () => {
+      const restic = requirePeer(peer);
+      const { repo } = newRepo();
+      const held = await resticHoldingLock(restic, repo);
+      const result = lockstep(['prune'], { repo, password: PASSWORD });
+      expect(result.code).toBe(11);
+      expect(result.stderr).toMatch(new RegExp(`^Fatal: unable to create lock in backend: repository is already locked by PID ${held.child.pid} on \\S+ by \\S+ \\(UID \\d+, GID \\d+\\)\nlock was created at .* ago\\)\nstorage ID [0-9a-f]{8}\nthe \`unlock\` command can be used to remove stale locks\n$`));
+      // --retry-lock waits for restic to finish, then prunes.
+      const waiting = finished(track(spawnLockstep(['--retry-lock', '30s', 'prune'], { repo, password: PASSWORD })));
+      await sleep(1500);
+      held.child.stdin?.end('x');
+      expect((await held.done).code).toBe(0);
+      const pruned = await waiting;
+      expect(pruned.stderr).toContain('repo already locked, waiting up to 30s for the lock');
+      expect(pruned.code).toBe(0);
+      runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
+    });
+
     it(`Lockstep sees ${peer}'s lock: locks lists it with restic's pid`, async () => {
       const restic = requirePeer(peer);
       const { repo } = newRepo();

@@ -121,11 +121,11 @@ export async function acquireLock(ctx: AcquireContext, exclusive: boolean, retry
     } catch (err) {
       if (!(err instanceof LockConflictError)) throw err;
       const remaining = deadline - ctx.clock.now();
+      if (remaining <= 0) throw err;
       if (!waiting) {
         waiting = true;
         retry.onWaiting?.(err);
       }
-      if (remaining <= 0) throw err;
       await ctx.clock.sleep(Math.min(sleepMs, remaining), ctx.signal);
       sleepMs = Math.min(sleepMs * 2, ctx.timing.retrySleepMaxMs);
       if (ctx.clock.now() >= deadline) return tryLock(ctx, exclusive);

@@ -97,6 +97,7 @@ export function parseLockJson(text: string, file: string): LockInfo {
 /** restic's Go duration text, e.g. 1h2m3.5s or 750ms. */
 export function formatGoDuration(ms: number): string {
   if (ms < 0) return `-${formatGoDuration(-ms)}`;
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const hours = Math.floor(ms / 3_600_000);
   const minutes = Math.floor((ms % 3_600_000) / 60_000);

@@ -70,7 +70,14 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
       roots.push({ tree: parseSnapshot(await repo.loadUnpacked('snapshots', id, signal), `snapshots/${id}`).tree, snapshotId: id });
     });
   }
-  errors.push(...(await reachableBlobs(repo, roots, { signal, collectProblems: true })).problems);
+  const reachable = await reachableBlobs(repo, roots, { signal, collectProblems: true });
+  errors.push(...reachable.problems);
+  const lostPerPack = new Map<Id, number>();
+  for (const key of reachable.blobs) {
+    const packId = repo.index.lookup(key[0] === 't' ? 'tree' : 'data', key.slice(1))?.packId;
+    if (packId !== undefined && !onDisk.has(packId)) lostPerPack.set(packId, (lostPerPack.get(packId) ?? 0) + 1);
+  }
+  for (const [packId, n] of lostPerPack) errors.push(`pack ${packId} is missing: ${n} ${n === 1 ? 'blob used by snapshots is' : 'blobs used by snapshots are'} lost`);
 
   if (options.readData) {
     step(`read all data (${repo.index.packs.size} packs)`);
