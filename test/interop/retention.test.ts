@@ -57,11 +57,11 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 function irregularTimes(random: () => number, count: number): number[] {
   const times: number[] = [];
   let ms = Date.UTC(2023, 0, 1, 3, 17, 0);
-  const spanMs = Date.UTC(2025, 0, 1) - ms;
-  const averageStep = spanMs / count;
+  const gapShare = 0.45;
+  const averageGap = (Date.UTC(2025, 0, 1) - ms) / (count * gapShare);
   for (let i = 0; i < count; i++) {
     const kind = random();
-    const step = kind < 0.3 ? (5 + random() * 45) * MINUTE_MS : kind < 0.55 ? (1 + random() * 20) * 60 * MINUTE_MS : random() * 2 * averageStep;
+    const step = kind < 0.3 ? (5 + random() * 45) * MINUTE_MS : kind < 1 - gapShare ? (1 + random() * 20) * 60 * MINUTE_MS : random() * 2 * averageGap;
     ms += Math.round(step / 1000) * 1000 + 1000; // whole seconds, never two at the same instant
     times.push(ms);
   }

@@ -354,7 +354,7 @@ interface BucketRule {
   lastBucket: number;
 }
 
-/** The newest snapshot time that is not in the future, or Go's zero time when there is none. */
+/** The newest snapshot time before now, or Go's zero time when there is none. */
 function newestPastTime(times: readonly SnapshotTime[], nowNs: bigint): { ns: bigint; zone: Zone } {
   let newest: { ns: bigint; zone: Zone } = { ns: GO_ZERO_TIME_NS, zone: { kind: 'fixed', offsetSeconds: 0 } };
   for (const t of times) if (t.ns > newest.ns && t.ns < nowNs) newest = t;
@@ -363,9 +363,9 @@ function newestPastTime(times: readonly SnapshotTime[], nowNs: bigint): { ns: bi
 
 function bucketRules(policy: RetentionPolicy, newest: { ns: bigint; zone: Zone }): BucketRule[] {
   const rules: BucketRule[] = [];
-  for (const [rule, word] of COUNT_RULES) {
+  for (const [rule] of COUNT_RULES) {
     const count = policy[rule] ?? 0;
-    if (count !== 0) rules.push({ bucketer: bucketers[rule], reason: `${rule === 'last' ? 'last' : word} snapshot`, remaining: count, lastBucket: -1 });
+    if (count !== 0) rules.push({ bucketer: bucketers[rule], reason: `${rule} snapshot`, remaining: count, lastBucket: -1 });
   }
   for (const [rule, word] of WITHIN_RULES) {
     const d = policy[rule];
@@ -385,7 +385,7 @@ function hasTags(tags: readonly string[] | undefined, wanted: readonly string[])
   return true;
 }
 
-/** The matches of a bucket rule for the snapshot at `position` (of `count`), updating the rule's state. */
+/** Why a bucket rule keeps the snapshot at `position` (of `count`), if it does; updates the rule's state. */
 function bucketMatch(rule: BucketRule, time: SnapshotTime, position: number, count: number): string | undefined {
   if (rule.remaining === 0) return undefined;
   if (rule.after !== undefined && !(time.ns > rule.after)) return undefined;
@@ -402,7 +402,7 @@ function bucketMatch(rule: BucketRule, time: SnapshotTime, position: number, cou
  * Applies the policy to one group of snapshots, as restic's ApplyPolicy does: newest first (snapshots
  * with equal times stay in their given order), each rule keeping the newest snapshot of each of its
  * buckets. Buckets use the wall clock in each snapshot time's own zone; --keep-within* spans count back
- * from the newest snapshot that is not after `now`. An empty policy removes everything (see isEmptyPolicy).
+ * from the newest snapshot before `now`. An empty policy removes everything (see isEmptyPolicy).
  */
 export function applyPolicy(entries: readonly SnapshotEntry[], policy: RetentionPolicy, now: Date = new Date()): PolicyResult {
   validatePolicy(policy);
@@ -449,6 +449,19 @@ function groupKeyOf(entry: SnapshotEntry, by: GroupBy): GroupKey {
   return key;
 }
 
+/** Absent before present, then element by element, shorter first. */
+function compareLists(a: readonly string[] | undefined, b: readonly string[] | undefined): number {
+  if (a === undefined || b === undefined) return (a === undefined ? 0 : 1) - (b === undefined ? 0 : 1);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const order = compareUtf8(a[i], b[i]);
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+const compareGroupKeys = (a: GroupKey, b: GroupKey): number =>
+  compareUtf8(a.hostname ?? '', b.hostname ?? '') || compareLists(a.paths, b.paths) || compareLists(a.tags, b.tags);
+
 const groupKeyText = (key: GroupKey): string => JSON.stringify([key.hostname ?? '', key.paths ?? null, key.tags ?? null]);
 
 /**
@@ -464,7 +477,7 @@ export function groupSnapshots(entries: readonly SnapshotEntry[], by: GroupBy): 
     if (!group) groups.set(text, (group = { key, entries: [] }));
     group.entries.push(entry);
   }
-  return [...groups.entries()].sort(([a], [b]) => compareUtf8(a, b)).map(([, group]) => group);
+  return [...groups.values()].sort((a, b) => compareGroupKeys(a.key, b.key));
 }
 
 /**
