@@ -1,0 +1,239 @@
+// The one contract between the extension (client/) and the backend process (server/src/server.ts): every request
+// and notification with its params and result, and the error codes. Both sides import this file; no method name
+// string appears anywhere else. The repository location and password are not part of any message: the client
+// starts the backend with them in its environment (RESTIC_REPOSITORY, RESTIC_PASSWORD), so they never show up
+// in a JSON-RPC trace.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+
+/** Error codes of failed requests (outside JSON-RPC's reserved −32768…−32000). Cancelled: −32800 as in LSP. */
+export const LockstepErrorCodes = {
+  /** The operation failed; the message says why. */
+  failed: 1000,
+  noRepository: 1010,
+  /** Another client holds a conflicting lock, or a lock file cannot be read; `data` is a LockHolder. */
+  lockedByOther: 1011,
+  /** The lock was lost while the operation ran; `data` is a LockLostData. Nothing more was committed. */
+  lockLost: 1012,
+  wrongPassword: 1013,
+  /** The user cancelled (JSON-RPC cancellation or a progress cancel button). */
+  cancelled: -32800,
+} as const;
+
+export type LockLostReason = 'refresh-failed' | 'refresh-late' | 'lock-removed';
+
+export interface LockLostData {
+  reason: LockLostReason;
+  /** What the operation had not committed when it stopped (e.g. "the snapshot was not saved"). */
+  notCommitted: string;
+}
+
+/** Who holds a lock, as a lock file says it. */
+export interface LockHolder {
+  id: string;
+  exclusive: boolean;
+  hostname: string;
+  username: string;
+  pid: number;
+  /** When the lock file was written (ms since the epoch, the holder's clock). */
+  time: number;
+}
+
+/** Every operation may wait this long for a conflicting lock (restic's --retry-lock), default 0. */
+export interface LockedParams {
+  retryLockMs?: number;
+  /** A work-done progress token from the client (LSP); without one the server creates its own progress. */
+  workDoneToken?: string | number;
+}
+
+// ---- requests: client → server ------------------------------------------------------------------------------
+
+export interface InitParams {
+  version?: 1 | 2;
+}
+export interface InitResult {
+  repositoryId: string;
+  location: string;
+}
+/** Creates the repository the backend was started for. */
+export namespace InitRequest {
+  export const type = new RequestType<InitParams, InitResult, void>('lockstep/init');
+}
+
+export interface BackupParams extends LockedParams {
+  paths: string[];
+  tags?: string[];
+  host?: string;
+  excludes?: string[];
+}
+export interface BackupResult {
+  snapshotId: string;
+  parent?: string;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dataAdded: number;
+  totalFilesProcessed: number;
+  totalBytesProcessed: number;
+  /** Files that could not be read; the snapshot leaves them out. */
+  unreadable: string[];
+}
+/** Backs up files and folders under a shared lock, packs → index → snapshot. */
+export namespace BackupRequest {
+  export const type = new RequestType<BackupParams, BackupResult, void>('lockstep/backup');
+}
+
+export interface SnapshotInfo {
+  id: string;
+  time: string;
+  hostname?: string;
+  username?: string;
+  paths: string[];
+  tags: string[];
+  tree: string;
+  parent?: string;
+}
+export interface SnapshotsResult {
+  snapshots: SnapshotInfo[];
+}
+/** Lists the snapshots, oldest first (shared lock). */
+export namespace SnapshotsRequest {
+  export const type = new RequestType<LockedParams, SnapshotsResult, void>('lockstep/snapshots');
+}
+
+export interface RestoreParams extends LockedParams {
+  /** "latest", an ID or a unique prefix. */
+  snapshot: string;
+  target: string;
+}
+export interface RestoreResult {
+  snapshotId: string;
+  filesRestored: number;
+  dirsRestored: number;
+  bytesRestored: number;
+  warnings: string[];
+}
+/** Restores a snapshot into a folder (shared lock); never writes outside it. */
+export namespace RestoreRequest {
+  export const type = new RequestType<RestoreParams, RestoreResult, void>('lockstep/restore');
+}
+
+export interface PruneParams extends LockedParams {
+  /** restic's --max-unused: "5%", "500M" or "unlimited". */
+  maxUnused?: string;
+  dryRun?: boolean;
+}
+export interface PruneResult {
+  dryRun: boolean;
+  removedBlobs: number;
+  removedBytes: number;
+  repackedBlobs: number;
+  removedPacks: number;
+  remainingBytes: number;
+  remainingUnusedBytes: number;
+}
+/** Removes unused data under the exclusive lock. */
+export namespace PruneRequest {
+  export const type = new RequestType<PruneParams, PruneResult, void>('lockstep/prune');
+}
+
+export interface ForgetParams extends LockedParams {
+  /** Snapshots to forget by ID (besides the policy). */
+  snapshots?: string[];
+  keepLast?: number;
+  keepHourly?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+  /** restic's duration form, e.g. "1y2m3d". */
+  keepWithin?: string;
+  keepTags?: string[];
+  prune?: boolean;
+  dryRun?: boolean;
+}
+export interface ForgetResult {
+  kept: string[];
+  removed: string[];
+  prune?: PruneResult;
+}
+/** Forgets snapshots by policy or ID under the exclusive lock, and prunes when asked. */
+export namespace ForgetRequest {
+  export const type = new RequestType<ForgetParams, ForgetResult, void>('lockstep/forget');
+}
+
+export interface CheckParams extends LockedParams {
+  readData?: boolean;
+}
+export interface CheckResult {
+  errors: string[];
+  hints: string[];
+}
+/** Checks the repository under the exclusive lock; problems come back in the result, not as an error. */
+export namespace CheckRequest {
+  export const type = new RequestType<CheckParams, CheckResult, void>('lockstep/check');
+}
+
+export interface UnlockParams {
+  /** Remove every lock, not only stale ones. */
+  removeAll?: boolean;
+}
+export interface UnlockResult {
+  removed: string[];
+}
+/** Removes stale locks (or all of them); takes no lock itself and answers while other operations run. */
+export namespace UnlockRequest {
+  export const type = new RequestType<UnlockParams, UnlockResult, void>('lockstep/unlock');
+}
+
+export interface LockListEntry {
+  id: string;
+  holder?: LockHolder;
+  /** Why the lock file could not be read. */
+  error?: string;
+  stale: boolean;
+  ageMs?: number;
+}
+export interface LocksResult {
+  locks: LockListEntry[];
+}
+/** Lists every lock in the repository; takes no lock. */
+export namespace LocksRequest {
+  export const type = new RequestType<Record<string, never>, LocksResult, void>('lockstep/locks');
+}
+
+// ---- notifications: server → client --------------------------------------------------------------------------
+
+export type LockStateKind = 'acquiring' | 'waiting' | 'held' | 'released' | 'lost';
+
+export interface LockStateParams {
+  /** The operation this lock belongs to: a number unique within the backend process. */
+  operationId: number;
+  /** "backup", "prune", … */
+  operation: string;
+  state: LockStateKind;
+  exclusive: boolean;
+  /** While held: the current lock file and when it was last refreshed (ms since the epoch). */
+  lockId?: string;
+  refreshedAt?: number;
+  /** While waiting: who holds the conflicting lock. */
+  holder?: LockHolder;
+  /** When lost. */
+  reason?: LockLostReason;
+  message?: string;
+}
+/** Each change of an operation's lock: for the status bar. */
+export namespace LockStateNotification {
+  export const type = new NotificationType<LockStateParams>('lockstep/lockState');
+}
+
+export interface LockLostParams {
+  operationId: number;
+  operation: string;
+  reason: LockLostReason;
+  message: string;
+  notCommitted: string;
+}
+/** An operation lost its lock and was cancelled: sent before the request fails with lockLost. */
+export namespace LockLostNotification {
+  export const type = new NotificationType<LockLostParams>('lockstep/lockLost');
+}

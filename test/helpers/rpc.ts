@@ -1,0 +1,63 @@
+// A JSON-RPC client for the real backend process (dist/server.js over stdio), as the extension talks to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
+
+export const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+export interface ProgressEvent {
+  token: string | number;
+  value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; cancellable?: boolean };
+}
+
+export interface Backend {
+  child: ChildProcess;
+  connection: MessageConnection;
+  lockStates: LockStateParams[];
+  lockLost: LockLostParams[];
+  progress: ProgressEvent[];
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startBackend(env: Record<string, string>): Promise<Backend> {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const backend: Backend = {
+    child,
+    connection,
+    lockStates: [],
+    lockLost: [],
+    progress: [],
+    logs: [],
+    stop: async () => {
+      connection.dispose();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    },
+  };
+  child.stderr?.on('data', (d: Buffer) => backend.logs.push(d.toString()));
+  connection.onNotification(LockStateNotification.type, (p) => {
+    backend.lockStates.push(p);
+  });
+  connection.onNotification(LockLostNotification.type, (p) => {
+    backend.lockLost.push(p);
+  });
+  connection.onNotification('window/logMessage', (p: { message: string }) => {
+    backend.logs.push(p.message);
+  });
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onNotification('$/progress', (p: ProgressEvent) => {
+    backend.progress.push(p);
+  });
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } } });
+  connection.sendNotification('initialized', {});
+  return backend;
+}
