@@ -7,15 +7,19 @@ import { kdfFromEnvironment } from './repo/key';
 import { Repository } from './repo/repository';
 import { backup } from './ops/backup';
 import { check } from './ops/check';
+import { forget } from './ops/forget';
+import { isEmptyPolicy, parseKeepDuration, parseKeepTag, RetentionPolicy, validatePolicy } from './ops/retention';
 import { parseMaxUnused, prune, PruneSummary } from './ops/prune';
 import { restore } from './ops/restore';
 import { lockTimingFromEnv } from './lock/timing';
 import { listLocks, removeAllLocks, removeStaleLocks } from './lock/unlock';
 import { holderOf, Operations, toResponseError } from './rpc/operations';
-import { optBoolean, optMilliseconds, optString, optStrings, optToken, paramsObject, reqString, reqStrings } from './rpc/validate';
+import { optBoolean, optCount, optMilliseconds, Raw, optString, optStrings, optToken, paramsObject, reqString, reqStrings } from './rpc/validate';
 import {
   BackupRequest,
   CheckRequest,
+  ForgetRequest,
+  ForgetResult,
   InitRequest,
   LocksRequest,
   PruneRequest,
@@ -145,6 +149,41 @@ function parseMaxUnusedParam(text: string | undefined): ReturnType<typeof parseM
   } catch (err) {
     throw new ResponseError(ErrorCodes.InvalidParams, err instanceof Error ? err.message : String(err));
   }
+}
+
+connection.onRequest(ForgetRequest.type, (raw, token) => {
+  const { p, ...lock } = locking(raw);
+  const snapshots = optStrings(p, 'snapshots') ?? [];
+  const policy = forgetPolicy(p);
+  const runPrune = optBoolean(p, 'prune') ?? false;
+  const dryRun = optBoolean(p, 'dryRun') ?? false;
+  if (snapshots.length === 0 && isEmptyPolicy(policy)) throw new ResponseError(ErrorCodes.InvalidParams, 'give snapshots to forget or a policy (keepLast, keepDaily, …)');
+  return ops.run({ name: 'forget', lock: 'exclusive', notCommitted: 'some snapshots may not have been forgotten', ...lock }, token, async ({ repo, signal, progress }) => {
+    const summary = await forget(repo, { snapshots, policy, dryRun, signal });
+    const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed };
+    if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, onStep: (s) => progress.report(s) }));
+    return result;
+  });
+});
+
+function forgetPolicy(p: Raw): RetentionPolicy {
+  const policy: RetentionPolicy = {};
+  const counts = { keepLast: 'last', keepHourly: 'hourly', keepDaily: 'daily', keepWeekly: 'weekly', keepMonthly: 'monthly', keepYearly: 'yearly' } as const;
+  for (const [name, field] of Object.entries(counts)) {
+    const n = optCount(p, name);
+    if (n !== undefined) policy[field] = n;
+  }
+  const within = optString(p, 'keepWithin');
+  try {
+    if (within !== undefined) policy.within = parseKeepDuration(within);
+    const tags = optStrings(p, 'keepTags');
+    if (tags) policy.tags = tags.map(parseKeepTag);
+    validatePolicy(policy);
+  } catch (err) {
+    if (err instanceof ResponseError) throw err;
+    throw new ResponseError(ErrorCodes.InvalidParams, err instanceof Error ? err.message : String(err));
+  }
+  return policy;
 }
 
 connection.onRequest(CheckRequest.type, (raw, token) => {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   BackupRequest,
   CheckRequest,
+  ForgetRequest,
   InitRequest,
   LocksRequest,
   LockstepErrorCodes,
@@ -93,6 +94,9 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
     const pruned = await b.connection.sendRequest(PruneRequest.type, { maxUnused: '0' });
     expect(pruned).toMatchObject({ dryRun: false, removedBlobs: 0 });
     expect(b.lockStates.filter((s) => s.operation === 'prune').every((s) => s.exclusive)).toBe(true);
+    const forgotten = await b.connection.sendRequest(ForgetRequest.type, { keepLast: 1, prune: true });
+    expect(forgotten).toMatchObject({ kept: [second.snapshotId], removed: [first.snapshotId], prune: { dryRun: false } });
+    expect((await b.connection.sendRequest(SnapshotsRequest.type, {})).snapshots.map((s) => s.id)).toEqual([second.snapshotId]);
     expect(await b.connection.sendRequest(UnlockRequest.type, {})).toEqual({ removed: [] });
     runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
   });
@@ -111,6 +115,9 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
       ['lockstep/prune', { maxUnused: 'lots' }, /invalid --max-unused "lots"/],
       ['lockstep/unlock', { removeAll: 'yes' }, /params.removeAll must be true or false/],
       ['lockstep/init', { version: 3 }, /params.version must be 1 or 2/],
+      ['lockstep/forget', {}, /give snapshots to forget or a policy/],
+      ['lockstep/forget', { keepDaily: 'seven' }, /params.keepDaily must be a whole number/],
+      ['lockstep/forget', { keepWithin: '3 weeks' }, /invalid|duration/i],
       ['lockstep/snapshots', 'not an object', /params must be an object/],
     ];
     for (const [method, params, message] of cases) {

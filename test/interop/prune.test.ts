@@ -80,6 +80,22 @@ for (const peer of ['restic-0.14', 'restic-0.18'] as const) {
       expect(again).toMatchObject({ removed_blobs: 0, repack_blobs: 0, removed_packs: 0 });
     });
 
+    it(`after lockstep forget --keep-last 2 --prune on a repository restic and Lockstep built, ${peer} checks it and restores the kept snapshots`, () => {
+      const restic = requirePeer(peer);
+      const { work, repo, copies } = mixedRepository(restic);
+      const [, second, third] = snapshotIds(repo);
+      const result = lockstepOk(['forget', '--keep-last', '2', '--group-by', 'host', '--prune', '--max-unused', '0'], { repo, password: PASSWORD });
+      expect(result.stdout).toContain('removed 1 snapshots');
+      expect(result.stdout).toContain('1 snapshots have been removed, running prune');
+      expect(snapshotIds(repo)).toEqual([second, third]);
+      for (const bin of [restic, requirePeer('restic-0.18')]) runRestic(bin, repo, ['check', '--read-data'], { password: PASSWORD });
+      for (const [id, copy] of [[second, copies[1]], [third, copies[2]]] as const) {
+        const target = path.join(work, `forget-restore-${id.slice(0, 8)}`);
+        runRestic(restic, repo, ['restore', id, '--target', target], { password: PASSWORD });
+        expectSameTree(path.join(target, copy), copy);
+      }
+    });
+
     it(`after ${peer} forget --prune, lockstep check --read-data passes`, () => {
       const restic = requirePeer(peer);
       const { repo } = mixedRepository(restic);
@@ -131,7 +147,10 @@ describeWithPeer('restic-0.18', 'prune under fire', () => {
     }
   });
 
-  for (const moment of ['save index', 'remove index', 'remove data'] as const) {
+  // Each moment, and the kinds of call that must not happen after it: a lost lock stops the prune before its next
+  // commit (index write) or delete.
+  const later = { 'save data': ['save index', 'remove index', 'remove data'], 'save index': ['remove index', 'remove data'], 'remove index': ['remove data'] };
+  for (const moment of ['save data', 'save index', 'remove index'] as const) {
     it(`a prune whose lock is removed (unlock --remove-all) just before its first "${moment}" stops there with lock-removed`, async () => {
       const restic = requirePeer('restic-0.18');
       const { repo } = mixedRepository(restic);
@@ -158,6 +177,7 @@ describeWithPeer('restic-0.18', 'prune under fire', () => {
       // so that call is the only one of its kind.
       const after = backend.calls.slice(callsBefore).map((c) => `${c.op} ${c.type}`);
       expect(after.filter((c) => c === moment)).toHaveLength(1);
+      expect(after.filter((c) => later[moment].includes(c))).toEqual([]);
       runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
       lockstepOk(['prune', '--max-unused', '0'], { repo, password: PASSWORD });
       runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });

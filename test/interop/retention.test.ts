@@ -17,6 +17,7 @@ import {
   planForget,
   RetentionPolicy,
 } from '../../server/src/ops/retention';
+import { lockstep } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
@@ -239,6 +240,10 @@ describeWithPeer('restic-0.18', 'retention policy parity with restic 0.18 forget
     expect(theirs.code, theirs.stderr).toBe(0);
     expect(ours.map((g) => g.key)).toEqual(theirs.groups.map((g) => g.key));
     expect(ours).toEqual(theirs.groups);
+    // The command line gives the same answer: `lockstep forget --dry-run --json` against restic's.
+    const cli = lockstep(['forget', '--dry-run', '--json', ...args], { repo, password: PASSWORD, env });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as ResticForgetGroup[]).map(fromRestic).sort(byKey)).toEqual(theirs.groups);
     // Each policy must remove something and keep something, or it tests little.
     expect(ours.some((g) => g.remove.length > 0) && ours.some((g) => g.keep.length > 0)).toBe(true);
   });
@@ -266,5 +271,8 @@ describeWithPeer('restic-0.18', 'retention policy parity with restic 0.18 forget
     const { policy, by } = policyOf(args);
     const emptied = planForget(snapshots, policy, by).filter((g) => g.keep.length === 0);
     expect(emptied.map((g) => g.key.hostname)).toContain('dst-local');
+    const cli = lockstep(['forget', '--dry-run', ...args], { repo, password: PASSWORD, env });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/^Fatal: refusing to delete last snapshot of snapshot group/);
   });
 });

@@ -9,6 +9,8 @@ import { backup, Compression } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';
 import { check } from '../ops/check';
+import { forget, ForgetSummary } from '../ops/forget';
+import { describeGroupKey, describePolicy, parseGroupBy, parseKeepCount, parseKeepDuration, parseKeepTag, RetentionPolicy } from '../ops/retention';
 import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
 import { displayPath, walkTree } from '../ops/walk';
 import { PROGRAM_VERSION } from '../version';
@@ -420,6 +422,111 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
 }
 
+const KEEP_COUNTS = { 'keep-last': 'last', 'keep-hourly': 'hourly', 'keep-daily': 'daily', 'keep-weekly': 'weekly', 'keep-monthly': 'monthly', 'keep-yearly': 'yearly' } as const;
+const KEEP_WITHIN = {
+  'keep-within': 'within',
+  'keep-within-hourly': 'withinHourly',
+  'keep-within-daily': 'withinDaily',
+  'keep-within-weekly': 'withinWeekly',
+  'keep-within-monthly': 'withinMonthly',
+  'keep-within-yearly': 'withinYearly',
+} as const;
+
+function policyFromFlags(args: ParsedArgs): RetentionPolicy {
+  const policy: RetentionPolicy = {};
+  for (const [flag, field] of Object.entries(KEEP_COUNTS)) {
+    const value = flagString(args, flag);
+    if (value !== undefined) policy[field] = parseKeepCount(value);
+  }
+  for (const [flag, field] of Object.entries(KEEP_WITHIN)) {
+    const value = flagString(args, flag);
+    if (value !== undefined) policy[field] = parseKeepDuration(value);
+  }
+  const tags = flagList(args, 'keep-tag');
+  if (tags.length > 0) policy.tags = tags.map(parseKeepTag);
+  return policy;
+}
+
+const forgetCommand: Command = {
+  summary: 'Remove snapshots by ID or by a retention policy (exclusive lock); --prune also removes their data',
+  usage: 'lockstep forget [--keep-last N] [--keep-daily N] … [--keep-within D] [--keep-tag T] [--group-by host,paths,tags] [--dry-run] [--prune] [ID…]',
+  flags: {
+    ...Object.fromEntries([...Object.keys(KEEP_COUNTS), ...Object.keys(KEEP_WITHIN)].map((f) => [f, { kind: 'string' as const }])),
+    'keep-tag': { kind: 'list' },
+    'group-by': { kind: 'string', short: 'g' },
+    host: { kind: 'list' },
+    tag: { kind: 'list' },
+    path: { kind: 'list' },
+    'dry-run': { kind: 'bool', short: 'n' },
+    prune: { kind: 'bool' },
+    'max-unused': { kind: 'string' },
+  },
+  async run(ctx) {
+    const policy = policyFromFlags(ctx.args);
+    const groupBy = parseGroupBy(flagString(ctx.args, 'group-by') ?? 'host,paths');
+    const dryRun = flagBool(ctx.args, 'dry-run');
+    const maxUnused = parseMaxUnused(flagString(ctx.args, 'max-unused') ?? '5%');
+    return withRepository(ctx, 'exclusive', async (repo, signal) => {
+      const summary = await forget(repo, {
+        snapshots: ctx.args.positionals,
+        policy,
+        groupBy,
+        filter: { hosts: flagList(ctx.args, 'host'), tags: flagList(ctx.args, 'tag').map((t) => t.split(',')), paths: flagList(ctx.args, 'path') },
+        dryRun,
+        signal,
+      });
+      if (summary.noPolicy) {
+        ctx.err('no policy was specified, no snapshots will be removed');
+        return ExitCode.ok;
+      }
+      printForget(ctx, summary, policy);
+      if (flagBool(ctx.args, 'prune') && summary.removed.length > 0) {
+        if (!ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
+        const pruned = await prune(repo, { maxUnused, dryRun, signal, onStep: ctx.json ? undefined : (s) => ctx.out(s) });
+        if (!ctx.json) printPruneSummary(ctx, pruned);
+      }
+      return ExitCode.ok;
+    });
+  },
+};
+
+function printForget(ctx: CommandContext, summary: ForgetSummary, policy: RetentionPolicy): void {
+  if (ctx.json) {
+    const snap = (e: { id: string; snapshot: Snapshot }): Record<string, unknown> => snapshotJson(e.id, e.snapshot);
+    ctx.out(
+      JSON.stringify(
+        summary.groups.map((g) => ({
+          tags: g.key.tags ?? null,
+          host: g.key.hostname ?? '',
+          paths: g.key.paths ?? null,
+          keep: g.keep.map(snap),
+          remove: g.remove.length > 0 ? g.remove.map(snap) : null,
+          reasons: g.keep.map((e) => ({ snapshot: snap(e), matches: g.reasons.get(e.id) ?? [] })),
+        })),
+      ),
+    );
+    return;
+  }
+  if (summary.groups.length === 0) {
+    for (const id of summary.removed) ctx.out(`${flagBool(ctx.args, 'dry-run') ? 'would remove' : 'removed'} snapshot ${shortId(id)}`);
+    return;
+  }
+  ctx.out(`Applying Policy: ${describePolicy(policy)}`);
+  for (const g of summary.groups) {
+    ctx.out(`snapshots for ${describeGroupKey(g.key)}:`);
+    const rows = (list: typeof g.keep, withReasons: boolean): string[][] =>
+      list.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), ...(withReasons ? [(g.reasons.get(e.id) ?? []).join(', ')] : []), e.snapshot.paths.join(', ')]);
+    ctx.out(`keep ${g.keep.length} snapshots:`);
+    ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Reasons', 'Paths'], rows(g.keep, true)));
+    if (g.remove.length > 0) {
+      ctx.out(`remove ${g.remove.length} snapshots:`);
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows(g.remove, false)));
+    }
+  }
+  if (flagBool(ctx.args, 'dry-run')) ctx.out(`would have removed ${summary.removed.length} snapshots`);
+  else ctx.out(`removed ${summary.removed.length} snapshots`);
+}
+
 const checkCommand: Command = {
   summary: 'Check the repository for errors (exclusive lock)',
   usage: 'lockstep check [--read-data]',
@@ -513,6 +620,7 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   restore: restoreCommand,
   cat: catCommand,
+  forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,
   unlock: unlockCommand,
