@@ -176,7 +176,7 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
     const repo = path.join(work, 'repo');
     const big = bigSource(work, 256);
     lockstepOk(['init'], { repo, password: PASSWORD });
-    const b = await backendFor(repo, { LOCKSTEP_LOCK_REFRESH_MS: '300', LOCKSTEP_LOCK_STALE_MS: '5000' });
+    const b = await backendFor(repo, { LOCKSTEP_LOCK_REFRESH_MS: '1000', LOCKSTEP_LOCK_STALE_MS: '10000' });
     const request = b.connection.sendRequest(BackupRequest.type, { paths: [big] });
     await waitFor('the backup to hold its lock', () => b.lockStates.some((s) => s.state === 'held'));
     runRestic(restic, repo, ['unlock', '--remove-all'], { password: PASSWORD });

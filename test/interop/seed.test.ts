@@ -34,14 +34,15 @@ const restic = (peer: 'restic-0.14' | 'restic-0.18', repo: string, args: string[
   runRestic(requirePeer(peer), repo, args, { password: PASSWORD });
 };
 
-const LONG = { LOCKSTEP_LOCK_REFRESH_MS: '500', LOCKSTEP_LOCK_STALE_MS: '3000' }; // refreshability 2.25 s
+// Short enough to keep the test quick, long enough that a loaded CI machine still refreshes in time.
+const LONG = { LOCKSTEP_LOCK_REFRESH_MS: '1000', LOCKSTEP_LOCK_STALE_MS: '6000' }; // refreshability 4.5 s
 const SHORT_PAUSE = { LOCKSTEP_LOCK_REFRESH_MS: '2000', LOCKSTEP_LOCK_STALE_MS: '40000' }; // refreshability 37 s
 
 const variations: Variation[] = [
   {
     title: 'standby longer than the refresh deadline; restic 0.18 unlock --remove-all, restic 0.18 prune',
     timing: LONG,
-    pauseMs: 4000,
+    pauseMs: 6000,
     unlock: (repo) => restic('restic-0.18', repo, ['unlock', '--remove-all']),
     prune: (repo) => restic('restic-0.18', repo, ['prune']),
     lockRemoved: true,
@@ -49,10 +50,10 @@ const variations: Variation[] = [
   {
     title: 'standby until the lock is stale; lockstep unlock (stale rule), restic 0.14 prune',
     timing: LONG,
-    pauseMs: 4500,
+    pauseMs: 7000,
     unlock: (repo) => {
-      // Stale by age only once it is older than the stale timeout (3 s here).
-      const deadline = Date.now() + 10_000;
+      // Stale by age only once it is older than the stale timeout (6 s here).
+      const deadline = Date.now() + 15_000;
       while (repoFiles(repo, 'locks').length > 0 && Date.now() < deadline) {
         lockstepOk(['unlock'], { repo, password: PASSWORD, env: LONG });
         if (repoFiles(repo, 'locks').length > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
@@ -80,7 +81,7 @@ const variations: Variation[] = [
   {
     title: 'control: a long pause with nobody unlocking; the stale-lock refresh keeps the lock and the backup completes',
     timing: LONG,
-    pauseMs: 4000,
+    pauseMs: 6000,
     unlock: () => undefined,
     prune: () => undefined,
     lockRemoved: false,
@@ -104,7 +105,10 @@ describeWithPeer('restic-0.18', 'the seed scenario: pause, unlock, prune, resume
       const done = finished(child);
       // 20 MiB of random data: the first 16 MiB pack is written while stdin is still open.
       child.stdin?.write(randomBytes(20 * 1024 * 1024));
-      await waitFor('the backup to write its first pack', () => packFiles(repo).some((p) => !packsBefore.has(p)));
+      await waitFor('the backup to write its first pack', () => {
+        if (child?.exitCode !== null) throw new Error(`the backup ended early (exit ${child?.exitCode})`);
+        return packFiles(repo).some((p) => !packsBefore.has(p));
+      });
       expect(repoFiles(repo, 'locks')).toHaveLength(1);
       const pausedAt = Date.now();
       child.kill('SIGSTOP');
