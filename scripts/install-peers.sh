@@ -3,6 +3,7 @@
 #   Debian's restic (0.14), rclone, openssh-server and zstd (the tests' frame fixtures), with apt-get;
 #   restic 0.18 and rest-server 0.13, unpacked from Debian trixie's packages into
 #   ${LOCKSTEP_PEERS_DIR:-~/.cache/lockstep-peers}/bin without changing the system's apt state.
+# Then scripts/install-e2e.sh: chromium and code-server for the real-VS-Code tests.
 # Fast when everything is there. Outside CI, without root, it warns and leaves the tests to skip.
 set -euo pipefail
 dest=${LOCKSTEP_PEERS_DIR:-$HOME/.cache/lockstep-peers}
@@ -12,8 +13,10 @@ for pkg in restic:restic rclone:rclone sshd:openssh-server zstd:zstd; do
 done
 need_trixie=0
 [[ -x $dest/bin/restic-0.18 && -x $dest/bin/restic-rest-server ]] || need_trixie=1
+e2e=$(dirname "$0")/install-e2e.sh
 if [[ ${#missing[@]} -eq 0 && $need_trixie -eq 0 ]]; then
   echo "peers: restic $(restic version | awk '{print $2}'), restic-0.18 and rest-server in $dest/bin"
+  bash "$e2e"
   exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then
@@ -49,3 +52,4 @@ if [[ $need_trixie -eq 1 ]]; then
 fi
 "$dest/bin/restic-0.18" version >/dev/null
 echo "peers: restic $(restic version | awk '{print $2}'), restic-0.18 and rest-server in $dest/bin"
+bash "$e2e"
