@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     pool: 'forks',
+    setupFiles: ['./test/helpers/yield-between-tests.ts'],
   },
 });
