@@ -33,7 +33,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       signal: controller.signal,
       out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-      openBackend,
+      openBackend: (location) => openBackend(location, env, (message) => process.stderr.write(`${message}\n`)),
     };
     return await command.run(ctx);
   } catch (err) {

@@ -1,5 +1,6 @@
 // The extension's backend process: JSON-RPC (vscode-languageserver) requests mapped onto the same operations
 // the CLI runs. One per VS Code window, started by the client with the repository and password in its environment.
+import { redactLocation } from './backend/location';
 import { CancellationToken, ErrorCodes, ResponseError } from 'vscode-jsonrpc';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { openBackend } from './backend/open';
@@ -64,9 +65,9 @@ connection.onRequest(InitRequest.type, async (raw, token: CancellationToken) => 
     const signal = new AbortController();
     token.onCancellationRequested(() => signal.abort());
     const location = ops.location();
-    const repo = await Repository.init(openBackend(location), ops.password(), { version, kdf: kdfFromEnvironment(process.env), signal: signal.signal });
+    const repo = await Repository.init(openBackend(location, process.env), ops.password(), { version, kdf: kdfFromEnvironment(process.env), signal: signal.signal });
     await repo.close();
-    return { repositoryId: repo.config.id, location };
+    return { repositoryId: repo.config.id, location: redactLocation(location) };
   } catch (err) {
     throw toResponseError(err, spec);
   }

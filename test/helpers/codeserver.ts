@@ -2,10 +2,10 @@
 // 127.0.0.1, driven by Debian's Chromium through playwright-core. Everything started here is stopped by stop().
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from './net';
 
 const peersDir = process.env.LOCKSTEP_PEERS_DIR ?? path.join(homedir(), '.cache', 'lockstep-peers');
 export const CODE_SERVER = path.join(peersDir, 'code-server', 'node_modules', '.bin', 'code-server');
@@ -13,17 +13,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 export function vscodeAvailable(): boolean {
   return existsSync(CODE_SERVER) && existsSync(CHROMIUM);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface VSCodeSession {

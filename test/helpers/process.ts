@@ -22,9 +22,9 @@ export function finished(child: ChildProcess): Promise<Finished> {
 }
 
 /** Polls `condition` every 20 ms until it holds; fails after `timeoutMs` saying what it waited for. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

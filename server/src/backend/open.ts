@@ -1,17 +1,19 @@
-import * as path from 'node:path';
 import { LockstepError } from '../errors';
 import { Backend } from './backend';
 import { LocalBackend } from './local';
+import { parseLocation } from './location';
+import { RestBackend } from './rest';
 
-const REMOTE_SCHEMES = ['rest', 'sftp', 's3', 'rclone', 'b2', 'azure', 'gs', 'swift'];
-
-/** The backend for a repository location as restic spells it (`/path`, `local:/path`, …). */
-export function openBackend(location: string): Backend {
-  const scheme = /^([a-z0-9]+):/.exec(location)?.[1];
-  if (scheme && REMOTE_SCHEMES.includes(scheme)) {
-    throw new LockstepError(`repository type "${scheme}:" is not supported yet; use a local folder`);
+/** The backend for a repository location as restic spells it (`/path`, `local:`, `rest:`, `sftp:`, `s3:`). */
+export function openBackend(location: string, env: NodeJS.ProcessEnv = process.env, log: (message: string) => void = () => undefined): Backend {
+  const parsed = parseLocation(location);
+  switch (parsed.kind) {
+    case 'local':
+      return new LocalBackend(parsed.path);
+    case 'rest':
+      return new RestBackend(parsed, env, log);
+    case 'sftp':
+    case 's3':
+      throw new LockstepError(`${parsed.kind}: repositories are not supported yet`);
   }
-  const local = scheme === 'local' ? location.slice('local:'.length) : location;
-  if (local.length === 0) throw new LockstepError('the repository location is empty');
-  return new LocalBackend(path.resolve(local));
 }

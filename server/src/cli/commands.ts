@@ -1,3 +1,4 @@
+import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
 import { ExitCode, LockstepError } from '../errors';
 import { shortId } from '../repo/ids';
@@ -150,9 +151,9 @@ const init: Command = {
     if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
     const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: kdfFromEnvironment(ctx.env), signal: ctx.signal });
     await repo.close();
-    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: location }));
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: redactLocation(location) }));
     else {
-      ctx.out(`created restic repository ${repo.config.id.slice(0, 10)} at ${location}`);
+      ctx.out(`created restic repository ${repo.config.id.slice(0, 10)} at ${redactLocation(location)}`);
       ctx.out('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
     }
     return ExitCode.ok;

@@ -114,7 +114,10 @@ export class HeldLock {
     throwIfAborted(this.signal);
   }
 
-  /** Stops refreshing and removes the lock file (allowed up to a minute, even after a cancel). */
+  /**
+   * Stops refreshing and removes the lock file (allowed up to a minute, even after a cancel; ten seconds after a
+   * lost lock, whose backend may be the thing that hangs: a lock left behind goes stale and unlock removes it).
+   */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
@@ -123,7 +126,7 @@ export class HeldLock {
     await this.queue.catch(() => undefined);
     if (this.lostError?.reason !== 'lock-removed') {
       try {
-        await removeLock(this.options.repo, this.currentId, AbortSignal.timeout(60_000));
+        await removeLock(this.options.repo, this.currentId, AbortSignal.timeout(this.lostError ? 10_000 : 60_000));
       } catch (err) {
         this.log(`error while unlocking: ${message(err)}`);
       }

@@ -68,7 +68,7 @@ export class Operations {
     };
     let repo: Repository | undefined;
     try {
-      repo = await Repository.open(openBackend(this.location()), this.password(), cancel.signal);
+      repo = await Repository.open(openBackend(this.location(), this.env, (message) => this.connection.console.warn(message)), this.password(), cancel.signal);
       const progress: Progress = { report: (message, percentage) => reporter.report(percentage ?? 0, message) };
       if (spec.lock === 'none') return await work({ repo, signal: cancel.signal, progress });
       state({ state: 'acquiring' });
