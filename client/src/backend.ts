@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { CancellationToken, LanguageClient, RequestType, TransportKind, WorkDoneProgress } from 'vscode-languageclient/node';
 import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
+import { credentialEnvironment, CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
 import { readSettings } from './settings';
 
@@ -17,11 +18,21 @@ export class BackendClient implements vscode.Disposable {
   readonly onLockLost = this.lockLost.event;
   private nextProgress = 1;
 
+  /** Environment for the next backend start only (a host key the user just accepted). */
+  private nextStartEnv: Record<string, string> = {};
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly passwords: PasswordStore,
+    private readonly credentials: CredentialStore,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** Restarts the backend trusting an SFTP host key the user accepted (it is then added to known_hosts). */
+  async acceptHostKey(fingerprint: string): Promise<void> {
+    await this.stop();
+    this.nextStartEnv = { LOCKSTEP_SFTP_ACCEPT_HOST_KEY: fingerprint };
+  }
 
   /** Whether a repository is configured at all (the status bar shows only then). */
   configured(): boolean {
@@ -83,7 +94,13 @@ export class BackendClient implements vscode.Disposable {
   private async start(): Promise<LanguageClient> {
     const settings = readSettings();
     if (!settings.repository) throw new NotConfiguredError('no repository is configured: run "Lockstep: Initialize Repository" or set lockstep.repository');
-    const env: NodeJS.ProcessEnv = { ...process.env, RESTIC_REPOSITORY: settings.repository };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      RESTIC_REPOSITORY: settings.repository,
+      ...credentialEnvironment(settings.repository, await this.credentials.get(settings.repository)),
+      ...this.nextStartEnv,
+    };
+    this.nextStartEnv = {};
     delete env.RESTIC_PASSWORD;
     delete env.RESTIC_PASSWORD_FILE;
     delete env.RESTIC_PASSWORD_COMMAND;

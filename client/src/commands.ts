@@ -19,7 +19,9 @@ import {
   SnapshotsRequest,
   UnlockRequest,
 } from '../../server/src/protocol';
+import { parseLocation } from '../../server/src/backend/location';
 import { BackendClient, NotConfiguredError } from './backend';
+import { askForCredentials, CredentialStore, credentialsNeeded, splitRestPassword } from './credentials';
 import { PasswordStore } from './secrets';
 import { backupPaths, readSettings } from './settings';
 import { LockIndicator } from './statusBar';
@@ -27,6 +29,7 @@ import { LockIndicator } from './statusBar';
 export interface CommandDeps {
   backend: BackendClient;
   passwords: PasswordStore;
+  credentials: CredentialStore;
   indicator: LockIndicator;
   log: vscode.LogOutputChannel;
 }
@@ -235,20 +238,56 @@ async function setPassword(deps: CommandDeps, confirm = false): Promise<boolean>
   return true;
 }
 
+/** Checks a location as restic spells it; the message for the input box, or undefined when it is fine. */
+function locationProblem(value: string): string | undefined {
+  if (value.trim() === '') return 'a folder, rest:http://host:port/path, sftp:user@host:/path or s3:http://host:port/bucket';
+  try {
+    parseLocation(value.trim());
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 async function initialize(deps: CommandDeps): Promise<void> {
   let repository = readSettings().repository;
   if (!repository) {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const suggestion = path.join(os.homedir(), '.local', 'share', 'lockstep', folder ? path.basename(folder.uri.fsPath) : 'repo');
-    repository = (await vscode.window.showInputBox({ prompt: 'Where to create the repository (a folder, as restic names it)', value: suggestion, ignoreFocusOut: true })) ?? '';
-    if (!repository) return;
+    const typed = await vscode.window.showInputBox({
+      prompt: 'Where to create the repository: a folder, rest:http://host:port/path, sftp:user@host:/path or s3:http://host:port/bucket',
+      value: suggestion,
+      ignoreFocusOut: true,
+      validateInput: locationProblem,
+    });
+    if (!typed) return;
+    // A password typed into a REST URL goes to secret storage; the setting keeps the URL without it.
+    const split = splitRestPassword(typed.trim());
+    repository = split.location;
+    if (split.password !== undefined) await deps.credentials.set(repository, { restPassword: split.password });
     await vscode.workspace.getConfiguration('lockstep').update('repository', repository, vscode.ConfigurationTarget.Global);
   }
+  const needed = credentialsNeeded(parseLocation(repository));
+  const stored = await deps.credentials.get(repository);
+  if (needed && Object.keys(stored).length === 0 && !(await askForCredentials(deps.credentials, repository))) return;
   if (!(await deps.backend.hasPassword()) && !(await setPassword(deps, true))) return;
   await deps.backend.restart();
   const result = await withProgress(deps, 'init', () => initialize(deps), (token) => deps.backend.request(InitRequest.type, {}, token));
   if (result) void vscode.window.showInformationMessage(`Lockstep: created repository ${result.repositoryId.slice(0, 10)} at ${result.location}`);
   deps.indicator.render();
+}
+
+async function setCredentials(deps: CommandDeps): Promise<void> {
+  const repository = readSettings().repository;
+  if (!repository) {
+    void vscode.window.showWarningMessage('Lockstep: set lockstep.repository first (or run "Lockstep: Initialize Repository").');
+    return;
+  }
+  if (!credentialsNeeded(parseLocation(repository))) {
+    void vscode.window.showInformationMessage('Lockstep: this repository needs no credentials beyond its password (SFTP uses your SSH agent or key files).');
+    return;
+  }
+  if (await askForCredentials(deps.credentials, repository)) await deps.backend.restart();
 }
 
 export function registerCommands(deps: CommandDeps, runner: BackupRunner): vscode.Disposable[] {
@@ -289,6 +328,7 @@ export function registerCommands(deps: CommandDeps, runner: BackupRunner): vscod
     register('lockstep.init', () => initialize(deps)),
     register('lockstep.showLocks', () => showLocks(deps)),
     register('lockstep.setPassword', () => setPassword(deps)),
+    register('lockstep.setCredentials', () => setCredentials(deps)),
     register('lockstep.showLog', () => log.show()),
     register('lockstep.acknowledgeLostLock', () => {
       deps.indicator.acknowledge();

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { BackendClient } from './backend';
 import { BackupRunner, registerCommands } from './commands';
+import { CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
 import { LockIndicator } from './statusBar';
 import { BackupTriggers } from './triggers';
@@ -12,10 +13,11 @@ let backend: BackendClient | undefined;
 export function activate(context: vscode.ExtensionContext): { backend: BackendClient; indicator: LockIndicator; runner: BackupRunner } {
   const log = vscode.window.createOutputChannel('Lockstep', { log: true });
   const passwords = new PasswordStore(context.secrets);
-  backend = new BackendClient(context, passwords, log);
+  const credentials = new CredentialStore(context.secrets);
+  backend = new BackendClient(context, passwords, credentials, log);
   const client = backend;
   const indicator = new LockIndicator(() => client.configured());
-  const deps = { backend: client, passwords, indicator, log };
+  const deps = { backend: client, passwords, credentials, indicator, log };
   const runner = new BackupRunner(deps);
   const triggers = new BackupTriggers(client, runner, log);
   context.subscriptions.push(
@@ -29,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
     }),
     client.onLockLost((p) => log.error(`${p.operation} lost its lock (${p.reason}): ${p.message}; ${p.notCommitted}`)),
     passwords.onDidChange(() => void client.restart()),
+    credentials.onDidChange(() => void client.restart()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('lockstep.repository') || e.affectsConfiguration('lockstep.passwordFile') || e.affectsConfiguration('lockstep.lockTiming')) {
         void client.restart();

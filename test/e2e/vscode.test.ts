@@ -3,13 +3,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { lockstepOk, spawnLockstep } from '../helpers/cli';
 import { clearNotifications, lockIndicator, openVSCode, runCommand, vscodeAvailable, VSCodeSession } from '../helpers/codeserver';
 import { makeSourceTree, randomFile } from '../helpers/fstree';
 import { requirePeer, runRestic } from '../helpers/peers';
 import { finished, repoFiles, waitFor } from '../helpers/process';
+import { RemoteServer } from '../helpers/remote-server';
+import { startRcloneResticWithAuth } from '../helpers/restserver';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -34,6 +36,7 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
   let vscode: VSCodeSession;
   let page: Page;
   let restic: string;
+  let rest: RemoteServer | undefined;
 
   beforeAll(async () => {
     if (!vscodeAvailable()) throw new Error('code-server or chromium missing: run scripts/install-e2e.sh');
@@ -67,8 +70,13 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     page = vscode.page;
   }, 180_000);
 
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
+  });
+
   afterAll(async () => {
     await vscode?.stop();
+    await rest?.stop();
     cleanupTempDirs();
   });
 
@@ -118,10 +126,7 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
     await page.keyboard.type('edited in VS Code\n');
     await page.keyboard.press('Control+S');
-    await waitFor('the triggered backup', () => repoFiles(repo, 'snapshots').length === before + 1, 60_000).catch(async (err: unknown) => {
-      await shot(page, 'debug-save');
-      throw err;
-    });
+    await waitFor('the triggered backup', () => repoFiles(repo, 'snapshots').length === before + 1, 60_000);
     await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
     expect(readFileSync(path.join(folder, 'small.txt'), 'utf8')).toContain('edited in VS Code');
   }, 120_000);
@@ -134,12 +139,52 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await done;
     await clearNotifications(page);
     await runCommand(page, 'Lockstep: Unlock (stale)');
-    await notification(page, 'removed 1 stale locks').waitFor({ state: 'visible', timeout: 30_000 }).catch(async (err: unknown) => {
-      await shot(page, 'debug-unlock');
-      throw err;
-    });
+    await notification(page, 'removed 1 stale locks').waitFor({ state: 'visible', timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     await shot(page, '5-unlock-stale');
     expect(readdirSync(path.join(repo, 'locks'))).toEqual([]);
   }, 120_000);
+
+  it('Initialize Repository on a REST server: the password typed into the URL goes to secret storage, not the settings', async () => {
+    rest = await startRcloneResticWithAuth('alice', 'rest pw')(work);
+    const withPassword = rest.location.replace('alice:rest pw@', `alice:${encodeURIComponent('rest pw')}@`);
+    const withoutPassword = withPassword.replace(/:[^:@/]*@/, '@');
+    const settingsFile = path.join(work, 'user-data', 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    // As a user does: edit settings.json in the editor, clearing the repository.
+    await runCommand(page, 'Preferences: Open User Settings (JSON)');
+    const editor = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    await editor.waitFor({ state: 'visible' });
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(JSON.stringify({ ...settings, 'lockstep.repository': '', 'lockstep.paths': [path.join(folder, 'sub')] }));
+    // The editor closes brackets as they are typed: drop whatever it added after the text.
+    await page.keyboard.press('Control+Shift+End');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => lockIndicator(page).isVisible(), { timeout: 20_000 }).toBe(false);
+    expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toMatchObject({ 'lockstep.repository': '' });
+    await runCommand(page, 'View: Close All Editors');
+    await clearNotifications(page);
+    await runCommand(page, 'Lockstep: Initialize Repository');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('rest:nonsense');
+    await page.locator('.quick-input-message', { hasText: 'expected rest:http' }).waitFor({ state: 'visible' });
+    await input.fill(withPassword);
+    await input.press('Enter');
+    await notification(page, 'created repository').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await notification(page, 'created repository').innerText()).toContain('alice:***@');
+
+    const saved = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    expect(saved['lockstep.repository']).toBe(withoutPassword);
+    expect(readFileSync(settingsFile, 'utf8')).not.toContain('rest%20pw');
+    await lockIndicator(page).waitFor({ state: 'visible', timeout: 20_000 });
+    await clearNotifications(page);
+    await runCommand(page, 'Lockstep: Back Up Now');
+    await notification(page, /snapshot [0-9a-f]{8} saved/).waitFor({ state: 'visible', timeout: 90_000 });
+    await shot(page, '6-rest-backup');
+    const listed = JSON.parse(runRestic(restic, withPassword, ['snapshots', '--json'], { password: PASSWORD }).stdout);
+    expect(listed).toHaveLength(1);
+    runRestic(restic, withPassword, ['check'], { password: PASSWORD });
+  }, 180_000);
 });
