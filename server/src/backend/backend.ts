@@ -47,3 +47,13 @@ export class NotFoundError extends Error {
 export function describeHandle(handle: FileHandle): string {
   return handle.type === 'config' ? 'config' : `${handle.type}/${handle.name}`;
 }
+
+/** `list('config')` for backends that store the config as a single file: it, or nothing. */
+export async function listConfig(backend: Backend, signal?: AbortSignal): Promise<FileInfo[]> {
+  try {
+    return [await backend.stat({ type: 'config', name: 'config' }, signal)];
+  } catch (err) {
+    if (err instanceof NotFoundError) return [];
+    throw err;
+  }
+}

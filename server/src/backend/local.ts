@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
-import { Backend, describeHandle, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o400;
@@ -112,14 +112,7 @@ export class LocalBackend implements Backend {
 
   async list(type: FileType, signal?: AbortSignal): Promise<FileInfo[]> {
     throwIfAborted(signal);
-    if (type === 'config') {
-      try {
-        return [await this.stat({ type, name: 'config' }, signal)];
-      } catch (err) {
-        if (err instanceof NotFoundError) return [];
-        throw err;
-      }
-    }
+    if (type === 'config') return listConfig(this, signal);
     const dir = path.join(this.location, type);
     const folders = type === 'data' ? await subfolders(dir) : [dir];
     const result: FileInfo[] = [];

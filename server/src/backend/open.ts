@@ -3,6 +3,7 @@ import { Backend } from './backend';
 import { LocalBackend } from './local';
 import { parseLocation } from './location';
 import { RestBackend } from './rest';
+import { S3Backend } from './s3';
 
 /** The backend for a repository location as restic spells it (`/path`, `local:`, `rest:`, `sftp:`, `s3:`). */
 export function openBackend(location: string, env: NodeJS.ProcessEnv = process.env, log: (message: string) => void = () => undefined): Backend {
@@ -12,8 +13,9 @@ export function openBackend(location: string, env: NodeJS.ProcessEnv = process.e
       return new LocalBackend(parsed.path);
     case 'rest':
       return new RestBackend(parsed, env, log);
-    case 'sftp':
     case 's3':
-      throw new LockstepError(`${parsed.kind}: repositories are not supported yet`);
+      return new S3Backend(parsed, env);
+    case 'sftp':
+      throw new LockstepError('sftp: repositories are not supported yet');
   }
 }

@@ -2,7 +2,7 @@
 // Node's fetch keeps connections alive; transient failures are retried with backoff; every call takes its signal.
 import { abortReason, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
-import { Backend, describeHandle, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { RestLocation } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
 
@@ -152,6 +152,7 @@ export class RestBackend implements Backend {
   }
 
   async list(type: FileType, signal?: AbortSignal): Promise<FileInfo[]> {
+    if (type === 'config') return listConfig(this, signal);
     const what = `listing ${type}/`;
     const response = await this.request(what, `${this.where.url}${type}/`, { method: 'GET' }, (s) => s === 200 || s === 404, signal);
     if (response.status === 404) {
