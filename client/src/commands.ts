@@ -17,6 +17,7 @@ import {
   RestoreRequest,
   SnapshotInfo,
   SnapshotsRequest,
+  UnknownHostKeyData,
   UnlockRequest,
 } from '../../server/src/protocol';
 import { parseLocation } from '../../server/src/backend/location';
@@ -82,6 +83,22 @@ export async function reportFailure(deps: CommandDeps, title: string, err: unkno
       const choice = await vscode.window.showWarningMessage(`Lockstep: ${err.message.split('\n')[0]}`, 'Show Locks', 'Retry');
       if (choice === 'Show Locks') await vscode.commands.executeCommand('lockstep.showLocks');
       else if (choice === 'Retry' && retry) await retry();
+      return;
+    }
+    case LockstepErrorCodes.unknownHostKey: {
+      const key = err.data as UnknownHostKeyData;
+      const answer = await vscode.window.showWarningMessage(
+        `Trust the SFTP server ${key.host}:${key.port}?`,
+        {
+          modal: true,
+          detail: `Lockstep has not seen this server before. Its ${key.keyType} host key fingerprint is\n\n${key.fingerprint}\n\nCompare it with the server's own (ssh-keygen -lf on its host key) before trusting it; it is then added to your known_hosts.`,
+        },
+        'Trust and Retry',
+      );
+      if (answer === 'Trust and Retry') {
+        await deps.backend.acceptHostKey(key.fingerprint);
+        if (retry) await retry();
+      }
       return;
     }
     case LockstepErrorCodes.wrongPassword: {

@@ -15,6 +15,8 @@ export const LockstepErrorCodes = {
   /** The lock was lost while the operation ran; `data` is a LockLostData. Nothing more was committed. */
   lockLost: 1012,
   wrongPassword: 1013,
+  /** The SFTP server's host key is not in known_hosts; `data` is an UnknownHostKeyData. */
+  unknownHostKey: 1014,
   /** The user cancelled (JSON-RPC cancellation or a progress cancel button). */
   cancelled: -32800,
 } as const;
@@ -25,6 +27,14 @@ export interface LockLostData {
   reason: LockLostReason;
   /** What the operation had not committed when it stopped (e.g. "the snapshot was not saved"). */
   notCommitted: string;
+}
+
+/** An SFTP server whose host key the user has not trusted yet (the fingerprint as `ssh-keygen -lf` prints it). */
+export interface UnknownHostKeyData {
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
 }
 
 /** Who holds a lock, as a lock file says it. */

@@ -50,6 +50,20 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       }
     };
 
+    /** Waits until `child` has stored a pack that was not there before; its output so far goes into any failure. */
+    const firstPack = async (child: ChildProcess, packsBefore: Set<string>): Promise<void> => {
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      try {
+        await waitFor('the backup to write its first pack', async () => {
+          if (child.exitCode !== null) throw new Error(`the backup ended early (exit ${child.exitCode})`);
+          return (await files('data')).some((p) => !packsBefore.has(p));
+        }, 60_000);
+      } catch (err) {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; the backup said: ${stderr || '(nothing)'}`);
+      }
+    };
+
     beforeAll(async () => {
       if (!available()) throw new Error(`${title}: the server or restic is missing: run scripts/install-peers.sh`);
       restic18 = requirePeer('restic-0.18');
@@ -117,10 +131,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       const child = spawnOwn(['backup', '--stdin', '--stdin-filename', 'big.bin'], LOCK_TIMING);
       const done = finished(child);
       child.stdin?.write(randomBytes(20 * 1024 * 1024));
-      await waitFor('the backup to write its first pack', async () => {
-        if (child.exitCode !== null) throw new Error(`the backup ended early (exit ${child.exitCode})`);
-        return (await files('data')).some((p) => !packsBefore.has(p));
-      }, 60_000);
+      await firstPack(child, packsBefore);
       const pausedAt = Date.now();
       child.kill('SIGSTOP');
       restic(['unlock', '--remove-all']);
@@ -142,10 +153,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       const child = spawnOwn(['backup', '--stdin', '--stdin-filename', 'hang.bin'], LOCK_TIMING);
       const done = finished(child);
       child.stdin?.write(randomBytes(20 * 1024 * 1024));
-      await waitFor('the backup to write its first pack', async () => {
-        if (child.exitCode !== null) throw new Error(`the backup ended early (exit ${child.exitCode})`);
-        return (await files('data')).some((p) => !packsBefore.has(p));
-      }, 60_000);
+      await firstPack(child, packsBefore);
       server.pause();
       const pausedAt = Date.now();
       child.stdin?.end(randomBytes(1024 * 1024));
@@ -169,10 +177,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       const packsBefore = new Set(await files('data'));
       const child = spawnOwn(['backup', big], { LOCKSTEP_BACKEND_RETRY_MS: '1500' });
       const done = finished(child);
-      await waitFor('the backup to write its first pack', async () => {
-        if (child.exitCode !== null) throw new Error(`the backup ended early (exit ${child.exitCode})`);
-        return (await files('data')).some((p) => !packsBefore.has(p));
-      }, 60_000);
+      await firstPack(child, packsBefore);
       await server.kill();
       const result = await done;
       expect(result.code).toBe(1);

@@ -1,9 +1,9 @@
-import { LockstepError } from '../errors';
 import { Backend } from './backend';
 import { LocalBackend } from './local';
 import { parseLocation } from './location';
 import { RestBackend } from './rest';
 import { S3Backend } from './s3';
+import { SftpBackend } from './sftp';
 
 /** The backend for a repository location as restic spells it (`/path`, `local:`, `rest:`, `sftp:`, `s3:`). */
 export function openBackend(location: string, env: NodeJS.ProcessEnv = process.env, log: (message: string) => void = () => undefined): Backend {
@@ -13,9 +13,9 @@ export function openBackend(location: string, env: NodeJS.ProcessEnv = process.e
       return new LocalBackend(parsed.path);
     case 'rest':
       return new RestBackend(parsed, env, log);
+    case 'sftp':
+      return new SftpBackend(parsed, env, log);
     case 's3':
       return new S3Backend(parsed, env);
-    case 'sftp':
-      throw new LockstepError('sftp: repositories are not supported yet');
   }
 }

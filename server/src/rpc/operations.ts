@@ -1,6 +1,7 @@
 // Runs one request as an operation: opens the repository the backend was started for, takes the lock the
 // operation needs, reports the lock's state and the progress to the client, and turns failures into the
 // protocol's error codes. Requests run concurrently: unlock and locks answer while a backup holds its lock.
+import { UnknownHostKeyError } from '../backend/knownhosts';
 import { CancellationToken, ResponseError } from 'vscode-jsonrpc';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { openBackend } from '../backend/open';
@@ -11,7 +12,7 @@ import { LockInfo } from '../lock/lockfile';
 import { lockRepository, LockMode } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Repository } from '../repo/repository';
-import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes } from '../protocol';
+import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
 
 export interface Progress {
   report(message: string, percentage?: number): void;
@@ -133,6 +134,10 @@ export function toResponseError(err: unknown, spec: OperationSpec): ResponseErro
   if (err instanceof AlreadyLockedError) return new ResponseError(LockstepErrorCodes.lockedByOther, err.message);
   if (err instanceof WrongPasswordError) return new ResponseError(LockstepErrorCodes.wrongPassword, err.message);
   if (err instanceof NoRepositoryError) return new ResponseError(LockstepErrorCodes.noRepository, err.message);
+  if (err instanceof UnknownHostKeyError) {
+    const data: UnknownHostKeyData = { host: err.host, port: err.port, keyType: err.keyType, fingerprint: err.fingerprint };
+    return new ResponseError(LockstepErrorCodes.unknownHostKey, err.message, data);
+  }
   if (err instanceof LockstepError) return new ResponseError(LockstepErrorCodes.failed, err.message);
   const message = err instanceof Error ? err.message : String(err);
   return new ResponseError(LockstepErrorCodes.failed, `${spec.name} failed: ${message}`);
