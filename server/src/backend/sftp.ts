@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
-import { Client, utils, type AnyAuthMethod, type FileEntryWithStats, type ParsedKey, type SFTPWrapper, type Stats } from 'ssh2';
+import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
 import { abortReason, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
@@ -266,7 +266,7 @@ export class SftpBackend implements Backend {
 
   // ----- connecting
 
-  private authPlan(): AuthPlan {
+  private authPlan(parseKey: typeof import('ssh2').utils.parseKey): AuthPlan {
     const methods: AnyAuthMethod[] = [];
     const tried: string[] = [];
     const username = this.user;
@@ -278,7 +278,7 @@ export class SftpBackend implements Backend {
         if (explicit) tried.push(`key file ${file} (unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)})`);
         return;
       }
-      const parsed = utils.parseKey(text);
+      const parsed = parseKey(text);
       if (parsed instanceof Error) {
         const encrypted = /encrypted|passphrase/i.test(parsed.message);
         tried.push(`key file ${file} (${encrypted ? 'skipped: it is passphrase-protected; load it into ssh-agent' : `not a usable private key: ${parsed.message}`})`);
@@ -370,8 +370,10 @@ export class SftpBackend implements Backend {
   }
 
   private async connect(): Promise<Session> {
+    // ssh2 is loaded on the first connection: commands on other repositories should not pay for it at start-up.
+    const ssh2 = await import('ssh2');
     const socket = await this.openSocket();
-    const plan = this.authPlan();
+    const plan = this.authPlan(ssh2.utils.parseKey);
     if (plan.methods.length === 0) {
       socket.destroy();
       throw new LockstepError(
@@ -380,7 +382,7 @@ export class SftpBackend implements Backend {
       );
     }
     return new Promise<Session>((resolve, reject) => {
-      const client = new Client();
+      const client: Client = new ssh2.Client();
       let hostKeyError: LockstepError | undefined;
       let lastError: (Error & { level?: string }) | undefined;
       const agentNotes: string[] = [];
