@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeBlobBytes, encodeBlob } from '../../../server/src/repo/blobcodec';
+import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/crypto';
+import { sha256Hex } from '../../../server/src/repo/ids';
+import { zstdReady } from '../../../server/src/repo/zstd';
+
+describe('blob encoding: compress what shrinks, store random data as it is', () => {
+  beforeAll(async () => {
+    await Promise.all([cryptoReady(), zstdReady()]);
+  });
+  const key = newRandomMasterKey();
+  const text = Buffer.from('the quick brown fox jumps over the lazy dog\n'.repeat(2000));
+
+  it.each([
+    ['text, 88 KiB', text, true],
+    ['random, 8 KiB', randomBytes(8192), false],
+    ['random, 300 KiB (larger than the probe)', randomBytes(300 * 1024), false],
+    ['random bytes followed by text (judged by slices across the blob)', Buffer.concat([randomBytes(4096), text]), true],
+    ['text followed by random bytes, 90 KiB', Buffer.concat([text.subarray(0, 10_000), randomBytes(80 * 1024)]), false],
+    ['random, 600 bytes (too short to judge: tried, and kept uncompressed as it does not shrink)', randomBytes(600), false],
+  ])('%s', (_name, plain, compressed) => {
+    const encoded = encodeBlob(key, plain, true);
+    expect(encoded.id).toBe(sha256Hex(plain));
+    expect(encoded.uncompressedLength !== undefined).toBe(compressed);
+    if (compressed) expect(encoded.sealed.length).toBeLessThan(plain.length / 2);
+    expect(decodeBlobBytes(key, encoded.sealed, encoded.uncompressedLength, encoded.id).equals(plain)).toBe(true);
+  });
+
+  it('does not compress when not asked (repository version 1)', () => {
+    expect(encodeBlob(key, text, false).uncompressedLength).toBeUndefined();
+  });
+});
