@@ -1,3 +1,4 @@
+import { wasmRollingHash, WasmRollingHash } from './chunkerwasm';
 import { Polynomial, polyMod } from './polynomial';
 
 export const CHUNK_MIN_SIZE = 512 * 1024;
@@ -43,6 +44,7 @@ function tablesFor(pol: Polynomial): Tables {
 export class Chunker {
   private readonly t: Tables;
   private readonly shift: number;
+  private readonly shift64: bigint;
   private readonly win = new Uint8Array(WINDOW);
   private wpos = 0;
   private hi = 0;
@@ -54,6 +56,7 @@ export class Chunker {
   constructor(pol: Polynomial) {
     this.t = tablesFor(pol);
     this.shift = pol.toString(2).length - 1 - 8 - 32;
+    this.shift64 = BigInt(this.shift + 32);
     this.reset();
   }
 
@@ -92,6 +95,8 @@ export class Chunker {
       i += skip;
       if (this.count < UNHASHED) return -1;
     }
+    const wasm = wasmRollingHash(CHUNK_MIN_SIZE, CHUNK_MAX_SIZE, SPLIT_MASK);
+    if (wasm && end - i >= WINDOW) return this.nextWasm(wasm, data, i, end);
     const { outHi, outLo, modHi, modLo } = this.t;
     const win = this.win;
     const shift = this.shift;
@@ -139,6 +144,23 @@ export class Chunker {
     this.lo = lo;
     this.count = count;
     this.cut = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return -1;
+  }
+
+  private nextWasm(wasm: WasmRollingHash, data: Uint8Array, i: number, end: number): number {
+    const t = this.t;
+    wasm.useTables(t, t.outHi, t.outLo, t.modHi, t.modLo);
+    const window = new Uint8Array(WINDOW);
+    for (let k = 0; k < WINDOW; k++) window[k] = this.win[(this.wpos + k) & (WINDOW - 1)];
+    wasm.begin(this.hi, this.lo, this.count, window);
+    const cut = wasm.scan(data.subarray(i, end), this.shift64);
+    if (cut >= 0) return this.cutAt(i + cut, wasm.hi, wasm.lo);
+    this.hi = wasm.hi;
+    this.lo = wasm.lo;
+    this.count = wasm.count;
+    this.win.set(wasm.window());
+    this.wpos = 0;
+    this.cut = (BigInt(this.hi) << 32n) | BigInt(this.lo);
     return -1;
   }
 

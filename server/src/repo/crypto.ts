@@ -7,6 +7,7 @@
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { CiphertextVerificationError } from '../errors';
+import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
 
 /** The repository's master key: AES-256 for content, Poly1305-AES (k, r) for authentication. */
 export interface MasterKey {
@@ -31,44 +32,6 @@ const PIECE = 64 * 1024;
 // ---------------------------------------------------------------------------------------------------------
 // Poly1305 in WebAssembly
 // ---------------------------------------------------------------------------------------------------------
-
-/** Nested byte lists: instructions are built as trees and flattened once. */
-type Bytes = number | readonly Bytes[];
-
-function flat(...parts: Bytes[]): number[] {
-  const out: number[] = [];
-  const walk = (b: Bytes): void => {
-    if (typeof b === 'number') out.push(b);
-    else for (const x of b) walk(x);
-  };
-  walk(parts);
-  return out;
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let n = BigInt(value);
-  for (;;) {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 // Memory layout (byte offsets; the module's memory is 2 pages = 128 KiB):
 const MEM_KEY = 0; //   32 bytes: clamp(r) || s
@@ -124,24 +87,6 @@ function buildPoly1305Wasm(): Uint8Array {
   const M26 = 0x3ffffff;
   const LIMBS = [0, 1, 2, 3, 4];
   const zero = i32(0);
-
-  /** One function body; `local(type)` declares a local (i64 unless 0x7f = i32) and returns its index. */
-  const func = (paramCount: number, body: (local: (type?: number) => number) => Bytes): number[] => {
-    const types: number[] = [];
-    const local = (type = 0x7e): number => {
-      types.push(type);
-      return paramCount + types.length - 1;
-    };
-    const code = flat(body(local));
-    const groups: [number, number][] = [];
-    for (const t of types) {
-      const lastGroup = groups[groups.length - 1];
-      if (lastGroup !== undefined && lastGroup[1] === t) lastGroup[0]++;
-      else groups.push([1, t]);
-    }
-    const bytes = flat(uleb(groups.length), groups.map(([n, t]) => [uleb(n), t]), code, 0x0b);
-    return flat(uleb(bytes.length), bytes);
-  };
 
   /** Limb i of a*b mod 2^130-5, as its five products (s = 5*b, used where the product wraps past 2^130). */
   const productTerms = (a: Bytes[], b: Bytes[], s: Bytes[]): Bytes[][] =>
@@ -277,9 +222,6 @@ function buildPoly1305Wasm(): Uint8Array {
     return code;
   });
 
-  const section = (id: number, content: number[]): number[] => flat(id, uleb(content.length), content);
-  const vec = (items: Bytes[]): number[] => flat(uleb(items.length), items);
-  const name = (s: string): number[] => flat(uleb(s.length), [...s].map((ch) => ch.charCodeAt(0)));
   return new Uint8Array(
     flat(
       [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
@@ -300,15 +242,6 @@ interface Poly1305Engine {
   /** Writes the 16-byte tag at out[offset..] and wipes the key state. */
   finish(out: Uint8Array, offset: number): void;
 }
-
-/** The parts of the WebAssembly JS API used here (the project's tsconfig lib has no WebAssembly types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-/** undefined when the runtime has no WebAssembly (for example `node --jitless`). */
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Poly1305Exports {
   mem: { buffer: ArrayBuffer };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CHUNK_MAX_SIZE, CHUNK_MIN_SIZE, Chunker, chunkLengths } from '../../../server/src/repo/chunker';
+import { useJsChunkerForTesting } from '../../../server/src/repo/chunkerwasm';
 
 /** SHA256(le32(0)) || SHA256(le32(1)) || …, truncated: the data of restic-format.md §6.1. */
 function shaStream(n: number): Buffer {
@@ -107,4 +108,27 @@ describe('chunker (boundaries and IDs restic 0.14 produced, restic-format.md §6
     expect(chunkLengths(0x303a920211dbfdn, Buffer.alloc(0))).toEqual([]);
     expect(chunkLengths(0x303a920211dbfdn, Buffer.alloc(1000, 7))).toEqual([1000]);
   });
+});
+
+describe('the WebAssembly rolling-hash loop', () => {
+  afterEach(() => useJsChunkerForTesting(false));
+
+  it('finds the same cuts and digests as the JavaScript loop, whatever the pieces it is fed in', () => {
+    // 40 MiB of reproducible pseudo-random bytes with long zero runs (cuts at the minimum size) and a stretch
+    // that forces the maximum size.
+    const data = Buffer.alloc(40 * 1024 * 1024);
+    let block = createHash('sha256').update('chunker').digest();
+    for (let at = 0; at < 30 * 1024 * 1024; at += 32) {
+      block = createHash('sha256').update(block).digest();
+      block.copy(data, at);
+    }
+    const pol = 0x3da3358b4dc173n;
+    useJsChunkerForTesting(true);
+    const reference = chunksOf(pol, data);
+    useJsChunkerForTesting(false);
+    expect(reference.length).toBeGreaterThan(20);
+    for (const pieces of [undefined, [1, 63, 64, 65, 4096, 65_535, 65_536, 65_537, 3_000_000], [7_777_777]]) {
+      expect(chunksOf(pol, data, pieces)).toEqual(reference);
+    }
+  }, 60_000);
 });
