@@ -10,3 +10,24 @@ export function abortReason(signal: AbortSignal): Error {
   if (reason instanceof Error && reason.name !== 'AbortError') return reason;
   return new CancelledError();
 }
+
+/** Rejects with the signal's reason the moment it aborts, whatever `work` is doing. */
+export function raceAbort<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined); // its failure after an abort is nobody's business
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,9 +1,9 @@
 // S3 repositories against s3rver 3.7.1 on 127.0.0.1 (a child process; see test/helpers/s3rver-main.mjs for what it
-// does not enforce: conditional writes, chunk signatures), with the shared remote scenarios and restic 0.14/0.18.
+// does not enforce), with the shared remote scenarios and restic 0.14/0.18. The backend's own behaviour (layout,
+// bucket lookup, credentials, errors, a hung or dead server) is in test/unit/backend/s3.test.ts.
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usePathStyle } from '../../server/src/backend/s3';
-import { lockstep, lockstepOk } from '../helpers/cli';
+import { lockstepOk } from '../helpers/cli';
 import { expectSameTree, makeSourceTree } from '../helpers/fstree';
 import { peerAvailable, requirePeer, runRestic } from '../helpers/peers';
 import { RemoteServer } from '../helpers/remote-server';
@@ -13,17 +13,6 @@ import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 const PASSWORD = 's3 password';
 const available = (): boolean => s3rverAvailable() && peerAvailable('restic-0.18') && peerAvailable('restic-0.14');
-
-describe('S3 bucket lookup (restic -o s3.bucket-lookup)', () => {
-  it('auto: virtual-host style for AWS endpoints, path style for others; dns and path force it', () => {
-    expect(usePathStyle('https://s3.amazonaws.com', 'auto')).toBe(false);
-    expect(usePathStyle('https://s3.eu-central-1.amazonaws.com', 'auto')).toBe(false);
-    expect(usePathStyle('http://127.0.0.1:9000', 'auto')).toBe(true);
-    expect(usePathStyle('https://minio.example.org', 'auto')).toBe(true);
-    expect(usePathStyle('http://127.0.0.1:9000', 'dns')).toBe(false);
-    expect(usePathStyle('https://s3.amazonaws.com', 'path')).toBe(true);
-  });
-});
 
 remoteBackendSuite('S3 (s3rver)', startS3rver, available);
 
@@ -54,18 +43,5 @@ remoteBackendSuite('S3 (s3rver)', startS3rver, available);
     const summary = JSON.parse(lockstepOk(['backup', '--json', '--force', source], options).stdout.trim().split('\n').pop() ?? '{}') as { data_blobs?: number };
     expect(summary.data_blobs).toBe(0);
     runRestic(restic14, location, ['check', '--read-data'], { password: PASSWORD, env: S3_CREDENTIALS });
-  }, 60_000);
-
-  it('an unknown access key, a missing bucket and no credentials are clear errors', () => {
-    // s3rver rejects an unknown access key ID, but does not verify signatures: a wrong secret key goes unnoticed here.
-    const wrong = lockstep(['snapshots'], { repo: server.location, password: PASSWORD, env: { ...S3_CREDENTIALS, AWS_ACCESS_KEY_ID: 'nobody' } });
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^Fatal: S3 access denied for bucket lockstep-test .*InvalidAccessKeyId/m);
-    const missing = lockstep(['snapshots'], { repo: server.location.replace('lockstep-test', 'no-such-bucket'), password: PASSWORD, env: S3_CREDENTIALS });
-    expect(missing.stderr).toMatch(/^Fatal: the S3 bucket no-such-bucket does not exist/m);
-    const none = lockstep(['snapshots'], { repo: server.location, password: PASSWORD, env: { AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' } });
-    expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^Fatal: .*credentials/im);
-    for (const r of [wrong, missing, none]) expect(r.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
 });

@@ -16,6 +16,6 @@ export function openBackend(location: string, env: NodeJS.ProcessEnv = process.e
     case 'sftp':
       return new SftpBackend(parsed, env, log);
     case 's3':
-      return new S3Backend(parsed, env);
+      return new S3Backend(parsed, env, log);
   }
 }

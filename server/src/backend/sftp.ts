@@ -9,7 +9,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
-import { abortReason, throwIfAborted } from '../abort';
+import { abortReason, raceAbort, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
@@ -158,26 +158,6 @@ class Session {
   }
 }
 
-/** Rejects with the signal's reason the moment it aborts, whatever `work` is doing. */
-function raceAbort<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => undefined); // its failure after an abort is nobody's business
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` at once; stops starting new ones after a failure. */
 async function pool(count: number, limit: number, task: (i: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
