@@ -12,6 +12,7 @@ import {
   InitRequest,
   LockLostData,
   LocksRequest,
+  LocksResult,
   LockstepErrorCodes,
   PruneRequest,
   RestoreRequest,
@@ -209,13 +210,19 @@ async function forgetSnapshots(deps: CommandDeps): Promise<void> {
   if (result) void vscode.window.showInformationMessage(`Lockstep: forgot ${result.removed.length} snapshots${result.prune ? `, pruned ${mib(result.prune.removedBytes)}` : ''}.`);
 }
 
-async function showLocks(deps: CommandDeps): Promise<void> {
-  const listed = await withProgress(deps, 'locks', () => showLocks(deps), (token) => deps.backend.request(LocksRequest.type, {}, token));
-  if (!listed) return;
-  if (listed.locks.length === 0) {
+/** The repository's locks, or undefined (and a message saying why) when there are none or the call failed. */
+async function listLocks(deps: CommandDeps, retry: () => Thenable<unknown>): Promise<LocksResult | undefined> {
+  const listed = await withProgress(deps, 'locks', retry, (token) => deps.backend.request(LocksRequest.type, {}, token));
+  if (listed?.locks.length === 0) {
     void vscode.window.showInformationMessage('Lockstep: the repository is not locked.');
-    return;
+    return undefined;
   }
+  return listed;
+}
+
+async function showLocks(deps: CommandDeps): Promise<void> {
+  const listed = await listLocks(deps, () => showLocks(deps));
+  if (!listed) return;
   const items = listed.locks.map((l) => ({
     label: `${l.holder ? (l.holder.exclusive ? '$(lock) exclusive' : '$(lock) shared') : '$(warning) unreadable'} ${l.id.slice(0, 8)}`,
     description: l.holder ? `PID ${l.holder.pid} on ${l.holder.hostname} by ${l.holder.username}` : l.error,
@@ -226,12 +233,8 @@ async function showLocks(deps: CommandDeps): Promise<void> {
 }
 
 async function unlockAll(deps: CommandDeps): Promise<void> {
-  const listed = await withProgress(deps, 'locks', () => unlockAll(deps), (token) => deps.backend.request(LocksRequest.type, {}, token));
+  const listed = await listLocks(deps, () => unlockAll(deps));
   if (!listed) return;
-  if (listed.locks.length === 0) {
-    void vscode.window.showInformationMessage('Lockstep: the repository is not locked.');
-    return;
-  }
   const holders = listed.locks.map((l) => (l.holder ? `• ${l.holder.exclusive ? 'exclusive' : 'shared'} lock of PID ${l.holder.pid} on ${l.holder.hostname} by ${l.holder.username}, ${Math.round((l.ageMs ?? 0) / 60000)} min old${l.stale ? ' (stale)' : ''}` : `• unreadable lock ${l.id.slice(0, 8)}`));
   const answer = await vscode.window.showWarningMessage(
     `Remove all ${listed.locks.length} locks?`,

@@ -104,8 +104,8 @@ connection.onRequest(BackupRequest.type, (raw, token) => {
 });
 
 connection.onRequest(SnapshotsRequest.type, (raw, token) => {
-  const { ...lock } = locking(raw);
-  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs: lock.retryLockMs, workDoneToken: lock.workDoneToken }, token, async ({ repo, signal }) => ({
+  const { retryLockMs, workDoneToken } = locking(raw);
+  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs, workDoneToken }, token, async ({ repo, signal }) => ({
     snapshots: (await repo.listSnapshots(signal)).map(({ id, snapshot: s }) => ({
       id,
       time: s.time,

@@ -64,6 +64,17 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       }
     };
 
+    /** Starts a Lockstep backup and waits until it has stored its first new pack. */
+    const backupUntilFirstPack = async (args: string[], extra: Record<string, string>, stdin?: Buffer) => {
+      const snapshotsBefore = await files('snapshots');
+      const packsBefore = new Set(await files('data'));
+      const child = spawnOwn(args, extra);
+      const done = finished(child);
+      if (stdin) child.stdin?.write(stdin);
+      await firstPack(child, packsBefore);
+      return { child, done, snapshotsBefore };
+    };
+
     beforeAll(async () => {
       if (!available()) throw new Error(`${title}: the server or restic is missing: run scripts/install-peers.sh`);
       restic18 = requirePeer('restic-0.18');
@@ -126,12 +137,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
     }, 120_000);
 
     it('the seed: a paused backup whose lock was removed and the repository pruned exits with lock lost; no snapshot; restic check passes', async () => {
-      const snapshotsBefore = await files('snapshots');
-      const packsBefore = new Set(await files('data'));
-      const child = spawnOwn(['backup', '--stdin', '--stdin-filename', 'big.bin'], LOCK_TIMING);
-      const done = finished(child);
-      child.stdin?.write(randomBytes(20 * 1024 * 1024));
-      await firstPack(child, packsBefore);
+      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'big.bin'], LOCK_TIMING, randomBytes(20 * 1024 * 1024));
       const pausedAt = Date.now();
       child.kill('SIGSTOP');
       restic(['unlock', '--remove-all']);
@@ -148,12 +154,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
     }, 120_000);
 
     it('a server that hangs mid-backup: the lock monitor ends the backup on time (exit 11), nothing is committed', async () => {
-      const snapshotsBefore = await files('snapshots');
-      const packsBefore = new Set(await files('data'));
-      const child = spawnOwn(['backup', '--stdin', '--stdin-filename', 'hang.bin'], LOCK_TIMING);
-      const done = finished(child);
-      child.stdin?.write(randomBytes(20 * 1024 * 1024));
-      await firstPack(child, packsBefore);
+      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'hang.bin'], LOCK_TIMING, randomBytes(20 * 1024 * 1024));
       server.pause();
       const pausedAt = Date.now();
       child.stdin?.end(randomBytes(1024 * 1024));
@@ -173,11 +174,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       const big = path.join(work, 'big');
       mkdirSync(big, { recursive: true });
       for (let i = 0; i < 3; i++) randomFile(path.join(big, `f${i}.bin`), 24 * 1024 * 1024);
-      const snapshotsBefore = await files('snapshots');
-      const packsBefore = new Set(await files('data'));
-      const child = spawnOwn(['backup', big], { LOCKSTEP_BACKEND_RETRY_MS: '1500' });
-      const done = finished(child);
-      await firstPack(child, packsBefore);
+      const { done, snapshotsBefore } = await backupUntilFirstPack(['backup', big], { LOCKSTEP_BACKEND_RETRY_MS: '1500' });
       await server.kill();
       const result = await done;
       expect(result.code).toBe(1);

@@ -46,6 +46,8 @@ export class Chunker {
   private readonly shift: number;
   private readonly shift64: bigint;
   private readonly win = new Uint8Array(WINDOW);
+  /** The ring `win` unrolled oldest first, as the WebAssembly loop reads it. */
+  private readonly linearWindow = new Uint8Array(WINDOW);
   private wpos = 0;
   private hi = 0;
   private lo = 0;
@@ -150,7 +152,7 @@ export class Chunker {
   private nextWasm(wasm: WasmRollingHash, data: Uint8Array, i: number, end: number): number {
     const t = this.t;
     wasm.useTables(t, t.outHi, t.outLo, t.modHi, t.modLo);
-    const window = new Uint8Array(WINDOW);
+    const window = this.linearWindow;
     for (let k = 0; k < WINDOW; k++) window[k] = this.win[(this.wpos + k) & (WINDOW - 1)];
     wasm.begin(this.hi, this.lo, this.count, window);
     const cut = wasm.scan(data.subarray(i, end), this.shift64);
