@@ -73,6 +73,18 @@ describe('bad input on the command line', () => {
     expect(result.stdout).toMatch(/snapshot [0-9a-f]{8} saved/);
   });
 
+  it('a file whose read fails (on the worker thread that reads it) is reported and left out (exit 3)', () => {
+    // Reading /proc/self/mem at offset 0 fails with EIO, even for root: a real read error from the kernel.
+    const result = lockstep(['backup', '--json', source, '/proc/self/mem'], { repo, password: PASSWORD });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('{"message_type":"error","error":{"message":"EIO (read)"},"during":"archival","item":"/proc/self/mem"}');
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { message_type?: string; snapshot_id?: string };
+    expect(summary).toMatchObject({ message_type: 'summary' });
+    const listing = lockstep(['ls', '--json', summary.snapshot_id ?? 'latest'], { repo, password: PASSWORD });
+    expect(listing.stdout).toMatch(/"path":"\/proc\/self"/);
+    expect(listing.stdout).not.toMatch(/"path":"\/proc\/self\/mem"/);
+  });
+
   it('only missing source paths: exit 1 and no snapshot', () => {
     const before = filesIn(path.join(repo, 'snapshots')).length;
     const result = lockstep(['backup', path.join(work, 'missing')], { repo, password: PASSWORD });

@@ -1,4 +1,4 @@
-import { lstatSync, promises as fs, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, type BigIntStats } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
@@ -12,6 +12,7 @@ import { Snapshot } from '../repo/snapshot';
 import { decodeTree, encodeTree, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
+import { ReadBufferPool } from './readbuffers';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
 
 export type Compression = 'auto' | 'off' | 'max';
@@ -104,6 +105,7 @@ class BackupRun {
     unreadable: [],
   };
   private readonly fileSlots = new Semaphore(FILE_CONCURRENCY);
+  private readonly readBuffers = new ReadBufferPool(READ_SIZE, 4);
   private lastProgress = 0;
 
   constructor(
@@ -285,15 +287,7 @@ class BackupRun {
       } else if (type === 'symlink') {
         node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
       } else if (type === 'file') {
-        // The slot bounds how many files are being read; hashing and sealing go on after it is freed.
-        const release = await this.fileSlots.acquire();
-        let sealing: { done: Promise<void> } | undefined;
-        try {
-          sealing = await this.saveFileContent(fullPath, node, previous);
-        } finally {
-          release();
-        }
-        await sealing?.done;
+        await this.saveFile(fullPath, node, previous);
       }
     } catch (err) {
       if (!isFsError(err)) throw err;
@@ -312,11 +306,7 @@ class BackupRun {
     return this.saveTree(results.filter((n): n is TreeNode => n !== undefined));
   }
 
-  /**
-   * Reads a file into the writer; resolves once it is read, to a promise (wrapped, as a promise cannot
-   * resolve to a promise) that fills in node.content when its blobs are hashed.
-   */
-  private async saveFileContent(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<{ done: Promise<void> } | undefined> {
+  private async saveFile(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<void> {
     const size = Number(node.size ?? 0n);
     if (
       !this.options.force &&
@@ -331,57 +321,74 @@ class BackupRun {
       node.content = previous.content;
       this.summary.filesUnmodified++;
       this.countProcessed(filePath, size);
-      return undefined;
+      return;
     }
     if (size < CHUNK_MIN_SIZE) {
-      // Small files are read in one synchronous call: from the page cache that is several times
-      // cheaper than the open/read/close round trips of the promise API, and it stays short.
-      const data = readFileSync(filePath);
-      const length = data.length; // the writer may move `data` to a worker thread
-      if (length < CHUNK_MIN_SIZE) {
-        this.finishFile(node, previous, length, filePath);
-        if (length === 0) {
-          node.content = [];
-          return undefined;
-        }
-        const { id } = await this.writer.enqueueData(data);
-        return {
-          done: id.then((blobId) => {
-            node.content = [blobId];
-          }),
-        };
+      // A small file is one blob: the writer's worker threads read it whole and encode it, so small files
+      // are read on every core, in few system calls, without passing their bytes between threads.
+      const { outcome } = await this.writer.enqueueFile(filePath, CHUNK_MIN_SIZE);
+      const result = await outcome;
+      if (result.kind === 'failed') throw result.error;
+      if (result.kind === 'empty') {
+        this.finishFile(node, previous, 0, filePath);
+        node.content = [];
+        return;
       }
+      if (result.kind === 'stored') {
+        this.finishFile(node, previous, result.length, filePath);
+        node.content = [result.id];
+        return;
+      }
+      // It has grown to a chunked file since lstat: read it piecewise.
     }
+    // The slot bounds how many large files are being read; hashing and sealing go on after it is freed.
+    const release = await this.fileSlots.acquire();
+    let sealing: { done: Promise<void> };
+    try {
+      sealing = await this.readChunked(filePath, node, previous);
+    } finally {
+      release();
+    }
+    await sealing.done;
+  }
+
+  /**
+   * Reads a file piece by piece through the chunker into the writer; resolves once it is read, to a promise
+   * (wrapped, as a promise cannot resolve to a promise) that fills in node.content when its blobs are hashed.
+   */
+  private async readChunked(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<{ done: Promise<void> }> {
     const file = await fs.open(filePath, 'r');
     let total = 0;
     const ids: Promise<Id>[] = [];
+    const pending: Buffer[] = [];
     try {
       const chunker = new Chunker(this.repo.config.chunkerPolynomial);
-      const pending: Buffer[] = [];
-      const small = size < CHUNK_MIN_SIZE;
-      const readSize = small ? Math.max(size + 1, 4096) : READ_SIZE;
       for (;;) {
         throwIfAborted(this.signal);
-        // Large reads go to shared memory, so that chunks reach the worker threads without a copy.
-        const buf = small ? Buffer.allocUnsafeSlow(readSize) : Buffer.from(new SharedArrayBuffer(readSize));
-        const { bytesRead } = await file.read(buf, 0, readSize, null);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        let start = 0;
-        while (start < bytesRead) {
-          const cut = chunker.next(buf, start, bytesRead);
-          if (cut < 0) {
-            pending.push(buf.subarray(start, bytesRead));
-            break;
+        // Reads go to shared memory, so that chunks reach the worker threads without a copy.
+        const buf = this.readBuffers.take();
+        try {
+          const { bytesRead } = await file.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          let start = 0;
+          while (start < bytesRead) {
+            const cut = chunker.next(buf, start, bytesRead);
+            const piece = buf.subarray(start, cut < 0 ? bytesRead : cut);
+            this.readBuffers.ref(piece);
+            pending.push(piece);
+            if (cut < 0) break;
+            ids.push((await this.saveChunk(pending)).id);
+            start = cut;
           }
-          pending.push(buf.subarray(start, cut));
-          ids.push((await this.saveChunk(pending)).id);
-          start = cut;
+          this.reportProgress(filePath, bytesRead);
+        } finally {
+          this.readBuffers.release(buf);
         }
-        this.reportProgress(filePath, bytesRead);
       }
       if (pending.length > 0) ids.push((await this.saveChunk(pending)).id);
     } finally {
+      for (const piece of pending.splice(0)) this.readBuffers.release(piece);
       await file.close();
     }
     this.finishFile(node, previous, total, filePath);
@@ -402,10 +409,26 @@ class BackupRun {
     if (total > 0 && total < CHUNK_MIN_SIZE) this.reportProgress(filePath, total);
   }
 
-  /** Hands one chunk (made of `parts`, which is emptied) to the writer; returns the promise of its ID. */
+  /**
+   * Hands one chunk (made of `parts`, which is emptied) to the writer; returns the promise of its ID. Parts
+   * from the read buffer pool are given back once the chunk no longer needs them.
+   */
   private async saveChunk(parts: Buffer[]): Promise<{ id: Promise<Id> }> {
-    const chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    parts.length = 0;
+    const pieces = parts.splice(0);
+    if (pieces.length === 1) {
+      const { id } = await this.writer.enqueueData(pieces[0]).catch((err: unknown) => {
+        this.readBuffers.release(pieces[0]);
+        throw err;
+      });
+      // The worker reads the view until the blob is encoded.
+      void id.then(
+        () => this.readBuffers.release(pieces[0]),
+        () => this.readBuffers.release(pieces[0]),
+      );
+      return { id };
+    }
+    const chunk = Buffer.concat(pieces);
+    for (const piece of pieces) this.readBuffers.release(piece);
     return this.writer.enqueueData(chunk);
   }
 

@@ -6,9 +6,25 @@ import { BlobType, encodePackHeader, PackedBlob } from './pack';
 import { Repository } from './repository';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
+/** What became of a small file handed to `enqueueFile`. */
+export type QueuedFileOutcome =
+  | { kind: 'stored'; id: Id; length: number }
+  | { kind: 'empty' }
+  /** Too large by the time it was opened, or grew while read: the caller reads it piecewise. */
+  | { kind: 'unread' }
+  /** Reading failed; `error` is what the file system (or the worker) threw. */
+  | { kind: 'failed'; error: unknown };
+
 /** restic 0.14's default minimum pack size. */
 export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
 const MAX_UPLOADS = 2;
+/** Blobs (up to 8 MiB each) being encoded at once. */
+const MAX_ENCODING_BLOBS = 6;
+/** Small files (under 512 KiB each) being read and encoded at once: enough to batch them to the workers. */
+const MAX_QUEUED_FILES = 64;
+
+/** Work is limited per class: a queue full of small files does not hold back the folders' trees. */
+type WorkClass = 'blob' | 'file';
 
 interface OpenPack {
   parts: Buffer[];
@@ -35,9 +51,12 @@ export class BlobWriter {
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
+  private readonly queues: Record<WorkClass, { running: number; limit: number; waiters: (() => void)[] }> = {
+    blob: { running: 0, limit: MAX_ENCODING_BLOBS, waiters: [] },
+    file: { running: 0, limit: MAX_QUEUED_FILES, waiters: [] },
+  };
   private readonly newPacks: IndexPack[] = [];
   private failure: unknown;
-  private readonly maxEncoding: number;
   readonly stats: BlobWriterStats = { dataBlobs: 0, treeBlobs: 0, addedBytes: 0, addedPlainBytes: 0 };
 
   constructor(
@@ -45,7 +64,6 @@ export class BlobWriter {
     private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
   ) {
     this.encoder = createBlobCodec(repo.key, options.threads);
-    this.maxEncoding = 6;
   }
 
   private get compress(): boolean {
@@ -66,20 +84,9 @@ export class BlobWriter {
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
     this.inFlight.add(type + id);
-    while (this.work.size >= this.maxEncoding) {
-      await Promise.race(this.work);
-      this.throwIfFailed();
-    }
-    throwIfAborted(this.options.signal);
+    await this.waitForCapacity('blob');
     const plainLength = plaintext.length;
-    const task = this.encoder
-      .encode(plaintext, this.compress)
-      .then((encoded) => this.addToPack(type, id, encoded, plainLength))
-      .catch((err: unknown) => {
-        this.failure ??= err;
-      });
-    const tracked = task.finally(() => this.work.delete(tracked));
-    this.work.add(tracked);
+    this.track('blob', this.encoder.encode(plaintext, this.compress).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
     return { id, added: true };
   }
 
@@ -89,11 +96,7 @@ export class BlobWriter {
    * Duplicates are dropped when the ID is known.
    */
   async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
-    this.throwIfFailed();
-    while (this.work.size >= this.maxEncoding) {
-      await Promise.race(this.work);
-      this.throwIfFailed();
-    }
+    await this.waitForCapacity('blob');
     const plainLength = plaintext.length;
     const id = this.encoder.encode(plaintext, this.compress).then(async (encoded) => {
       if (!this.has('data', encoded.id)) {
@@ -102,16 +105,58 @@ export class BlobWriter {
       }
       return encoded.id;
     });
-    const tracked: Promise<void> = id
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          this.failure ??= err;
-        },
-      )
-      .finally(() => this.work.delete(tracked));
-    this.work.add(tracked);
+    this.track('blob', id);
     return { id };
+  }
+
+  /**
+   * Queues a file smaller than `limit` bytes to be read, hashed and encoded as one data blob (on a worker
+   * thread where there is one). Resolves once the file is accepted, to a promise of what became of it.
+   */
+  async enqueueFile(path: Buffer, limit: number): Promise<{ outcome: Promise<QueuedFileOutcome> }> {
+    await this.waitForCapacity('file');
+    const outcome = this.encoder.encodeFile(path, this.compress, limit).then(
+      async (read): Promise<QueuedFileOutcome> => {
+        if (read.kind !== 'blob') return read;
+        const { blob, length } = read;
+        if (!this.has('data', blob.id)) {
+          this.inFlight.add('data' + blob.id);
+          await this.addToPack('data', blob.id, blob, length);
+        }
+        return { kind: 'stored', id: blob.id, length };
+      },
+      (error: unknown): QueuedFileOutcome => ({ kind: 'failed', error }),
+    );
+    this.track('file', outcome);
+    return { outcome };
+  }
+
+  /** Counts `task` as work in flight until it settles; its failure fails the writer. */
+  private track(workClass: WorkClass, task: Promise<unknown>): void {
+    const queue = this.queues[workClass];
+    queue.running++;
+    const finish = (): void => {
+      this.work.delete(tracked);
+      queue.running--;
+      // Everyone waiting must see a failure; otherwise one freed place lets one waiter in.
+      if (this.failure === undefined) queue.waiters.shift()?.();
+      else for (const q of Object.values(this.queues)) for (const wake of q.waiters.splice(0)) wake();
+    };
+    const tracked: Promise<void> = task.then(finish, (err: unknown) => {
+      this.failure ??= err;
+      finish();
+    });
+    this.work.add(tracked);
+  }
+
+  /** Waits, in turn (thousands of files may be waiting), until there is room for one more task of its class. */
+  private async waitForCapacity(workClass: WorkClass): Promise<void> {
+    this.throwIfFailed();
+    const queue = this.queues[workClass];
+    while (queue.running >= queue.limit) {
+      await new Promise<void>((resolve) => queue.waiters.push(resolve));
+      this.throwIfFailed();
+    }
   }
 
   private throwIfFailed(): void {
