@@ -2,7 +2,7 @@
 // Prints the time of each phase, the Lockstep/restic ratios and peak RSS (GNU time's %M).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -60,14 +60,36 @@ const tools = {
   restic: (repo) => ({ cmd: [restic], env: { RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: path.join(workDir, 'restic-cache') } }),
 };
 
-function runPhases(tool, dataset, name) {
-  const repo = path.join(workDir, `${tool}-${name}`);
-  const target = path.join(workDir, `${tool}-${name}-restore`);
-  rmSync(repo, { recursive: true, force: true });
-  rmSync(target, { recursive: true, force: true });
+function repoPaths(tool, name) {
+  return { repo: path.join(workDir, `${tool}-${name}`), target: path.join(workDir, `${tool}-${name}-restore`) };
+}
+
+/**
+ * Both repositories for one dataset, restic's first: restic calibrates scrypt at init (p varies from 4 to 7 here
+ * between runs, ±0.15 s on every command), so Lockstep's key gets the same parameters and both tools derive
+ * their keys with equal work. (Lockstep calibrates the same way when LOCKSTEP_KDF_* are not set.)
+ */
+function initRepos(name) {
   rmSync(path.join(workDir, 'restic-cache'), { recursive: true, force: true });
+  const kdfEnv = {};
+  for (const tool of ['restic', 'lockstep']) {
+    const { repo, target } = repoPaths(tool, name);
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(target, { recursive: true, force: true });
+    const { cmd, env } = tools[tool](repo);
+    const init = spawnSync(cmd[0], [...cmd.slice(1), 'init'], { env: { ...process.env, ...env, ...(tool === 'lockstep' ? kdfEnv : {}) }, encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`${tool} init failed:\n${init.stderr}`);
+    if (tool === 'restic') {
+      const keyDir = path.join(repo, 'keys');
+      const key = JSON.parse(readFileSync(path.join(keyDir, readdirSync(keyDir)[0]), 'utf8'));
+      Object.assign(kdfEnv, { LOCKSTEP_KDF_N: String(key.N), LOCKSTEP_KDF_R: String(key.r), LOCKSTEP_KDF_P: String(key.p) });
+    }
+  }
+}
+
+function runPhases(tool, dataset, name) {
+  const { repo, target } = repoPaths(tool, name);
   const { cmd, env } = tools[tool](repo);
-  spawnSync(cmd[0], [...cmd.slice(1), 'init'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const results = {
     'initial backup': timed(`${tool} backup`, [...cmd, 'backup', '--quiet', dataset], env),
     'unchanged backup': timed(`${tool} backup again`, [...cmd, 'backup', '--quiet', dataset], env),
@@ -84,8 +106,10 @@ const totals = {};
 for (let round = 0; round < rounds; round++) {
   for (const [name, dataset] of Object.entries({ '1 GiB random file': sets.big, '5,000 small files': sets.small })) {
     const order = round % 2 === 0 ? ['lockstep', 'restic'] : ['restic', 'lockstep'];
+    const slug = name.replace(/\W+/g, '-');
+    initRepos(slug);
     for (const tool of order) {
-      const phases = runPhases(tool, dataset, name.replace(/\W+/g, '-'));
+      const phases = runPhases(tool, dataset, slug);
       for (const [phase, r] of Object.entries(phases)) {
         const key = `${name} | ${phase}`;
         totals[key] ??= { lockstep: { seconds: 0, rss: 0 }, restic: { seconds: 0, rss: 0 } };

@@ -4,7 +4,7 @@ import { redactLocation } from './backend/location';
 import { CancellationToken, ErrorCodes, ResponseError } from 'vscode-jsonrpc';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { openBackend } from './backend/open';
-import { kdfFromEnvironment } from './repo/key';
+import { chooseKdf } from './repo/key';
 import { Repository } from './repo/repository';
 import { backup } from './ops/backup';
 import { check } from './ops/check';
@@ -65,7 +65,7 @@ connection.onRequest(InitRequest.type, async (raw, token: CancellationToken) => 
     const signal = new AbortController();
     token.onCancellationRequested(() => signal.abort());
     const location = ops.location();
-    const repo = await Repository.init(openBackend(location, process.env), ops.password(), { version, kdf: kdfFromEnvironment(process.env), signal: signal.signal });
+    const repo = await Repository.init(openBackend(location, process.env), ops.password(), { version, kdf: await chooseKdf(process.env), signal: signal.signal });
     await repo.close();
     return { repositoryId: repo.config.id, location: redactLocation(location) };
   } catch (err) {

@@ -2,7 +2,7 @@ import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
 import { ExitCode, LockstepError } from '../errors';
 import { shortId } from '../repo/ids';
-import { kdfFromEnvironment } from '../repo/key';
+import { chooseKdf } from '../repo/key';
 import { Repository } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';
 import { TreeNode } from '../repo/tree';
@@ -149,7 +149,7 @@ const init: Command = {
     const versionFlag = flagString(ctx.args, 'repository-version') ?? 'latest';
     const version = versionFlag === 'latest' || versionFlag === '2' ? 2 : versionFlag === '1' || versionFlag === 'stable' ? 1 : undefined;
     if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
-    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: kdfFromEnvironment(ctx.env), signal: ctx.signal });
+    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: await chooseKdf(ctx.env), signal: ctx.signal });
     await repo.close();
     if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: redactLocation(location) }));
     else {

@@ -15,10 +15,17 @@ export interface KdfParams {
 
 /**
  * What restic 0.14's calibration (simple-scrypt: at most 60 MiB, about 500 ms) writes on this project's machines:
- * measured N=32768, r=8, p=7 (restic-format.md noted p=4 on a busier day; p is the part that varies).
- * Node needs about 0.5 s for these. Override with LOCKSTEP_KDF_N / LOCKSTEP_KDF_R / LOCKSTEP_KDF_P (tests do).
+ * measured N=32768, r=8, p=4 to 7 (p is the part that varies from run to run). The base for LOCKSTEP_KDF_N /
+ * LOCKSTEP_KDF_R / LOCKSTEP_KDF_P when only some are given; with none, new keys are calibrated (calibrateKdf).
  */
 export const DEFAULT_KDF_PARAMS: KdfParams = Object.freeze({ N: 32768, r: 8, p: 7 });
+
+/** restic's calibration targets: a key derivation takes about this long on the machine that makes the key… */
+export const KDF_TARGET_MS = 500;
+/** …and needs no more memory than this. */
+export const KDF_MAX_MEMORY = 60 * 1024 * 1024;
+/** simple-scrypt's default N; calibration does not go below it even on a slow machine. */
+const KDF_MIN_N = 16384;
 
 const SALT_SIZE = 64;
 /** scrypt needs about 128*N*r bytes; refuse key files asking for more than this rather than trying. */
@@ -53,6 +60,37 @@ function kdfProblem(kdf: KdfParams): string | undefined {
   if (r * p >= 2 ** 30) return `r*p must be below 2^30 (got r=${r}, p=${p})`;
   if (128 * N * r > MAX_SCRYPT_MEMORY) return `N=${N}, r=${r} needs ${Math.ceil((128 * N * r) / 2 ** 20)} MiB, more than the ${MAX_SCRYPT_MEMORY / 2 ** 20} MiB allowed`;
   return undefined;
+}
+
+/**
+ * Parameters for a new key, as restic chooses them: r = 8, the largest N whose memory (128·N·r) fits in
+ * KDF_MAX_MEMORY, and as many lanes p as fit in KDF_TARGET_MS on this machine (measured with one lane and two;
+ * each further lane costs what the second did). On a machine too slow for one lane in time N is halved, down to
+ * simple-scrypt's 16384. `measureMs` times one derivation (injected by tests).
+ */
+export async function calibrateKdf(measureMs: (kdf: KdfParams) => Promise<number> = timeDerivation): Promise<KdfParams> {
+  const r = 8;
+  let N = 2 ** Math.floor(Math.log2(KDF_MAX_MEMORY / (128 * r)));
+  let oneLane = await measureMs({ N, r, p: 1 });
+  while (oneLane > KDF_TARGET_MS && N > KDF_MIN_N) {
+    N /= 2;
+    oneLane = await measureMs({ N, r, p: 1 });
+  }
+  const lane = Math.max(1, (await measureMs({ N, r, p: 2 })) - oneLane);
+  const p = Math.max(1, 1 + Math.floor((KDF_TARGET_MS - oneLane) / lane));
+  return { N, r, p };
+}
+
+async function timeDerivation(kdf: KdfParams): Promise<number> {
+  const started = process.hrtime.bigint();
+  await deriveUserKey('calibration', randomBytes(SALT_SIZE), kdf);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** LOCKSTEP_KDF_N / _R / _P when any is set (tests use cheap ones), else calibrated parameters. */
+export async function chooseKdf(env: NodeJS.ProcessEnv = process.env): Promise<KdfParams> {
+  const given = ['LOCKSTEP_KDF_N', 'LOCKSTEP_KDF_R', 'LOCKSTEP_KDF_P'].some((name) => (env[name] ?? '').trim() !== '');
+  return given ? kdfFromEnvironment(env) : calibrateKdf();
 }
 
 /** DEFAULT_KDF_PARAMS with any LOCKSTEP_KDF_N / _R / _P override applied; a bad value is an error, not ignored. */
@@ -155,7 +193,7 @@ function currentUserName(): string {
 /**
  * A new key file for `master`, protected by `password`: plain JSON in restic's field order, no trailing newline.
  * Its ID (and file name under keys/) is the SHA-256 of the bytes. KDF parameters: options.kdf, else
- * DEFAULT_KDF_PARAMS with LOCKSTEP_KDF_* applied.
+ * chooseKdf (LOCKSTEP_KDF_* or calibrated).
  */
 export async function createKeyFile(
   password: string,
@@ -163,7 +201,7 @@ export async function createKeyFile(
   options: { kdf?: KdfParams; username?: string; hostname?: string; now?: Date } = {},
 ): Promise<{ id: Id; bytes: Buffer }> {
   if (!isValidMasterKey(master)) throw new LockstepError('refusing to store an invalid master key (wrong sizes or an all-zero part)');
-  const kdf = options.kdf ?? kdfFromEnvironment();
+  const kdf = options.kdf ?? (await chooseKdf());
   const problem = kdfProblem(kdf);
   if (problem !== undefined) throw new LockstepError(`invalid scrypt parameters: ${problem}`);
   const salt = randomBytes(SALT_SIZE);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../../../server/src/errors';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from '../../../server/src/repo/crypto';
-import { createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, openKeyFile } from '../../../server/src/repo/key';
+import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_TARGET_MS, KdfParams, openKeyFile } from '../../../server/src/repo/key';
 import { describeWithPeer, requirePeer } from '../../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 
@@ -57,6 +57,46 @@ describe('scrypt and the key split', () => {
 
   it('the default parameters are what restic 0.14 calibrates to on this kind of machine', () => {
     expect(DEFAULT_KDF_PARAMS).toEqual({ N: 32768, r: 8, p: 7 });
+  });
+});
+
+describe('scrypt calibration for new keys (restic: about 500 ms, at most 60 MiB)', () => {
+  /** A machine where a derivation costs `fixed` plus `perLane` for each lane, at N = 32768. */
+  const machine = (fixed: number, perLane: number) => {
+    const asked: KdfParams[] = [];
+    const measure = async (kdf: KdfParams): Promise<number> => {
+      asked.push(kdf);
+      return ((fixed + perLane * kdf.p) * kdf.N) / 32768;
+    };
+    return { asked, measure };
+  };
+
+  it('takes the largest N that fits in 60 MiB with r = 8, and as many lanes as fit in 500 ms', async () => {
+    const { asked, measure } = machine(120, 67); // Node's OpenSSL on this project's machines
+    expect(await calibrateKdf(measure)).toEqual({ N: 32768, r: 8, p: 5 }); // 120 + 5 * 67 = 455 ms
+    expect(asked.every((kdf) => 128 * kdf.N * kdf.r <= KDF_MAX_MEMORY)).toBe(true);
+    expect((await calibrateKdf(machine(20, 40).measure)).p).toBe(12); // 20 + 12 * 40 = 500 ms
+  });
+
+  it('on a slow machine halves N until one lane fits, but not below 16384, and always has a lane', async () => {
+    expect(await calibrateKdf(machine(100, 700).measure)).toEqual({ N: 16384, r: 8, p: 1 });
+    expect(await calibrateKdf(machine(100, 300).measure)).toEqual({ N: 32768, r: 8, p: 1 }); // 400 ms, a second lane would be 700
+    expect(await calibrateKdf(machine(100, 150).measure)).toEqual({ N: 32768, r: 8, p: 2 });
+  });
+
+  it('measures real derivations: the chosen parameters take about the target on this machine', async () => {
+    const kdf = await calibrateKdf();
+    const started = Date.now();
+    await createKeyFile('pw', newRandomMasterKey(), { kdf });
+    const took = Date.now() - started;
+    expect(kdf.N).toBe(32768);
+    expect(took).toBeGreaterThan(KDF_TARGET_MS / 4);
+    expect(took).toBeLessThan(KDF_TARGET_MS * 3);
+  });
+
+  it('LOCKSTEP_KDF_* take precedence over calibration (any one of them is enough)', async () => {
+    expect(await chooseKdf({ LOCKSTEP_KDF_N: '1024' })).toEqual({ ...DEFAULT_KDF_PARAMS, N: 1024 });
+    await expect(chooseKdf({ LOCKSTEP_KDF_P: 'x' })).rejects.toThrow(/LOCKSTEP_KDF_P must be a whole number/);
   });
 });
 
