@@ -79,7 +79,7 @@ connection.onRequest(BackupRequest.type, (raw, token) => {
   const tags = optStrings(p, 'tags') ?? [];
   const excludes = optStrings(p, 'excludes') ?? [];
   const host = optString(p, 'host');
-  return ops.run({ name: 'backup', lock: 'shared', notCommitted: 'the snapshot was not saved', ...lock }, token, async ({ repo, signal, progress }) => {
+  return ops.run({ name: 'backup', lock: 'shared', readsIndex: true, notCommitted: 'the snapshot was not saved', ...lock }, token, async ({ repo, signal, progress }) => {
     const s = await backup(repo, {
       paths,
       tags,
@@ -123,7 +123,7 @@ connection.onRequest(RestoreRequest.type, (raw, token) => {
   const { p, ...lock } = locking(raw);
   const snapshot = reqString(p, 'snapshot');
   const target = reqString(p, 'target');
-  return ops.run({ name: 'restore', lock: 'shared', notCommitted: 'the restore is incomplete', ...lock }, token, async ({ repo, signal, progress }) => {
+  return ops.run({ name: 'restore', lock: 'shared', readsIndex: true, notCommitted: 'the restore is incomplete', ...lock }, token, async ({ repo, signal, progress }) => {
     const s = await restore(repo, {
       snapshot,
       target,
@@ -139,7 +139,7 @@ connection.onRequest(PruneRequest.type, (raw, token) => {
   const { p, ...lock } = locking(raw);
   const maxUnused = parseMaxUnusedParam(optString(p, 'maxUnused'));
   const dryRun = optBoolean(p, 'dryRun') ?? false;
-  return ops.run({ name: 'prune', lock: 'exclusive', notCommitted: 'the prune stopped before its next index write or delete', ...lock }, token, async ({ repo, signal, progress }) =>
+  return ops.run({ name: 'prune', lock: 'exclusive', readsIndex: true, notCommitted: 'the prune stopped before its next index write or delete', ...lock }, token, async ({ repo, signal, progress }) =>
     pruneResult(await prune(repo, { maxUnused, dryRun, signal, onStep: (s) => progress.report(s) })),
   );
 });
@@ -190,7 +190,7 @@ function forgetPolicy(p: Raw): RetentionPolicy {
 connection.onRequest(CheckRequest.type, (raw, token) => {
   const { p, ...lock } = locking(raw);
   const readData = optBoolean(p, 'readData') ?? false;
-  return ops.run({ name: 'check', lock: 'exclusive', notCommitted: 'the check did not finish', ...lock }, token, ({ repo, signal, progress }) =>
+  return ops.run({ name: 'check', lock: 'exclusive', readsIndex: true, notCommitted: 'the check did not finish', ...lock }, token, ({ repo, signal, progress }) =>
     check(repo, { readData, signal, onStep: (s) => progress.report(s) }),
   );
 });

@@ -93,10 +93,21 @@ type LockUse = 'read' | 'append' | 'exclusive';
  * Opens the repository, takes the lock and runs `fn` with a repository view whose writes wait for the lock and
  * a signal that is aborted when the user cancels or the lock is lost. The lock is removed afterwards.
  */
-async function withRepository(ctx: CommandContext, use: LockUse, fn: (repo: Repository, signal: AbortSignal) => Promise<number>): Promise<number> {
+type RepositoryTask = (repo: Repository, signal: AbortSignal) => Promise<number>;
+
+/**
+ * Opens the repository, locks it for `use` and runs `fn`. With `readsIndex`, the index is read while the lock is
+ * being acquired (checked again once it is held).
+ */
+async function withRepository(ctx: CommandContext, use: LockUse, fn: RepositoryTask): Promise<number>;
+async function withRepository(ctx: CommandContext, use: LockUse, options: { readsIndex: boolean }, fn: RepositoryTask): Promise<number>;
+async function withRepository(ctx: CommandContext, use: LockUse, ...rest: [RepositoryTask] | [{ readsIndex: boolean }, RepositoryTask]): Promise<number> {
+  const [options, fn] = rest.length === 1 ? [{ readsIndex: false }, rest[0]] : rest;
   const repo = await openRepository(ctx);
+  const prefetch = new AbortController();
   try {
     if (use === 'read' && flagBool(ctx.args, 'no-lock')) return await fn(repo, ctx.signal);
+    if (options.readsIndex) repo.prefetchIndex(AbortSignal.any([ctx.signal, prefetch.signal]));
     const retryLock = flagString(ctx.args, 'retry-lock');
     const locked = await lockRepository(repo, {
       mode: use === 'exclusive' ? 'exclusive' : 'shared',
@@ -118,6 +129,7 @@ async function withRepository(ctx: CommandContext, use: LockUse, fn: (repo: Repo
       await locked.release();
     }
   } finally {
+    prefetch.abort();
     await repo.close();
   }
 }
@@ -185,7 +197,7 @@ const backupCommand: Command = {
     if (!stdin && ctx.args.positionals.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
     const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(',')).filter(Boolean);
     const started = Date.now();
-    return withRepository(ctx, 'append', async (repo, signal) => {
+    return withRepository(ctx, 'append', { readsIndex: true }, async (repo, signal) => {
       const summary = await backup(repo, {
         paths: ctx.args.positionals,
         stdin: stdin ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
@@ -295,7 +307,7 @@ const ls: Command = {
   async run(ctx) {
     const [ref, ...dirs] = ctx.args.positionals;
     if (!ref) throw new LockstepError('ls needs a snapshot ID (or "latest")');
-    return withRepository(ctx, 'read', async (repo, signal) => {
+    return withRepository(ctx, 'read', { readsIndex: true }, async (repo, signal) => {
       await repo.loadIndex(signal);
       const { id, snapshot } = await repo.findSnapshot(ref, signal);
       const wanted = dirs.map((d) => d.replace(/\/+$/, '') || '/');
@@ -332,7 +344,7 @@ const restoreCommand: Command = {
     if (!ref) throw new LockstepError('restore needs a snapshot ID (or "latest")');
     if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
     const started = Date.now();
-    return withRepository(ctx, 'read', async (repo, signal) => {
+    return withRepository(ctx, 'read', { readsIndex: true }, async (repo, signal) => {
       if (!ctx.json) ctx.out(`restoring snapshot ${ref} to ${target}`);
       const summary = await restore(repo, {
         snapshot: ref,
@@ -372,7 +384,7 @@ const pruneCommand: Command = {
   flags: { 'max-unused': { kind: 'string' }, 'dry-run': { kind: 'bool', short: 'n' } },
   async run(ctx) {
     const maxUnused = parseMaxUnused(flagString(ctx.args, 'max-unused') ?? '5%');
-    return withRepository(ctx, 'exclusive', async (repo, signal) => {
+    return withRepository(ctx, 'exclusive', { readsIndex: true }, async (repo, signal) => {
       const summary = await prune(repo, {
         maxUnused,
         dryRun: flagBool(ctx.args, 'dry-run'),
@@ -533,7 +545,7 @@ const checkCommand: Command = {
   usage: 'lockstep check [--read-data]',
   flags: { 'read-data': { kind: 'bool' } },
   async run(ctx) {
-    return withRepository(ctx, 'exclusive', async (repo, signal) => {
+    return withRepository(ctx, 'exclusive', { readsIndex: true }, async (repo, signal) => {
       const result = await check(repo, {
         readData: flagBool(ctx.args, 'read-data'),
         signal,

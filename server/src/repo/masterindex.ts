@@ -18,6 +18,13 @@ export class MasterIndex {
     return type === 'tree' ? `t${id}` : `d${id}`;
   }
 
+  /** Forgets everything, to be read again. */
+  clear(): void {
+    this.blobs.clear();
+    this.packs.clear();
+    this.indexFiles.clear();
+  }
+
   add(index: IndexFile, fileId?: Id): void {
     if (fileId) this.indexFiles.add(fileId);
     for (const pack of index.packs) this.addPack(pack.id, pack.blobs);

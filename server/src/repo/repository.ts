@@ -28,6 +28,7 @@ export interface SnapshotEntry {
 /** An open repository: its key, config and index; reads and writes restic's files. */
 export class Repository {
   readonly index = new MasterIndex();
+  private indexPrefetch: Promise<void> | undefined;
 
   private constructor(
     readonly backend: Backend,
@@ -140,9 +141,19 @@ export class Repository {
     return id;
   }
 
-  /** Reads every index file into `this.index`. */
+  /**
+   * Reads every index file into `this.index` (those not read yet). Index files never change, so what was read
+   * stays true as long as its file exists; when one has gone (a prune or rebuild removed it, and perhaps packs it
+   * lists), everything is read again.
+   */
   async loadIndex(signal?: AbortSignal): Promise<void> {
-    for (const id of await this.listIds('index', signal)) {
+    const early = this.indexPrefetch;
+    this.indexPrefetch = undefined;
+    await early;
+    const ids = await this.listIds('index', signal);
+    const present = new Set(ids);
+    if ([...this.index.indexFiles].some((id) => !present.has(id))) this.index.clear();
+    for (const id of ids) {
       if (this.index.indexFiles.has(id)) continue;
       const index = parseIndex(await this.loadUnpacked('index', id, signal), `index/${id}`);
       if (this.version === 1 && index.packs.some((p) => p.blobs.some((b) => b.uncompressedLength !== undefined))) {
@@ -150,6 +161,15 @@ export class Repository {
       }
       this.index.add(index, id);
     }
+  }
+
+  /**
+   * Starts reading the index while a lock is being acquired (restic waits 200 ms before it checks for other
+   * locks). Nothing read this way is trusted until loadIndex, after the lock is confirmed, has checked that every
+   * index file it came from still exists; its errors are left for loadIndex to meet again.
+   */
+  prefetchIndex(signal: AbortSignal): void {
+    this.indexPrefetch ??= this.loadIndex(signal).catch(() => undefined);
   }
 
   async saveIndex(index: IndexFile, signal?: AbortSignal): Promise<Id> {

@@ -33,6 +33,8 @@ export interface OperationSpec {
   workDoneToken?: string | number;
   /** What is left undone when the lock is lost midway, said to the user. */
   notCommitted: string;
+  /** Read the index while the lock is being acquired (checked again once it is held). */
+  readsIndex?: boolean;
 }
 
 export function holderOf(info: LockInfo, id: string): LockHolder {
@@ -68,11 +70,13 @@ export class Operations {
       void this.connection.sendNotification(LockStateNotification.type, { operationId, operation: spec.name, exclusive: spec.lock === 'exclusive', ...s });
     };
     let repo: Repository | undefined;
+    const prefetch = new AbortController();
     try {
       repo = await Repository.open(openBackend(this.location(), this.env, (message) => this.connection.console.warn(message)), this.password(), cancel.signal);
       const progress: Progress = { report: (message, percentage) => reporter.report(percentage ?? 0, message) };
       if (spec.lock === 'none') return await work({ repo, signal: cancel.signal, progress });
       state({ state: 'acquiring' });
+      if (spec.readsIndex) repo.prefetchIndex(AbortSignal.any([cancel.signal, prefetch.signal]));
       const locked = await lockRepository(repo, {
         mode: spec.lock,
         retryLockMs: spec.retryLockMs ?? 0,
@@ -102,6 +106,7 @@ export class Operations {
     } catch (err) {
       throw toResponseError(err, spec);
     } finally {
+      prefetch.abort();
       onCancel.dispose();
       reporter.done();
       await repo?.close();
