@@ -13,6 +13,7 @@ import { decodeTree, encodeTree, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
+import { Semaphore } from './semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
 
 export type Compression = 'auto' | 'off' | 'max';
@@ -518,21 +519,4 @@ export function describeFsError(err: unknown): string {
     }
   }
   return err instanceof Error ? err.message : String(err);
-}
-
-class Semaphore {
-  private free: number;
-  private readonly waiters: (() => void)[] = [];
-  constructor(count: number) {
-    this.free = count;
-  }
-  async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
-    return () => {
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
 }

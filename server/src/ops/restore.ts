@@ -1,13 +1,17 @@
-import { chmodSync, closeSync, constants as C, lchownSync, lutimesSync, openSync, rmSync, promises as fs, utimesSync, writeSync } from 'node:fs';
+import { constants as C, rmSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { parseGoTime } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
+import { BlobDecodeError } from '../repo/blobcodec';
+import { BlobSpanLoader } from '../repo/blobspans';
+import { applyMetadata, FileMetadata } from '../repo/restorefile';
 import { createBlobCodec } from '../repo/workerpool';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
+import { Semaphore } from './semaphore';
 import { checkNodeName, loadTree } from './walk';
 
 export interface RestoreOptions {
@@ -26,21 +30,34 @@ export interface RestoreSummary {
   warnings: string[];
 }
 
-const FILE_CONCURRENCY = 4;
+/** Files being restored at once: enough to batch small ones to the worker threads. */
+const FILES_IN_FLIGHT = 64;
+/** Of those, large files (several blobs, read ahead): they hold memory. */
+const LARGE_FILES_IN_FLIGHT = 4;
 const PREFETCH_BLOBS = 4;
 const SMALL_FILE = 512 * 1024;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Restores a snapshot below `target`, never writing outside it. */
+/**
+ * Restores a snapshot below `target`, never writing outside it. Folders are walked in order while their files are
+ * written (small ones by the worker threads, which also set their metadata); the folders' own metadata is set
+ * last, children first, once nothing more is written into them.
+ */
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
   const { signal } = options;
   await repo.loadIndex(signal);
   const entry = await repo.findSnapshot(options.snapshot, signal);
   const target = path.resolve(options.target);
+  const targetIsNew = (await fs.lstat(target).catch(() => undefined)) === undefined;
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
   const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
-  const hardLinks = new Map<string, Buffer>();
+  const hardLinks = new Map<string, Promise<Buffer | undefined>>();
   const codec = createBlobCodec(repo.key);
+  const fileSlots = new Semaphore(FILES_IN_FLIGHT);
+  const largeFileSlots = new Semaphore(LARGE_FILES_IN_FLIGHT);
+  const writing = new Set<Promise<void>>();
+  const finishedDirs: [Buffer, TreeNode][] = [];
+  let failure: unknown;
   let lastProgress = 0;
 
   const warn = (where: Buffer, message: string): void => {
@@ -49,30 +66,62 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     options.onWarning?.(shown, message);
   };
 
-  const restoreFile = async (dest: Buffer, node: TreeNode): Promise<void> => {
+  const fileDone = (): void => {
+    summary.filesRestored++;
+    const now = Date.now();
+    if (options.onProgress && now - lastProgress > 200) {
+      lastProgress = now;
+      options.onProgress({ filesDone: summary.filesRestored, bytesDone: summary.bytesRestored });
+    }
+  };
+
+  /** Restores a file; resolves to whether its metadata is set already. */
+  const restoreFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
     const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
-    const existing = linkKey ? hardLinks.get(linkKey) : undefined;
-    // A fresh file each time: an existing one might be a link that leads out of the target.
-    rmSync(dest, { recursive: true, force: true });
+    // The first of a set of hard links is written; the others link to it once it is (if it could be).
+    const first = linkKey ? hardLinks.get(linkKey) : undefined;
+    const existing = await first;
     if (existing) {
+      // A fresh entry each time: an existing one might be a link that leads out of the target.
+      if (!folder.fresh) rmSync(dest, { recursive: true, force: true });
       await fs.link(existing, dest);
-      return;
+      return false;
     }
+    let written: ((path: Buffer | undefined) => void) | undefined;
+    if (linkKey && !first) hardLinks.set(linkKey, new Promise((resolve) => (written = resolve)));
+    try {
+      const metadataSet = await writeFile(dest, node, folder);
+      written?.(dest);
+      return metadataSet;
+    } finally {
+      written?.(undefined);
+    }
+  };
+
+  const writeFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
     const ids = node.content ?? [];
-    if (ids.length === 1 && node.size !== undefined && node.size <= BigInt(SMALL_FILE)) {
-      // One small blob: load it, then write the file in a few synchronous calls, which for many
-      // small files costs far less than a round trip to libuv's thread pool per call.
-      const data = await repo.loadBlobWith(codec, 'data', ids[0], signal);
-      const fd = openSync(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+    if (isSmallFile(node)) {
+      const { sealed, packId, uncompressedLength } = await folder.blobs.load(ids[0]);
       try {
-        writeSync(fd, data);
-      } finally {
-        closeSync(fd);
+        summary.bytesRestored += await codec.restoreFile({ path: dest, sealed, uncompressedLength, expectedId: ids[0], meta: metadataOf(node), replace: !folder.fresh });
+      } catch (err) {
+        throw err instanceof BlobDecodeError ? repo.blobFailure('data', ids[0], packId, err) : err;
       }
-      summary.bytesRestored += data.length;
-      summary.filesRestored++;
-      return;
+      fileDone();
+      return true;
     }
+    const release = await largeFileSlots.acquire();
+    try {
+      if (!folder.fresh) rmSync(dest, { recursive: true, force: true });
+      await writeLargeFile(dest, ids);
+    } finally {
+      release();
+    }
+    fileDone();
+    return false;
+  };
+
+  const writeLargeFile = async (dest: Buffer, ids: Id[]): Promise<void> => {
     const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     try {
       // Reads and decryption (on worker threads) run a few blobs ahead of the writes.
@@ -96,92 +145,127 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     } finally {
       await file.close();
     }
-    if (linkKey) hardLinks.set(linkKey, dest);
-    summary.filesRestored++;
-    const now = Date.now();
-    if (options.onProgress && now - lastProgress > 200) {
-      lastProgress = now;
-      options.onProgress({ filesDone: summary.filesRestored, bytesDone: summary.bytesRestored });
+  };
+
+  const restoreEntry = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> => {
+    try {
+      throwIfAborted(signal);
+      if (node.type === 'file') {
+        if (await restoreFile(dest, node, folder)) return;
+      } else if (node.type === 'symlink') {
+        if (!folder.fresh) await fs.rm(dest, { recursive: true, force: true });
+        await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
+      } else {
+        warn(dest, `${node.type} entries are not restored`);
+        return;
+      }
+      applyMetadata(dest, metadataOf(node), node.type === 'symlink');
+    } catch (err) {
+      if (err instanceof LockstepError || !isFsError(err)) throw err;
+      warn(dest, describeFsError(err));
     }
   };
 
-  const restoreDir = async (treeId: Id, dir: Buffer): Promise<void> => {
+  /** Starts restoring an entry once a slot is free; its failure stops the restore. */
+  const startEntry = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> => {
+    const release = await fileSlots.acquire();
+    if (failure !== undefined) {
+      release();
+      throw failure;
+    }
+    const task: Promise<void> = restoreEntry(dest, node, folder)
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => {
+        writing.delete(task);
+        release();
+      });
+    writing.add(task);
+  };
+
+  const restoreDir = async (treeId: Id, dir: Buffer, fresh: boolean): Promise<void> => {
     const nodes = await loadTree(repo, treeId, signal);
-    const files: [Buffer, TreeNode][] = [];
+    for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
+    const smallFiles = nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]);
+    const folder: FolderContext = { fresh, blobs: new BlobSpanLoader(repo, smallFiles, signal) };
     const dirs: [Buffer, TreeNode][] = [];
     for (const node of nodes) {
-      checkNodeName(node.name, `tree ${treeId}`);
       const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
       if (node.type === 'dir') dirs.push([dest, node]);
-      else files.push([dest, node]);
+      else await startEntry(dest, node, folder);
     }
-    await runLimited(files, FILE_CONCURRENCY, async ([dest, node]) => {
-      throwIfAborted(signal);
-      try {
-        if (node.type === 'file') await restoreFile(dest, node);
-        else if (node.type === 'symlink') {
-          await fs.rm(dest, { recursive: true, force: true });
-          await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
-        } else {
-          warn(dest, `${node.type} entries are not restored`);
-          return;
-        }
-        await applyMetadata(dest, node);
-      } catch (err) {
-        if (err instanceof LockstepError || !isFsError(err)) throw err;
-        warn(dest, describeFsError(err));
-      }
-    });
     for (const [dest, node] of dirs) {
       throwIfAborted(signal);
-      await ensureDir(dest);
+      if (failure !== undefined) throw failure;
+      const created = await ensureDir(dest, fresh);
       if (!node.subtree) throw new LockstepError(`folder ${dest.toString()} has no subtree in the snapshot`);
-      await restoreDir(node.subtree, dest);
+      await restoreDir(node.subtree, dest, created);
       summary.dirsRestored++;
-      await applyMetadata(dest, node).catch((err: unknown) => warn(dest, describeFsError(err)));
+      finishedDirs.push([dest, node]);
     }
   };
 
   try {
-    await restoreDir(entry.snapshot.tree, Buffer.from(target));
+    try {
+      await restoreDir(entry.snapshot.tree, Buffer.from(target), targetIsNew);
+    } finally {
+      while (writing.size > 0) await Promise.all([...writing]);
+    }
+    if (failure !== undefined) throw failure;
+    // Children before their parents (a folder without search permission would hide them from a non-root user).
+    for (const [dest, node] of finishedDirs) {
+      try {
+        applyMetadata(dest, metadataOf(node), false);
+      } catch (err) {
+        warn(dest, describeFsError(err));
+      }
+    }
   } finally {
     await codec.close();
   }
   return summary;
 }
 
-async function ensureDir(dest: Buffer): Promise<void> {
-  const st = await fs.lstat(dest).catch(() => undefined);
-  if (st?.isDirectory()) return;
-  if (st) await fs.rm(dest, { recursive: true, force: true });
-  await fs.mkdir(dest, { mode: 0o700 });
-}
-
-/** Owner, mode and times: quick local system calls, made synchronously (see restoreFile). */
-async function applyMetadata(dest: Buffer, node: TreeNode): Promise<void> {
-  const isLink = node.type === 'symlink';
-  if (isRoot) {
+/** Makes sure `dest` is a folder; resolves to whether it was made now (and so is empty). */
+async function ensureDir(dest: Buffer, parentIsNew: boolean): Promise<boolean> {
+  if (parentIsNew) {
     try {
-      lchownSync(dest, node.uid, node.gid);
-    } catch {
-      // An owner that does not exist here is not worth failing the restore for.
+      await fs.mkdir(dest, { mode: 0o700 });
+      return true;
+    } catch (err) {
+      // Something has the name already (a tree that names it twice): handle it as in any folder.
+      if (!isFsError(err) || err.code !== 'EEXIST') throw err;
     }
   }
-  if (!isLink && node.mode !== undefined) chmodSync(dest, posixPermFromGoMode(node.mode));
-  const atime = nsToSeconds(parseGoTime(node.atime));
-  const mtime = nsToSeconds(parseGoTime(node.mtime));
-  if (isLink) lutimesSync(dest, atime, mtime);
-  else utimesSync(dest, atime, mtime);
+  const st = await fs.lstat(dest).catch(() => undefined);
+  if (st?.isDirectory()) return false;
+  if (st) await fs.rm(dest, { recursive: true, force: true });
+  await fs.mkdir(dest, { mode: 0o700 });
+  return true;
+}
+
+/** A folder being restored: whether this restore made it (nothing to replace in it), and its small files' blobs. */
+interface FolderContext {
+  fresh: boolean;
+  blobs: BlobSpanLoader;
+}
+
+/** A file of one blob small enough to be written in one go (by a worker thread). */
+function isSmallFile(node: TreeNode): boolean {
+  return node.type === 'file' && node.content?.length === 1 && node.size !== undefined && node.size <= BigInt(SMALL_FILE);
+}
+
+/** The owner (as root only), mode and times a restored entry gets. */
+function metadataOf(node: TreeNode): FileMetadata {
+  return {
+    owner: isRoot ? { uid: node.uid, gid: node.gid } : undefined,
+    perm: node.type !== 'symlink' && node.mode !== undefined ? posixPermFromGoMode(node.mode) : undefined,
+    atime: nsToSeconds(parseGoTime(node.atime)),
+    mtime: nsToSeconds(parseGoTime(node.mtime)),
+  };
 }
 
 function nsToSeconds(ns: bigint): number {
   return Number(ns / 1000n) / 1e6;
-}
-
-async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(lanes);
 }

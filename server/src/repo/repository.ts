@@ -195,14 +195,25 @@ export class Repository {
     }
   }
 
-  /** Like loadBlob, with the decryption done by `codec` (worker threads). */
-  async loadBlobWith(codec: BlobCodec, type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
+  /** A blob as it is stored (sealed), with the pack it is in. */
+  async loadSealed(type: BlobType, id: Id, signal?: AbortSignal): Promise<{ sealed: Buffer; packId: Id; uncompressedLength?: number }> {
     const location = this.index.lookup(type, id);
     if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
     const { packId, blob } = location;
     const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length }, signal);
+    return { sealed, packId, uncompressedLength: blob.uncompressedLength };
+  }
+
+  /** What loadBlob throws when a blob in `packId` fails to open or check. */
+  blobFailure(type: BlobType, id: Id, packId: Id, err: unknown): Error {
+    return blobError(type, id, packId, err);
+  }
+
+  /** Like loadBlob, with the decryption done by `codec` (worker threads). */
+  async loadBlobWith(codec: BlobCodec, type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
+    const { sealed, packId, uncompressedLength } = await this.loadSealed(type, id, signal);
     try {
-      return await codec.decode(sealed, blob.uncompressedLength, id);
+      return await codec.decode(sealed, uncompressedLength, id);
     } catch (err) {
       throw blobError(type, id, packId, err);
     }

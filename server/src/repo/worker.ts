@@ -3,7 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BlobDecodeError, decodeBlobBytes, encodeBlob } from './blobcodec';
 import { cryptoReady, MasterKey } from './crypto';
 import { encodeSmallFile } from './smallfile';
-import type { FileResult, FsErrorInfo, WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
+import { restoreFileHere } from './restorefile';
+import type { FileResult, FsErrorInfo, RestoreResult, WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
 import { zstdReady } from './zstd';
 
 const setup = workerData as WorkerSetup;
@@ -47,11 +48,27 @@ function encodeFiles(job: Extract<WorkerJob, { kind: 'encodeFiles' }>): void {
   reply({ seq: job.seq, kind: 'files', files, sealed: sealed.buffer as ArrayBuffer }, sealed);
 }
 
+/** Writes each file of a batch; one failing does not stop the others. */
+function restoreFiles(job: Extract<WorkerJob, { kind: 'restoreFiles' }>): void {
+  const files = job.files.map((file): RestoreResult => {
+    try {
+      return { kind: 'written', length: restoreFileHere(key, file) };
+    } catch (err) {
+      return { kind: 'failed', error: err instanceof Error ? err.message : String(err), fsError: fsErrorInfo(err), problem: err instanceof BlobDecodeError ? err.problem : undefined };
+    }
+  });
+  reply({ seq: job.seq, kind: 'restored', files });
+}
+
 parentPort?.on('message', (job: WorkerJob) => {
   void ready.then(() => {
     try {
       if (job.kind === 'encodeFiles') {
         encodeFiles(job);
+        return;
+      }
+      if (job.kind === 'restoreFiles') {
+        restoreFiles(job);
         return;
       }
       const input = new Uint8Array(job.data, job.offset, job.length);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BlobDecodeError, BlobProblem, decodeBlobBytes, EncodedBlob, encodeBlob } from './blobcodec';
 import { MasterKey } from './crypto';
+import { FileToRestore, restoreFileHere } from './restorefile';
 import { encodeSmallFile, SmallFileOutcome } from './smallfile';
 
 export interface WorkerSetup {
@@ -25,7 +26,10 @@ export type WorkerJob =
       expectedId?: string;
     }
   /** Read each file (smaller than `limit` bytes) and encode it as one blob. */
-  | { seq: number; kind: 'encodeFiles'; paths: Uint8Array[]; compress: boolean; limit: number };
+  | { seq: number; kind: 'encodeFiles'; paths: Uint8Array[]; compress: boolean; limit: number }
+  /** Open each sealed blob and write it as a file. */
+  | { seq: number; kind: 'restoreFiles'; files: FileToRestore[] };
+
 
 /** A file system error as it crosses from a worker: enough to rebuild what `fs` would have thrown. */
 export interface FsErrorInfo {
@@ -40,9 +44,13 @@ export type FileResult =
   | { kind: 'empty' | 'unread' }
   | { kind: 'failed'; error: string; fsError?: FsErrorInfo };
 
+/** One file of a restoreFiles job: its size, or why it was not written. */
+export type RestoreResult = { kind: 'written'; length: number } | { kind: 'failed'; error: string; fsError?: FsErrorInfo; problem?: BlobProblem };
+
 export type WorkerResult =
   | { seq: number; kind: 'blob'; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number }
   | { seq: number; kind: 'files'; files: FileResult[]; sealed: ArrayBuffer }
+  | { seq: number; kind: 'restored'; files: RestoreResult[] }
   | { seq: number; kind: 'error'; error: string; problem?: BlobProblem };
 
 /** Seals and opens blobs, on worker threads where the bundle has them. */
@@ -59,8 +67,15 @@ export interface BlobCodec {
    * is one, so that small files are read on every core. Rejects with the file system's error.
    */
   encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome>;
+  /**
+   * Opens a file's one sealed blob and writes it as a fresh file with its metadata (writeRestoredFile), on a
+   * worker thread where there is one, so that files are created on every core. Resolves to the file's size;
+   * rejects with a BlobDecodeError when the blob is damaged, or with the file system's error.
+   */
+  restoreFile(file: FileToRestore): Promise<number>;
   close(): Promise<void>;
 }
+
 
 class InlineCodec implements BlobCodec {
   constructor(private readonly key: MasterKey) {}
@@ -73,6 +88,9 @@ class InlineCodec implements BlobCodec {
   async encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome> {
     return encodeSmallFile(this.key, path, compress, limit);
   }
+  async restoreFile(file: FileToRestore): Promise<number> {
+    return restoreFileHere(this.key, file);
+  }
   async close(): Promise<void> {}
 }
 
@@ -81,30 +99,59 @@ interface Pending {
   reject(err: Error): void;
 }
 
-interface FileWaiter {
-  resolve(outcome: SmallFileOutcome): void;
-  reject(err: Error): void;
-}
+/**
+ * Gathers items queued in the same turn of the event loop (a folder's files, typically) into one message to a
+ * worker, at most `size` at a time; `send` settles each item with its result or its error.
+ */
+class Batcher<Item, Result> {
+  private items: Item[] = [];
+  private waiters: { resolve(result: Result): void; reject(err: Error): void }[] = [];
 
-interface FileBatch {
-  paths: Uint8Array[];
-  waiters: FileWaiter[];
-  compress: boolean;
-  limit: number;
+  constructor(
+    private readonly size: number,
+    private readonly send: (items: Item[]) => Promise<(Result | Error)[]>,
+  ) {}
+
+  add(item: Item): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      if (this.items.length === 0) setImmediate(() => this.flush());
+      this.items.push(item);
+      this.waiters.push({ resolve, reject });
+      if (this.items.length >= this.size) this.flush();
+    });
+  }
+
+  flush(): void {
+    if (this.items.length === 0) return;
+    const items = this.items;
+    const waiters = this.waiters;
+    this.items = [];
+    this.waiters = [];
+    this.send(items).then(
+      (results) =>
+        results.forEach((result, i) => {
+          if (result instanceof Error) waiters[i].reject(result);
+          else waiters[i].resolve(result);
+        }),
+      (err: Error) => {
+        for (const waiter of waiters) waiter.reject(err);
+      },
+    );
+  }
 }
 
 /** Blobs this small cost more to post to a worker than to encode on the spot. */
 const INLINE_LIMIT = 4 * 1024;
 /** Restores of many small files are bound by file system calls, not decryption: decode small blobs here. */
 const INLINE_DECODE_LIMIT = 64 * 1024;
-/** Small files go to a worker in batches: one message each way per batch instead of per file. */
+/** Small files go to a worker in batches: one message each way per batch instead of per file (~40 µs each). */
 const FILE_BATCH = 16;
 
 /**
  * Worker threads, started on first use (a backup that finds nothing new starts none). Blobs handed over in
- * memory use up to `blobWorkers`: the main thread produces them (reading and chunking), so it keeps a core.
- * Small files are read by the workers themselves, which leaves the main thread little to do, so they may use
- * one worker more.
+ * memory, and files to restore, use up to `blobWorkers`: the main thread produces them (reading and chunking,
+ * loading packs), so it keeps a core. Small files to back up are read by the workers themselves, which leaves
+ * the main thread little to do, so they may use one worker more.
  */
 class WorkerPoolCodec implements BlobCodec {
   private readonly workers: Worker[] = [];
@@ -112,7 +159,8 @@ class WorkerPoolCodec implements BlobCodec {
   private readonly pending = new Map<number, Pending & { worker: number; weight: number }>();
   private seq = 0;
   private failure: Error | undefined;
-  private batch: FileBatch | undefined;
+  private readonly encodeBatches = new Map<string, Batcher<Uint8Array, SmallFileOutcome>>();
+  private readonly restoreBatch = new Batcher<FileToRestore, number>(FILE_BATCH, (files) => this.sendRestore(files));
 
   constructor(
     private readonly script: string,
@@ -170,47 +218,53 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      if (this.batch && (this.batch.compress !== compress || this.batch.limit !== limit)) this.flushFiles();
-      if (!this.batch) {
-        this.batch = { paths: [], waiters: [], compress, limit };
-        // Files queued in the same turn of the event loop (a folder's, typically) travel together.
-        setImmediate(() => this.flushFiles());
-      }
-      this.batch.paths.push(path);
-      this.batch.waiters.push({ resolve, reject });
-      if (this.batch.paths.length >= FILE_BATCH) this.flushFiles();
+    const key = `${compress}:${limit}`;
+    let batcher = this.encodeBatches.get(key);
+    if (!batcher) {
+      batcher = new Batcher(FILE_BATCH, (paths) => this.sendEncode(paths, compress, limit));
+      this.encodeBatches.set(key, batcher);
+    }
+    return batcher.add(path);
+  }
+
+  restoreFile(file: FileToRestore): Promise<number> {
+    return this.restoreBatch.add(file);
+  }
+
+  private async sendEncode(paths: Uint8Array[], compress: boolean, limit: number): Promise<(SmallFileOutcome | Error)[]> {
+    const result = await this.postBatch({ kind: 'encodeFiles', paths, compress, limit }, paths.length, [], this.blobWorkers + 1);
+    if (result.kind !== 'files') throw new Error('a worker answered an encodeFiles job with something else');
+    return result.files.map((file) => fileOutcome(file, result.sealed));
+  }
+
+  private async sendRestore(files: FileToRestore[]): Promise<(number | Error)[]> {
+    const transfer: ArrayBuffer[] = [];
+    const own = files.map((file) => {
+      // Sealed blobs move to the worker; one that shares its memory (Node's small-buffer pool) is copied first.
+      const sealed = ownsWholeBuffer(Buffer.from(file.sealed.buffer, file.sealed.byteOffset, file.sealed.byteLength)) ? file.sealed : new Uint8Array(file.sealed);
+      transfer.push(sealed.buffer as ArrayBuffer);
+      return { ...file, sealed };
+    });
+    // Creating files does not get faster with more threads here (the kernel serialises much of it): one fewer
+    // worker than for reading them saves its memory.
+    const result = await this.postBatch({ kind: 'restoreFiles', files: own }, files.length, transfer, this.blobWorkers);
+    if (result.kind !== 'restored') throw new Error('a worker answered a restoreFiles job with something else');
+    return result.files.map((file) => {
+      if (file.kind === 'written') return file.length;
+      if (file.problem) return new BlobDecodeError(file.problem, file.error);
+      return file.fsError ? fsError(file.fsError) : new Error(file.error);
     });
   }
 
-  private flushFiles(): void {
-    const batch = this.batch;
-    if (!batch) return;
-    this.batch = undefined;
-    const rejectAll = (err: Error): void => {
-      for (const waiter of batch.waiters) waiter.reject(err);
-    };
-    if (this.failure) return rejectAll(this.failure);
-    const target = this.pickWorker(this.blobWorkers + 1);
+  private postBatch(job: DistributiveOmit<Extract<WorkerJob, { kind: 'encodeFiles' | 'restoreFiles' }>, 'seq'>, weight: number, transfer: ArrayBuffer[], workerLimit: number): Promise<WorkerResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const target = this.pickWorker(workerLimit);
     const seq = this.seq++;
-    const weight = batch.paths.length;
-    this.pending.set(seq, {
-      worker: target,
-      weight,
-      reject: rejectAll,
-      resolve: (result) => {
-        if (result.kind !== 'files') return rejectAll(new Error('a worker answered an encodeFiles job with something else'));
-        result.files.forEach((file, i) => {
-          const outcome = fileOutcome(file, result.sealed);
-          if (outcome instanceof Error) batch.waiters[i].reject(outcome);
-          else batch.waiters[i].resolve(outcome);
-        });
-      },
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, worker: target, weight });
+      this.load[target] += weight;
+      this.workers[target].postMessage({ seq, ...job }, transfer);
     });
-    this.load[target] += weight;
-    const message: WorkerJob = { seq, kind: 'encodeFiles', paths: batch.paths, compress: batch.compress, limit: batch.limit };
-    this.workers[target].postMessage(message);
   }
 
   private post(payload: Buffer, job: Omit<Extract<WorkerJob, { kind: 'encode' | 'decode' }>, 'seq' | 'data' | 'offset' | 'length'>): Promise<WorkerResult> {
@@ -228,7 +282,6 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   async close(): Promise<void> {
-    this.flushFiles();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
@@ -239,11 +292,18 @@ function fileOutcome(file: FileResult, sealed: ArrayBuffer): SmallFileOutcome | 
     case 'blob':
       return { kind: 'blob', blob: { id: file.id, sealed: Buffer.from(sealed, file.offset, file.length), uncompressedLength: file.uncompressedLength }, length: file.plainLength };
     case 'failed':
-      return file.fsError ? Object.assign(new Error(file.fsError.message), { code: file.fsError.code, syscall: file.fsError.syscall }) : new Error(file.error);
+      return file.fsError ? fsError(file.fsError) : new Error(file.error);
     default:
       return { kind: file.kind };
   }
 }
+
+/** The error `fs` would have thrown, rebuilt on this side. */
+function fsError(info: FsErrorInfo): Error {
+  return Object.assign(new Error(info.message), { code: info.code, syscall: info.syscall });
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 function ownsWholeBuffer(buf: Buffer): boolean {
   return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && !(buf.buffer instanceof SharedArrayBuffer);
