@@ -53,6 +53,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
   const hardLinks = new Map<string, Promise<Buffer | undefined>>();
   const codec = createBlobCodec(repo.key);
+  const blobs = new BlobSpanLoader(repo, signal);
   const fileSlots = new Semaphore(FILES_IN_FLIGHT);
   const largeFileSlots = new Semaphore(LARGE_FILES_IN_FLIGHT);
   const writing = new Set<Promise<void>>();
@@ -101,7 +102,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const writeFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
     const ids = node.content ?? [];
     if (isSmallFile(node)) {
-      const { sealed, packId, uncompressedLength } = await folder.blobs.load(ids[0]);
+      const { sealed, packId, uncompressedLength } = await blobs.load(ids[0]);
       try {
         summary.bytesRestored += await codec.restoreFile({ path: dest, sealed, uncompressedLength, expectedId: ids[0], meta: metadataOf(node), replace: !folder.fresh });
       } catch (err) {
@@ -187,8 +188,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const restoreDir = async (treeId: Id, dir: Buffer, fresh: boolean): Promise<void> => {
     const nodes = await loadTree(repo, treeId, signal);
     for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
-    const smallFiles = nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]);
-    const folder: FolderContext = { fresh, blobs: new BlobSpanLoader(repo, smallFiles, signal) };
+    blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
+    const folder: FolderContext = { fresh };
     const dirs: [Buffer, TreeNode][] = [];
     for (const node of nodes) {
       const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
@@ -245,10 +246,9 @@ async function ensureDir(dest: Buffer, parentIsNew: boolean): Promise<boolean> {
   return true;
 }
 
-/** A folder being restored: whether this restore made it (nothing to replace in it), and its small files' blobs. */
+/** A folder being restored: whether this restore made it (nothing to replace in it). */
 interface FolderContext {
   fresh: boolean;
-  blobs: BlobSpanLoader;
 }
 
 /** A file of one blob small enough to be written in one go (by a worker thread). */

@@ -131,10 +131,9 @@ export class BlobWriter {
     return { outcome };
   }
 
-  /** Counts `task` as work in flight until it settles; its failure fails the writer. */
+  /** Counts `task` (whose place waitForCapacity took) as work in flight until it settles; its failure fails the writer. */
   private track(workClass: WorkClass, task: Promise<unknown>): void {
     const queue = this.queues[workClass];
-    queue.running++;
     const finish = (): void => {
       this.work.delete(tracked);
       queue.running--;
@@ -149,7 +148,10 @@ export class BlobWriter {
     this.work.add(tracked);
   }
 
-  /** Waits, in turn (thousands of files may be waiting), until there is room for one more task of its class. */
+  /**
+   * Waits, in turn (thousands of files may be waiting), until there is room for one more task of its class, and
+   * takes that place at once, before anyone else can see it free; the caller must then track() a task.
+   */
   private async waitForCapacity(workClass: WorkClass): Promise<void> {
     this.throwIfFailed();
     const queue = this.queues[workClass];
@@ -157,6 +159,7 @@ export class BlobWriter {
       await new Promise<void>((resolve) => queue.waiters.push(resolve));
       this.throwIfFailed();
     }
+    queue.running++;
   }
 
   private throwIfFailed(): void {
