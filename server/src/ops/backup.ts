@@ -106,7 +106,7 @@ class BackupRun {
     unreadable: [],
   };
   private readonly fileSlots = new Semaphore(FILE_CONCURRENCY);
-  private readonly readBuffers = new ReadBufferPool(READ_SIZE, 4);
+  private readonly readBuffers = new ReadBufferPool(READ_SIZE);
   private lastProgress = 0;
 
   constructor(

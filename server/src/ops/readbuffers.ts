@@ -8,10 +8,7 @@ export class ReadBufferPool {
   private readonly free: Buffer[] = [];
   private readonly refs = new Map<ArrayBufferLike, number>();
 
-  constructor(
-    readonly size: number,
-    private readonly keepFree: number,
-  ) {}
+  constructor(readonly size: number) {}
 
   /** A buffer with one reference, held by the caller. */
   take(): Buffer {
@@ -35,6 +32,8 @@ export class ReadBufferPool {
       return;
     }
     this.refs.delete(view.buffer);
-    if (this.free.length < this.keepFree) this.free.push(Buffer.from(view.buffer as SharedArrayBuffer));
+    // Every buffer is kept (there are never more than the most in use at once): one dropped would wait for a
+    // garbage collection that a small heap rarely needs, while new ones are made.
+    this.free.push(Buffer.from(view.buffer as SharedArrayBuffer));
   }
 }

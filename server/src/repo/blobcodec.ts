@@ -15,13 +15,13 @@ export interface EncodedBlob {
  * Hashes, compresses (when asked and when it helps) and seals one blob. A blob whose compressed form is not
  * smaller is stored uncompressed, which restic reads in either repository version.
  */
-export function encodeBlob(key: MasterKey, plaintext: Uint8Array, compress: boolean): EncodedBlob {
+export function encodeBlob(key: MasterKey, plaintext: Uint8Array, compress: boolean, into?: Buffer): EncodedBlob {
   const id = sha256Hex(plaintext);
   if (compress && plaintext.length > 0 && looksCompressible(plaintext)) {
     const packed = zstdCompress(plaintext);
-    if (packed.length < plaintext.length) return { id, sealed: seal(key, packed), uncompressedLength: plaintext.length };
+    if (packed.length < plaintext.length) return { id, sealed: seal(key, packed, into), uncompressedLength: plaintext.length };
   }
-  return { id, sealed: seal(key, plaintext) };
+  return { id, sealed: seal(key, plaintext, into) };
 }
 
 export function sealedLength(plainLength: number): number {
@@ -39,7 +39,7 @@ const byteCounts = new Uint32Array(256);
  * Whether `data` looks random, judged by the byte histogram of four 1 KiB slices spread over it (about 10 µs a
  * blob): a blob that mixes random and plain parts does not look random.
  */
-function looksRandom(data: Uint8Array): boolean {
+export function looksRandom(data: Uint8Array): boolean {
   if (data.length < ENTROPY_MIN_SAMPLE) return false;
   byteCounts.fill(0);
   const slice = Math.min(ENTROPY_SAMPLE / 4, Math.floor(data.length / 4));

@@ -416,10 +416,14 @@ function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-/** Encrypts and authenticates: IV || AES-256-CTR(plaintext) || Poly1305-AES(ciphertext). */
-export function seal(key: MasterKey, plaintext: Uint8Array): Buffer {
+/**
+ * Encrypts and authenticates: IV || AES-256-CTR(plaintext) || Poly1305-AES(ciphertext). Writes into `into` (at
+ * least plaintext length + CRYPTO_OVERHEAD bytes) when given, else into a new buffer.
+ */
+export function seal(key: MasterKey, plaintext: Uint8Array, into?: Buffer): Buffer {
   const n = plaintext.length;
-  const out = Buffer.allocUnsafe(n + CRYPTO_OVERHEAD);
+  if (into && into.length < n + CRYPTO_OVERHEAD) throw new Error(`seal: ${into.length} bytes is too small for ${n + CRYPTO_OVERHEAD}`);
+  const out = into ? into.subarray(0, n + CRYPTO_OVERHEAD) : Buffer.allocUnsafe(n + CRYPTO_OVERHEAD);
   const iv = nextIv();
   iv.copy(out, 0);
   const cipher = createCipheriv('aes-256-ctr', key.encrypt, iv);

@@ -1,9 +1,10 @@
 import { throwIfAborted } from '../abort';
-import { EncodedBlob } from './blobcodec';
+import { EncodedBlob, looksRandom, sealedLength } from './blobcodec';
 import { Id, sha256Hex } from './ids';
 import { encodeIndex, IndexPack } from './indexfile';
 import { BlobType, encodePackHeader, PackedBlob } from './pack';
 import { Repository } from './repository';
+import { SealArena } from './sealarena';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `enqueueFile`. */
@@ -18,6 +19,8 @@ export type QueuedFileOutcome =
 /** restic 0.14's default minimum pack size. */
 export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
 const MAX_UPLOADS = 2;
+/** Shared memory slabs for sealed blobs: a chunk (at most 8 MiB) and its crypto overhead always fit. */
+const SEAL_SLAB_SIZE = 16 * 1024 * 1024;
 /** Blobs (up to 8 MiB each) being encoded at once. */
 const MAX_ENCODING_BLOBS = 6;
 /** Small files (under 512 KiB each) being read and encoded at once: enough to batch them to the workers. */
@@ -51,6 +54,7 @@ export class BlobWriter {
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
+  private readonly arena = new SealArena(SEAL_SLAB_SIZE);
   private readonly queues: Record<WorkClass, { running: number; limit: number; waiters: (() => void)[] }> = {
     blob: { running: 0, limit: MAX_ENCODING_BLOBS, waiters: [] },
     file: { running: 0, limit: MAX_QUEUED_FILES, waiters: [] },
@@ -86,8 +90,18 @@ export class BlobWriter {
     this.inFlight.add(type + id);
     await this.waitForCapacity('blob');
     const plainLength = plaintext.length;
-    this.track('blob', this.encoder.encode(plaintext, this.compress).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
+    const { compress, into } = this.sealTarget(plaintext);
+    this.track('blob', this.encoder.encode(plaintext, compress, into).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
     return { id, added: true };
+  }
+
+  /**
+   * How a blob is to be encoded: one stored as it is (no compression, or data that looks random, which would not
+   * shrink) has a known sealed size and is sealed into the arena's reused shared memory.
+   */
+  private sealTarget(plaintext: Buffer): { compress: boolean; into?: Buffer } {
+    if (this.compress && !looksRandom(plaintext)) return { compress: true };
+    return { compress: false, into: this.arena.reserve(sealedLength(plaintext.length)) };
   }
 
   /**
@@ -98,11 +112,12 @@ export class BlobWriter {
   async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
     await this.waitForCapacity('blob');
     const plainLength = plaintext.length;
-    const id = this.encoder.encode(plaintext, this.compress).then(async (encoded) => {
+    const { compress, into } = this.sealTarget(plaintext);
+    const id = this.encoder.encode(plaintext, compress, into).then(async (encoded) => {
       if (!this.has('data', encoded.id)) {
         this.inFlight.add('data' + encoded.id);
         await this.addToPack('data', encoded.id, encoded, plainLength);
-      }
+      } else this.arena.release(encoded.sealed);
       return encoded.id;
     });
     this.track('blob', id);
@@ -137,8 +152,9 @@ export class BlobWriter {
     const finish = (): void => {
       this.work.delete(tracked);
       queue.running--;
-      // Everyone waiting must see a failure; otherwise one freed place lets one waiter in.
-      if (this.failure === undefined) queue.waiters.shift()?.();
+      // Everyone waiting must see a failure or cancellation (a waiter that throws takes no place, so it would
+      // not pass the wake on); otherwise one freed place lets one waiter in.
+      if (this.failure === undefined && !this.options.signal?.aborted) queue.waiters.shift()?.();
       else for (const q of Object.values(this.queues)) for (const wake of q.waiters.splice(0)) wake();
     };
     const tracked: Promise<void> = task.then(finish, (err: unknown) => {
@@ -196,6 +212,8 @@ export class BlobWriter {
       this.newPacks.push({ id: packId, blobs: pack.blobs });
       this.repo.index.addPack(packId, pack.blobs);
       for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
+      // Only after a save that succeeded: one that failed might still be reading its parts.
+      for (const part of pack.parts) this.arena.release(part);
     });
     const tracked = task
       .catch((err: unknown) => {

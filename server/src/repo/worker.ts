@@ -72,7 +72,11 @@ parentPort?.on('message', (job: WorkerJob) => {
         return;
       }
       const input = new Uint8Array(job.data, job.offset, job.length);
-      if (job.kind === 'encode') {
+      if (job.kind === 'encode' && job.into) {
+        const into = Buffer.from(job.into.memory, job.into.offset, job.into.length);
+        const encoded = encodeBlob(key, input, job.compress === true, into);
+        reply({ seq: job.seq, kind: 'sealedInto', id: encoded.id, length: encoded.sealed.length, uncompressedLength: encoded.uncompressedLength });
+      } else if (job.kind === 'encode') {
         const encoded = encodeBlob(key, input, job.compress === true);
         const sealed = encoded.sealed;
         // Node Buffers from seal() never live in shared memory.

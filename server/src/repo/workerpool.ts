@@ -24,6 +24,8 @@ export type WorkerJob =
       compress?: boolean;
       uncompressedLength?: number;
       expectedId?: string;
+      /** encode: write the sealed blob here (shared memory the caller reserved) instead of sending it back. */
+      into?: { memory: SharedArrayBuffer; offset: number; length: number };
     }
   /** Read each file (smaller than `limit` bytes) and encode it as one blob. */
   | { seq: number; kind: 'encodeFiles'; paths: Uint8Array[]; compress: boolean; limit: number }
@@ -49,6 +51,8 @@ export type RestoreResult = { kind: 'written'; length: number } | { kind: 'faile
 
 export type WorkerResult =
   | { seq: number; kind: 'blob'; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number }
+  /** An encode job's blob, written into the memory the job named; `length` bytes of it. */
+  | { seq: number; kind: 'sealedInto'; id: string; length: number; uncompressedLength?: number }
   | { seq: number; kind: 'files'; files: FileResult[]; sealed: ArrayBuffer }
   | { seq: number; kind: 'restored'; files: RestoreResult[] }
   | { seq: number; kind: 'error'; error: string; problem?: BlobProblem };
@@ -57,9 +61,10 @@ export type WorkerResult =
 export interface BlobCodec {
   /**
    * Takes ownership of `plaintext` (the caller must not change it afterwards). Views of a
-   * SharedArrayBuffer reach the worker without a copy.
+   * SharedArrayBuffer reach the worker without a copy. With `into` (shared memory of at least the plaintext's
+   * length plus the crypto overhead), the sealed blob is written there.
    */
-  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
+  encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob>;
   /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
   /**
@@ -79,8 +84,8 @@ export interface BlobCodec {
 
 class InlineCodec implements BlobCodec {
   constructor(private readonly key: MasterKey) {}
-  async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
-    return encodeBlob(this.key, plaintext, compress);
+  async encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob> {
+    return encodeBlob(this.key, plaintext, compress, into);
   }
   async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
     return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
@@ -201,11 +206,16 @@ class WorkerPoolCodec implements BlobCodec {
     this.pending.clear();
   }
 
-  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
-    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress));
-    return this.post(plaintext, { kind: 'encode', compress }).then((r) => {
+  encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob> {
+    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress, into));
+    const shared = into && into.buffer instanceof SharedArrayBuffer ? { memory: into.buffer, offset: into.byteOffset, length: into.length } : undefined;
+    return this.post(plaintext, { kind: 'encode', compress, into: shared }).then((r) => {
+      if (r.kind === 'sealedInto' && into) return { id: r.id, sealed: into.subarray(0, r.length), uncompressedLength: r.uncompressedLength };
       if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
-      return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
+      const sealed = Buffer.from(r.sealed, r.offset, r.length);
+      if (!into) return { id: r.id, sealed, uncompressedLength: r.uncompressedLength };
+      sealed.copy(into);
+      return { id: r.id, sealed: into.subarray(0, sealed.length), uncompressedLength: r.uncompressedLength };
     });
   }
 

@@ -30,4 +30,15 @@ describe('blob encoding: compress what shrinks, store random data as it is', () 
   it('does not compress when not asked (repository version 1)', () => {
     expect(encodeBlob(key, text, false).uncompressedLength).toBeUndefined();
   });
+
+  it('seals into memory it is given (shared, as the backup arena gives it), and refuses memory that is too small', () => {
+    const plain = randomBytes(10_000);
+    const into = Buffer.from(new SharedArrayBuffer(20_000), 5_000, 10_032);
+    const encoded = encodeBlob(key, plain, false, into);
+    expect(encoded.sealed.buffer).toBe(into.buffer);
+    expect(encoded.sealed.byteOffset).toBe(5_000);
+    expect(encoded.sealed.length).toBe(10_032);
+    expect(decodeBlobBytes(key, encoded.sealed, undefined, encoded.id).equals(plain)).toBe(true);
+    expect(() => encodeBlob(key, plain, false, into.subarray(0, 10_031))).toThrow(/too small/);
+  });
 });
