@@ -83,11 +83,14 @@ export class BlobDecodeError extends Error {
   }
 }
 
-/** Opens a sealed blob, decompresses it when it was compressed and checks it against its ID. */
-export function decodeBlobBytes(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, expectedId: string): Buffer {
+/**
+ * Opens a sealed blob, decompresses it when it was compressed and checks it against its ID. With `inPlace`, the
+ * plaintext is decrypted over the ciphertext (the caller gives up `sealed`).
+ */
+export function decodeBlobBytes(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, expectedId: string, inPlace = false): Buffer {
   let plain: Buffer;
   try {
-    plain = open(key, sealed);
+    plain = open(key, sealed, inPlace);
   } catch (err) {
     throw new BlobDecodeError('mac', (err as Error).message);
   }

@@ -439,8 +439,11 @@ export function seal(key: MasterKey, plaintext: Uint8Array, into?: Buffer): Buff
   return out;
 }
 
-/** Checks the MAC (constant-time compare) and only then decrypts. Throws CiphertextVerificationError. */
-export function open(key: MasterKey, sealed: Uint8Array): Buffer {
+/**
+ * Checks the MAC (constant-time compare) and only then decrypts. Throws CiphertextVerificationError. With
+ * `inPlace`, the plaintext is written over the ciphertext and returned as a view of `sealed`.
+ */
+export function open(key: MasterKey, sealed: Uint8Array, inPlace = false): Buffer {
   if (sealed.length < CRYPTO_OVERHEAD) throw new CiphertextVerificationError();
   const buf = asBuffer(sealed);
   const iv = buf.subarray(0, IV_SIZE);
@@ -449,7 +452,8 @@ export function open(key: MasterKey, sealed: Uint8Array): Buffer {
   const expected = poly1305Aes(key.macK, key.macR, iv, ct);
   if (!timingSafeEqual(expected, buf.subarray(buf.length - MAC_SIZE))) throw new CiphertextVerificationError();
   const n = ct.length;
-  const plain = Buffer.allocUnsafe(n);
+  // Each piece is decrypted to a new buffer before it is copied back, so writing over the ciphertext is safe.
+  const plain = inPlace ? ct : Buffer.allocUnsafe(n);
   const decipher = createCipheriv('aes-256-ctr', key.encrypt, iv);
   for (let at = 0; at < n; at += PIECE) {
     const piece = decipher.update(ct.subarray(at, Math.min(n, at + PIECE)));

@@ -82,7 +82,8 @@ parentPort?.on('message', (job: WorkerJob) => {
         // Node Buffers from seal() never live in shared memory.
         reply({ seq: job.seq, kind: 'blob', id: encoded.id, sealed: sealed.buffer as ArrayBuffer, offset: sealed.byteOffset, length: sealed.length, uncompressedLength: encoded.uncompressedLength }, sealed);
       } else {
-        const plain = decodeBlobBytes(key, input, job.uncompressedLength, job.expectedId ?? '');
+        // The sealed blob was moved here: it is decrypted where it lies instead of into fresh memory.
+        const plain = decodeBlobBytes(key, input, job.uncompressedLength, job.expectedId ?? '', job.data instanceof ArrayBuffer);
         reply({ seq: job.seq, kind: 'blob', id: job.expectedId ?? '', sealed: plain.buffer as ArrayBuffer, offset: plain.byteOffset, length: plain.length }, plain);
       }
     } catch (err) {

@@ -221,6 +221,21 @@ describe('open', () => {
     expect(() => open(testKey, forged)).toThrow(CiphertextVerificationError);
   });
 
+  it('in place, decrypts over the ciphertext (several pieces long) and gives a view of it; a bad MAC changes nothing', () => {
+    const k = newRandomMasterKey();
+    const plain = randomBytes(200_000);
+    const sealed = seal(k, plain);
+    const bad = Buffer.from(sealed);
+    bad[100] ^= 1;
+    const badCopy = Buffer.from(bad);
+    expect(() => open(k, bad, true)).toThrow(CiphertextVerificationError);
+    expect(bad.equals(badCopy)).toBe(true);
+    const opened = open(k, sealed, true);
+    expect(opened.buffer).toBe(sealed.buffer);
+    expect(opened.byteOffset).toBe(sealed.byteOffset + 16);
+    expect(opened.equals(plain)).toBe(true);
+  });
+
   it('opens a 32-byte object (empty plaintext)', () => {
     const k = newRandomMasterKey();
     const sealed = seal(k, Buffer.alloc(0));
