@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../abort';
+import { raceAbort, throwIfAborted } from '../abort';
 import { Backend, FileHandle, FileType, NotFoundError } from '../backend/backend';
 import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError, WrongPasswordError } from '../errors';
 import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
@@ -149,7 +149,8 @@ export class Repository {
   async loadIndex(signal?: AbortSignal): Promise<void> {
     const early = this.indexPrefetch;
     this.indexPrefetch = undefined;
-    await early;
+    // The early read does not know this signal (the lock's): a hung backend must not hold the operation past it.
+    if (early) await raceAbort(signal, early);
     const ids = await this.listIds('index', signal);
     const present = new Set(ids);
     if ([...this.index.indexFiles].some((id) => !present.has(id))) this.index.clear();

@@ -39,6 +39,22 @@ describe('reading the index while the lock is acquired (checked again once it is
     expect([...a.index.indexFiles]).toEqual([y]);
   });
 
+  it('a read stuck on a hung backend holds loadIndex no longer than the signal it is given (the lock)', async () => {
+    const { a, b, faulty } = await twoClients();
+    await b.saveIndex(indexOf('x'));
+    let release: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    faulty.fault = (op, type) => (op === 'load' && type === 'index' ? hung : undefined);
+    a.prefetchIndex(new AbortController().signal); // the early read knows nothing of the lock
+    const lock = new AbortController();
+    const loading = a.loadIndex(lock.signal);
+    setTimeout(() => lock.abort(new Error('lock lost')), 50);
+    const started = Date.now();
+    await expect(loading).rejects.toThrow('lock lost');
+    expect(Date.now() - started).toBeLessThan(1000);
+    release();
+  });
+
   it('leaves the errors of the early read to loadIndex: a damaged index file still fails there', async () => {
     const { a, b, storage } = await twoClients();
     const x = await b.saveIndex(indexOf('x'));
