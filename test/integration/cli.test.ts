@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finished } from '../helpers/process';
+import { finished, waitFor } from '../helpers/process';
 import { lockstep, lockstepOk, spawnLockstep } from '../helpers/cli';
 import { makeSourceTree, randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
@@ -85,10 +85,12 @@ describeWithPeer('restic-0.14', 'lockstep CLI', () => {
     randomFile(path.join(big, 'a.bin'), 64 * 1024 * 1024);
     randomFile(path.join(big, 'b.bin'), 64 * 1024 * 1024);
     const before = readdirSync(path.join(repo, 'snapshots')).length;
+    const packsBefore = packFiles(repo).length;
     const child = spawnLockstep(['backup', big], { repo, password: PASSWORD });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Interrupted in the middle: once its first pack has landed (a fixed delay let a fast run finish first).
+    await waitFor('the backup to write its first pack', () => packFiles(repo).length > packsBefore, 60_000);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
@@ -120,3 +122,9 @@ describeWithPeer('restic-0.14', 'lockstep CLI', () => {
     }
   });
 });
+
+/** The pack files under data/ (in their fan-out folders), temporary files left out. */
+function packFiles(repo: string): string[] {
+  const data = path.join(repo, 'data');
+  return readdirSync(data).flatMap((dir) => readdirSync(path.join(data, dir)).filter((name) => /^[0-9a-f]{64}$/.test(name)));
+}
