@@ -13,7 +13,7 @@ import { decodeTree, encodeTree, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
 
 export type Compression = 'auto' | 'off' | 'max';

@@ -11,7 +11,7 @@ import { applyMetadata, FileMetadata } from '../repo/restorefile';
 import { createBlobCodec } from '../repo/workerpool';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../semaphore';
 import { checkNodeName, loadTree } from './walk';
 
 export interface RestoreOptions {

@@ -4,6 +4,7 @@ import { Id, sha256Hex } from './ids';
 import { encodeIndex, IndexPack } from './indexfile';
 import { BlobType, encodePackHeader, PackedBlob } from './pack';
 import { Repository } from './repository';
+import { Semaphore } from '../semaphore';
 import { SealArena } from './sealarena';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
@@ -55,10 +56,7 @@ export class BlobWriter {
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
   private readonly arena = new SealArena(SEAL_SLAB_SIZE);
-  private readonly queues: Record<WorkClass, { running: number; limit: number; waiters: (() => void)[] }> = {
-    blob: { running: 0, limit: MAX_ENCODING_BLOBS, waiters: [] },
-    file: { running: 0, limit: MAX_QUEUED_FILES, waiters: [] },
-  };
+  private readonly places: Record<WorkClass, Semaphore> = { blob: new Semaphore(MAX_ENCODING_BLOBS), file: new Semaphore(MAX_QUEUED_FILES) };
   private readonly newPacks: IndexPack[] = [];
   private failure: unknown;
   readonly stats: BlobWriterStats = { dataBlobs: 0, treeBlobs: 0, addedBytes: 0, addedPlainBytes: 0 };
@@ -88,10 +86,10 @@ export class BlobWriter {
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
     this.inFlight.add(type + id);
-    await this.waitForCapacity('blob');
+    const release = await this.takePlace('blob');
     const plainLength = plaintext.length;
     const { compress, into } = this.sealTarget(plaintext);
-    this.track('blob', this.encoder.encode(plaintext, compress, into).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
+    this.track(release, this.encoder.encode(plaintext, compress, into).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
     return { id, added: true };
   }
 
@@ -110,17 +108,14 @@ export class BlobWriter {
    * Duplicates are dropped when the ID is known.
    */
   async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
-    await this.waitForCapacity('blob');
+    const release = await this.takePlace('blob');
     const plainLength = plaintext.length;
     const { compress, into } = this.sealTarget(plaintext);
     const id = this.encoder.encode(plaintext, compress, into).then(async (encoded) => {
-      if (!this.has('data', encoded.id)) {
-        this.inFlight.add('data' + encoded.id);
-        await this.addToPack('data', encoded.id, encoded, plainLength);
-      } else this.arena.release(encoded.sealed);
+      await this.addDataUnlessKnown(encoded, plainLength);
       return encoded.id;
     });
-    this.track('blob', id);
+    this.track(release, id);
     return { id };
   }
 
@@ -129,58 +124,64 @@ export class BlobWriter {
    * thread where there is one). Resolves once the file is accepted, to a promise of what became of it.
    */
   async enqueueFile(path: Buffer, limit: number): Promise<{ outcome: Promise<QueuedFileOutcome> }> {
-    await this.waitForCapacity('file');
+    const release = await this.takePlace('file');
     const outcome = this.encoder.encodeFile(path, this.compress, limit).then(
       async (read): Promise<QueuedFileOutcome> => {
         if (read.kind !== 'blob') return read;
-        const { blob, length } = read;
-        if (!this.has('data', blob.id)) {
-          this.inFlight.add('data' + blob.id);
-          await this.addToPack('data', blob.id, blob, length);
-        }
-        return { kind: 'stored', id: blob.id, length };
+        await this.addDataUnlessKnown(read.blob, read.length);
+        return { kind: 'stored', id: read.blob.id, length: read.length };
       },
       (error: unknown): QueuedFileOutcome => ({ kind: 'failed', error }),
     );
-    this.track('file', outcome);
+    this.track(release, outcome);
     return { outcome };
   }
 
-  /** Counts `task` (whose place waitForCapacity took) as work in flight until it settles; its failure fails the writer. */
-  private track(workClass: WorkClass, task: Promise<unknown>): void {
-    const queue = this.queues[workClass];
-    const finish = (): void => {
-      this.work.delete(tracked);
-      queue.running--;
-      // Everyone waiting must see a failure or cancellation (a waiter that throws takes no place, so it would
-      // not pass the wake on); otherwise one freed place lets one waiter in.
-      if (this.failure === undefined && !this.options.signal?.aborted) queue.waiters.shift()?.();
-      else for (const q of Object.values(this.queues)) for (const wake of q.waiters.splice(0)) wake();
-    };
-    const tracked: Promise<void> = task.then(finish, (err: unknown) => {
-      this.failure ??= err;
-      finish();
-    });
+  /** Counts `task` as work in flight until it settles, then gives its place back; its failure fails the writer. */
+  private track(release: () => void, task: Promise<unknown>): void {
+    const tracked: Promise<void> = task
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => {
+        this.work.delete(tracked);
+        release();
+      });
     this.work.add(tracked);
   }
 
   /**
-   * Waits, in turn (thousands of files may be waiting), until there is room for one more task of its class, and
-   * takes that place at once, before anyone else can see it free; the caller must then track() a task.
+   * Waits, in turn (thousands of files may be waiting), for a place for one more task of its class. A waiter that
+   * finds the writer failed or cancelled gives its place straight back, so the next one wakes and sees it too.
    */
-  private async waitForCapacity(workClass: WorkClass): Promise<void> {
+  private async takePlace(workClass: WorkClass): Promise<() => void> {
     this.throwIfFailed();
-    const queue = this.queues[workClass];
-    while (queue.running >= queue.limit) {
-      await new Promise<void>((resolve) => queue.waiters.push(resolve));
+    const release = await this.places[workClass].acquire();
+    try {
       this.throwIfFailed();
+    } catch (err) {
+      release();
+      throw err;
     }
-    queue.running++;
+    return release;
   }
 
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
     throwIfAborted(this.options.signal);
+  }
+
+  /** A data blob hashed only now goes into a pack unless the repository has it (or will): then it is dropped. */
+  private async addDataUnlessKnown(encoded: EncodedBlob, plainLength: number): Promise<void> {
+    if (this.has('data', encoded.id)) {
+      this.arena.release(encoded.sealed);
+      return;
+    }
+    this.inFlight.add('data' + encoded.id);
+    await this.addToPack('data', encoded.id, encoded, plainLength);
   }
 
   private async addToPack(type: BlobType, id: Id, encoded: EncodedBlob, plainLength: number): Promise<void> {

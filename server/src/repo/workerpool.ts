@@ -62,7 +62,8 @@ export interface BlobCodec {
   /**
    * Takes ownership of `plaintext` (the caller must not change it afterwards). Views of a
    * SharedArrayBuffer reach the worker without a copy. With `into` (shared memory of at least the plaintext's
-   * length plus the crypto overhead), the sealed blob is written there.
+   * length plus the crypto overhead), the sealed blob is written there; memory that is not shared is written only
+   * on the calling thread, and a worker's blob comes back in memory of its own.
    */
   encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob>;
   /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
@@ -198,7 +199,7 @@ class WorkerPoolCodec implements BlobCodec {
     this.pending.delete(result.seq);
     this.load[job.worker] -= job.weight;
     if (result.kind !== 'error') job.resolve(result);
-    else job.reject(result.problem ? new BlobDecodeError(result.problem, result.error) : new Error(result.error));
+    else job.reject(rebuildError(result));
   }
 
   private fail(err: Error): void {
@@ -213,10 +214,7 @@ class WorkerPoolCodec implements BlobCodec {
     return this.post(plaintext, { kind: 'encode', compress, into: shared }).then((r) => {
       if (r.kind === 'sealedInto' && into) return { id: r.id, sealed: into.subarray(0, r.length), uncompressedLength: r.uncompressedLength };
       if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
-      const sealed = Buffer.from(r.sealed, r.offset, r.length);
-      if (!into) return { id: r.id, sealed, uncompressedLength: r.uncompressedLength };
-      sealed.copy(into);
-      return { id: r.id, sealed: into.subarray(0, sealed.length), uncompressedLength: r.uncompressedLength };
+      return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
     });
   }
 
@@ -252,7 +250,7 @@ class WorkerPoolCodec implements BlobCodec {
     const transfer: ArrayBuffer[] = [];
     const own = files.map((file) => {
       // Sealed blobs move to the worker; one that shares its memory (Node's small-buffer pool) is copied first.
-      const sealed = ownsWholeBuffer(Buffer.from(file.sealed.buffer, file.sealed.byteOffset, file.sealed.byteLength)) ? file.sealed : new Uint8Array(file.sealed);
+      const sealed = ownsWholeBuffer(file.sealed) ? file.sealed : new Uint8Array(file.sealed);
       transfer.push(sealed.buffer as ArrayBuffer);
       return { ...file, sealed };
     });
@@ -261,9 +259,7 @@ class WorkerPoolCodec implements BlobCodec {
     const result = await this.postBatch({ kind: 'restoreFiles', files: own }, files.length, transfer, this.blobWorkers);
     if (result.kind !== 'restored') throw new Error('a worker answered a restoreFiles job with something else');
     return result.files.map((file) => {
-      if (file.kind === 'written') return file.length;
-      if (file.problem) return new BlobDecodeError(file.problem, file.error);
-      return file.fsError ? fsError(file.fsError) : new Error(file.error);
+      return file.kind === 'written' ? file.length : rebuildError(file);
     });
   }
 
@@ -303,20 +299,22 @@ function fileOutcome(file: FileResult, sealed: ArrayBuffer): SmallFileOutcome | 
     case 'blob':
       return { kind: 'blob', blob: { id: file.id, sealed: Buffer.from(sealed, file.offset, file.length), uncompressedLength: file.uncompressedLength }, length: file.plainLength };
     case 'failed':
-      return file.fsError ? fsError(file.fsError) : new Error(file.error);
+      return rebuildError(file);
     default:
       return { kind: file.kind };
   }
 }
 
-/** The error `fs` would have thrown, rebuilt on this side. */
-function fsError(info: FsErrorInfo): Error {
-  return Object.assign(new Error(info.message), { code: info.code, syscall: info.syscall });
+/** A worker's error rebuilt on this side: a BlobDecodeError, the error `fs` would have thrown, or a plain one. */
+function rebuildError(info: { error: string; problem?: BlobProblem; fsError?: FsErrorInfo }): Error {
+  if (info.problem) return new BlobDecodeError(info.problem, info.error);
+  if (info.fsError) return Object.assign(new Error(info.fsError.message), { code: info.fsError.code, syscall: info.fsError.syscall });
+  return new Error(info.error);
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-function ownsWholeBuffer(buf: Buffer): boolean {
+function ownsWholeBuffer(buf: Uint8Array): boolean {
   return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && !(buf.buffer instanceof SharedArrayBuffer);
 }
 
