@@ -4,8 +4,10 @@ import { openBackend } from './backend/open';
 import { parseArgs, splitCommand } from './cli/args';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './errors';
+import { trace } from './trace';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  trace('main');
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -70,6 +72,7 @@ if (require.main === module) {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
   });
   void main(process.argv.slice(2)).then((code) => {
+    trace('done');
     process.exitCode = code;
   });
 }

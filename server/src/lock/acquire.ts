@@ -8,6 +8,7 @@ import { Clock } from './clock';
 import { describeLock, formatGoDuration, LockInfo, LockOwner, newLockInfo } from './lockfile';
 import { listLockIds, loadLock, removeLock, writeLock } from './store';
 import { LockTiming } from './timing';
+import { trace } from '../trace';
 
 /** Passes over the lock files when some cannot be read (restic ≥0.17.1: 4, waiting 5, 10, 20 s between). */
 const UNREADABLE_PASSES = 4;
@@ -89,9 +90,11 @@ export async function tryLock(ctx: AcquireContext, exclusive: boolean): Promise<
   const info = newLockInfo(ctx.owner, exclusive, ctx.clock.now());
   await checkForOtherLocks(ctx, info);
   const id = await writeLock(ctx.repo, info, ctx.signal);
+  trace('lock file written');
   try {
     await ctx.clock.sleep(ctx.timing.waitBeforeCheckMs, ctx.signal);
     await checkForOtherLocks(ctx, info, id);
+    trace('lock confirmed');
   } catch (err) {
     await removeLock(ctx.repo, id).catch(() => undefined);
     throw err;

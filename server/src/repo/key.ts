@@ -6,6 +6,7 @@ import { CiphertextVerificationError, CorruptFileError, LockstepError, WrongPass
 import { CRYPTO_OVERHEAD, MasterKey, isValidMasterKey, open, seal } from './crypto';
 import { formatGoTime } from './gotime';
 import { Id, sha256Hex } from './ids';
+import { trace } from '../trace';
 
 export interface KdfParams {
   N: number;
@@ -114,6 +115,7 @@ function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams): Promise<
     // Node refuses anything above maxmem (default 32 MiB, too small for N=32768, r=8); need is ~128*N*r + 128*r*p.
     const maxmem = 128 * kdf.N * kdf.r + 128 * kdf.r * kdf.p + 16 * 1024 * 1024;
     scrypt(Buffer.from(password, 'utf8'), salt, 64, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, dk) => {
+      trace('key derived');
       if (err) reject(err);
       else resolve({ encrypt: dk.subarray(0, 32), macK: dk.subarray(32, 48), macR: dk.subarray(48, 64) });
     });
