@@ -1,6 +1,7 @@
 // restic's `forget` retention policy (restic 0.18): which snapshots of a group to keep, and why.
 // Pure: no I/O; "now" and the local time zone (for --keep-within* arithmetic) are the only inputs
 // besides the snapshots.
+import { civilFromDayNumber } from '../repo/gotime';
 import { LockstepError } from '../errors';
 import type { SnapshotEntry } from '../repo/repository';
 import { parseGoTime } from '../repo/gotime';
@@ -267,17 +268,6 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468 + (day - 1);
 }
 
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
 
 const TIME_FIELDS = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):\d{2}:\d{2}(?:[.,]\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
@@ -310,7 +300,7 @@ function subtractDuration(t: { ns: bigint; zone: Zone }, d: KeepDuration): bigin
   const wallSeconds = unixSeconds + BigInt(offsetAt(unixSeconds, t.zone));
   const days = Number(floorDiv(wallSeconds, BigInt(SECONDS_PER_DAY)));
   const secondOfDay = wallSeconds - BigInt(days) * BigInt(SECONDS_PER_DAY);
-  const date = civilFromDays(days);
+  const date = civilFromDayNumber(days);
   const shiftedDays = daysFromCivil(date.year - d.years, date.month - d.months, date.day - d.days);
   const shifted = unixFromWall(BigInt(shiftedDays) * BigInt(SECONDS_PER_DAY) + secondOfDay, t.zone);
   return shifted * NS_PER_SECOND + nanos + BigInt.asIntN(64, -BigInt(d.hours) * NS_PER_HOUR);
@@ -321,7 +311,7 @@ function isoWeek(wall: WallClock): { year: number; week: number } {
   const days = daysFromCivil(wall.year, wall.month, wall.day);
   const mondayBased = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   const thursday = days - mondayBased + 3;
-  const year = civilFromDays(thursday).year;
+  const year = civilFromDayNumber(thursday).year;
   return { year, week: Math.floor((thursday - daysFromCivil(year, 1, 1)) / 7) + 1 };
 }
 

@@ -38,6 +38,19 @@ function civilFromDays(days: bigint): { year: bigint; month: number; day: number
   return { year: yoe + era * 400n + (month <= 2 ? 1n : 0n), month, day };
 }
 
+/** civilFromDays in plain numbers (exact for any day a JS number holds as an integer). */
+export function civilFromDayNumber(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
 const isLeap = (y: bigint): boolean => (y % 4n === 0n && y % 100n !== 0n) || y % 400n === 0n;
 const daysInMonth = (y: bigint, m: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 
@@ -52,12 +65,76 @@ function localOffsetSeconds(unixSeconds: bigint): number {
 const pad = (n: number | bigint, width = 2): string => String(n).padStart(width, '0');
 
 /**
+ * Offsets by quarter hour, for the TZ they were read under: a quarter hour whose start and end have the same offset
+ * (all but those holding a change) has it throughout; NaN marks one that holds a change.
+ */
+let offsetCache = new Map<number, number>();
+let offsetCacheTz: string | undefined;
+
+function cachedLocalOffset(unixSeconds: number): number {
+  if (offsetCacheTz !== process.env.TZ || offsetCache.size > 4096) {
+    offsetCache = new Map();
+    offsetCacheTz = process.env.TZ;
+  }
+  const quarter = Math.floor(unixSeconds / 900);
+  let offset = offsetCache.get(quarter);
+  if (offset === undefined) {
+    const start = localOffsetSeconds(BigInt(quarter * 900));
+    offset = start === localOffsetSeconds(BigInt(quarter * 900 + 899)) ? start : NaN;
+    offsetCache.set(quarter, offset);
+  }
+  return Number.isNaN(offset) ? localOffsetSeconds(BigInt(unixSeconds)) : offset;
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * formatGoTime for instants whose year, in the zone used, is within 1..9999 (a file's times, nearly always), in
+ * plain numbers; undefined for the rest.
+ */
+function formatCommonGoTime(epochNs: bigint, tzOffsetMinutes: number | undefined): GoTime | undefined {
+  const whole = epochNs / NS_PER_S;
+  let nanos = Number(epochNs - whole * NS_PER_S);
+  let unix = Number(whole);
+  if (nanos < 0) {
+    nanos += 1e9;
+    unix -= 1;
+  }
+  if (!(unix > -62135596800 && unix < 253402214400)) return undefined; // 0001-01-01 … 9999-12-31, one day's margin
+  const offset = tzOffsetMinutes === undefined ? cachedLocalOffset(unix) : Math.round(tzOffsetMinutes * 60);
+  const local = unix + offset;
+  const days = Math.floor(local / 86400);
+  const sod = local - days * 86400;
+  const { year, month, day } = civilFromDayNumber(days);
+  if (year < 1 || year > 9999) return undefined;
+  const hour = Math.floor(sod / 3600);
+  const minute = Math.floor(sod / 60) % 60;
+  let text = `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[sod % 60]}`;
+  if (nanos !== 0) {
+    let digits = 9;
+    while (nanos % 10 === 0) {
+      nanos /= 10;
+      digits--;
+    }
+    text += `.${String(nanos).padStart(digits, '0')}`;
+  }
+  if (offset === 0) return `${text}Z`;
+  const minutes = Math.trunc(Math.abs(offset) / 60);
+  return `${text}${offset < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(minutes / 60)] ?? pad(Math.floor(minutes / 60))}:${TWO_DIGITS[minutes % 60]}`;
+}
+
+/**
  * Formats an instant as Go's time.Time.MarshalJSON does (RFC3339Nano): the wall clock in the given
  * zone (default: the local zone at that instant), "Z" for offset 0, fraction without trailing zeros
  * (none at all when 0). Like restic's node time fix-up, a year outside 0..9999 in that zone is replaced
  * by 0 or 9999, keeping month, day and time of day (Feb 29 then rolls over to Mar 1 when needed).
  */
 export function formatGoTime(epochNs: bigint, tzOffsetMinutes?: number): GoTime {
+  return formatCommonGoTime(epochNs, tzOffsetMinutes) ?? formatAnyGoTime(epochNs, tzOffsetMinutes);
+}
+
+/** formatGoTime for any instant, in BigInt arithmetic (exported for the tests that compare both ways). */
+export function formatAnyGoTime(epochNs: bigint, tzOffsetMinutes?: number): GoTime {
   const unix = floorDiv(epochNs, NS_PER_S);
   const nanos = floorMod(epochNs, NS_PER_S);
   const zoneOf = (u: bigint): number => (tzOffsetMinutes === undefined ? localOffsetSeconds(u) : Math.round(tzOffsetMinutes * 60));

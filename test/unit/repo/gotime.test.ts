@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../server/src/errors';
-import { formatGoTime, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+import { formatAnyGoTime, formatGoTime, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 
 const ns = (iso: string, nanos = 0n): bigint => BigInt(Date.parse(iso)) * 1_000_000n + nanos;
 
@@ -56,6 +56,28 @@ describe('formatGoTime', () => {
     expect(formatGoTime(ns('2024-01-01T12:00:00Z'))).toBe('2024-01-01T08:30:00-03:30');
     process.env.TZ = 'UTC';
     expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T12:00:00Z');
+  });
+
+  it('writes what the BigInt formatting writes, in zones with half and quarter hours and around changes', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const tz of ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Europe/Amsterdam']) {
+      process.env.TZ = tz;
+      for (let i = 0; i < 3000; i++) {
+        // From year 1 to 9999, with an eye on 1900-2100 and on exact seconds.
+        const seconds = i % 3 === 0 ? Math.floor(-62135596800 + next() * 315537897599) : Math.floor(-2208988800 + next() * 6311433600);
+        const nanos = i % 4 === 0 ? 0 : Math.floor(next() * 1e9);
+        const t = BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+        expect(formatGoTime(t)).toBe(formatAnyGoTime(t));
+        expect(formatGoTime(t, 0)).toBe(formatAnyGoTime(t, 0));
+      }
+      // Every minute across a day with a change (Berlin and Lord Howe: 2021-04-04; St Johns: 2021-03-14).
+      const start = BigInt(Date.parse('2021-03-13T00:00:00Z') / 1000);
+      for (let m = 0n; m < 60n * 24n * 23n; m += 7n) {
+        const t = (start + m * 60n) * 1_000_000_000n + 5n;
+        expect(formatGoTime(t)).toBe(formatAnyGoTime(t));
+      }
+    }
   });
 });
 
