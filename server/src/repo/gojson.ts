@@ -147,10 +147,49 @@ export class JsonNumber {
 }
 
 export type JsonObject = { [key: string]: JsonValue };
-export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
+/** Numbers are JsonNumber from parseJsonLossless, plain numbers from JSON.parse of a text hasOnlySmallIntegers accepts. */
+export type JsonValue = null | boolean | string | number | JsonNumber | JsonValue[] | JsonObject;
 
 export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+}
+
+/**
+ * Whether every number in the JSON text `text` (outside its strings) is a plain integer of at most 15 digits, so
+ * that JSON.parse reads it exactly, as the text it was. Scans from quote to quote; says no to anything unusual.
+ */
+export function hasOnlySmallIntegers(text: string): boolean {
+  let at = 0;
+  for (;;) {
+    const quote = text.indexOf('"', at);
+    const end = quote < 0 ? text.length : quote;
+    if (!integersOnlyIn(text, at, end)) return false;
+    if (quote < 0) return true;
+    // Skip the string: find its closing quote (one not escaped by an odd run of backslashes).
+    let close = quote;
+    for (;;) {
+      close = text.indexOf('"', close + 1);
+      if (close < 0) return false;
+      let slashes = 0;
+      while (text.charCodeAt(close - 1 - slashes) === 0x5c) slashes++;
+      if (slashes % 2 === 0) break;
+    }
+    at = close + 1;
+  }
+}
+
+function integersOnlyIn(text: string, from: number, to: number): boolean {
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 15) return false;
+    } else {
+      if (digits > 0 && (c === 0x2e || c === 0x65 || c === 0x45)) return false;
+      digits = 0;
+    }
+  }
+  return true;
 }
 
 const MAX_DEPTH = 1000;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, LockstepError } from '../../../server/src/errors';
+import { hasOnlySmallIntegers } from '../../../server/src/repo/gojson';
 import { formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/snapshot';
 import {
@@ -228,6 +229,30 @@ describe('encodeTree', () => {
       expect(back.deviceId).toBe(inode - 1n);
       expect(encodeTree([back]).equals(bytes)).toBe(true);
     }
+  });
+});
+
+describe('reading trees with JSON.parse where that is exact', () => {
+  it('knows when every number is a small integer, whatever the strings hold', () => {
+    expect(hasOnlySmallIntegers('{"nodes":[{"name":"a 1234567890123456 b","size":123456789012345,"x":-5}]}')).toBe(true);
+    expect(hasOnlySmallIntegers('{"name":"quote \\" 1e5 \\\\","n":7}')).toBe(true);
+    expect(hasOnlySmallIntegers('{"size":1234567890123456}')).toBe(false);
+    expect(hasOnlySmallIntegers('{"size":1.5}')).toBe(false);
+    expect(hasOnlySmallIntegers('{"size":1e3}')).toBe(false);
+    expect(hasOnlySmallIntegers('{"size":1E3}')).toBe(false);
+    expect(hasOnlySmallIntegers('{"name":"never closed}')).toBe(false);
+  });
+
+  it('decodes the same nodes either way', () => {
+    const node = (inode: string): string =>
+      `{"name":"f","type":"file","mode":420,"mtime":"2020-01-01T00:00:00Z","atime":"2020-01-01T00:00:00Z","ctime":"2020-01-01T00:00:00Z","uid":1000,"gid":1000,"inode":${inode},"size":5,"links":1,"content":["${'ab'.repeat(32)}"]}`;
+    const small = decodeTree(Buffer.from(`{"nodes":[${node('123456789012345')}]}\n`), 't');
+    const big = decodeTree(Buffer.from(`{"nodes":[${node('18446744073709551615')}]}\n`), 't');
+    expect(small[0].inode).toBe(123456789012345n);
+    expect(big[0].inode).toBe(18446744073709551615n);
+    expect({ ...small[0], inode: 0n }).toEqual({ ...big[0], inode: 0n });
+    expect(() => decodeTree(Buffer.from(`{"nodes":[${node('-1')}]}`), 't')).toThrow(CorruptFileError);
+    expect(() => decodeTree(Buffer.from(`{"nodes":[${node('1.5')}]}`), 't')).toThrow(/unsigned integer/);
   });
 });
 
