@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises';
+
 /** What a repository is stored on. Every call takes the operation's AbortSignal. */
 export type FileType = 'config' | 'keys' | 'data' | 'index' | 'snapshots' | 'locks';
 
@@ -35,6 +37,26 @@ export interface Backend {
   /** Removing a file that is already gone is not an error. */
   remove(handle: FileHandle, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A folder on this machine, on the repository's own file system, where a file can be prepared piece by piece
+   * (a pack) so that `saveFile` only has to rename it; undefined for remote repositories.
+   */
+  stagingDir?(): string | undefined;
+  /**
+   * Stores the finished local file at `localPath` as `handle`, atomically; the local file is gone afterwards
+   * whether this succeeds or not. Backends without it are given the file's bytes (`saveLocalFile`).
+   */
+  saveFile?(handle: FileHandle, localPath: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** Stores a finished local file through `backend`: renamed into place where it can be, else read and saved. */
+export async function saveLocalFile(backend: Backend, handle: FileHandle, localPath: string, signal?: AbortSignal): Promise<void> {
+  if (backend.saveFile) return backend.saveFile(handle, localPath, signal);
+  try {
+    await backend.save(handle, await readFile(localPath), signal);
+  } finally {
+    await rm(localPath, { force: true });
+  }
 }
 
 export class NotFoundError extends Error {

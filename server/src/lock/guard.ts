@@ -1,4 +1,5 @@
-import { Backend, FileHandle, FileInfo, FileType, LoadRange } from '../backend/backend';
+import { rm } from 'node:fs/promises';
+import { Backend, FileHandle, FileInfo, FileType, LoadRange, saveLocalFile } from '../backend/backend';
 
 /** Anything that can hold repository traffic back until the lock is known to be good. */
 export interface WriteGate {
@@ -38,6 +39,21 @@ export class GuardedBackend implements Backend {
     if (COMMIT_TYPES.includes(handle.type)) await this.lock.confirm();
     else await this.pass(handle.type);
     return this.inner.save(handle, data, signal);
+  }
+
+  stagingDir(): string | undefined {
+    return this.inner.stagingDir?.();
+  }
+
+  async saveFile(handle: FileHandle, localPath: string, signal?: AbortSignal): Promise<void> {
+    try {
+      if (COMMIT_TYPES.includes(handle.type)) await this.lock.confirm();
+      else await this.pass(handle.type);
+    } catch (err) {
+      await rm(localPath, { force: true });
+      throw err;
+    }
+    return saveLocalFile(this.inner, handle, localPath, signal);
   }
 
   async load(handle: FileHandle, range?: LoadRange, signal?: AbortSignal): Promise<Buffer> {
