@@ -51,4 +51,15 @@ export class MasterIndex {
   get blobCount(): number {
     return this.blobs.size;
   }
+
+  get dataBlobCount(): number {
+    let count = 0;
+    for (const key of this.blobs.keys()) if (key.charCodeAt(0) === 0x64) count++;
+    return count;
+  }
+
+  /** The IDs of every data blob. */
+  *dataIds(): Generator<Id> {
+    for (const key of this.blobs.keys()) if (key.charCodeAt(0) === 0x64) yield key.slice(1);
+  }
 }

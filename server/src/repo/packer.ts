@@ -1,11 +1,18 @@
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
 import { throwIfAborted } from '../abort';
-import { EncodedBlob, looksRandom, sealedLength } from './blobcodec';
+import { saveLocalFile } from '../backend/backend';
+import { EncodedBlob } from './blobcodec';
+import { DataStoreSetup, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from './ids';
 import { encodeIndex, IndexPack } from './indexfile';
+import { buildIndexedIds } from './indexedids';
 import { BlobType, encodePackHeader, PackedBlob } from './pack';
+import { FinishedPack } from './packfile';
 import { Repository } from './repository';
 import { Semaphore } from '../semaphore';
-import { SealArena } from './sealarena';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `enqueueFile`. */
@@ -20,11 +27,11 @@ export type QueuedFileOutcome =
 /** restic 0.14's default minimum pack size. */
 export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
 const MAX_UPLOADS = 2;
-/** Shared memory slabs for sealed blobs: a chunk (at most 8 MiB) and its crypto overhead always fit. */
-const SEAL_SLAB_SIZE = 16 * 1024 * 1024;
+/** Finished data packs waiting to be stored: past this, no more data is handed out (a slow remote holds it back). */
+const MAX_WAITING_PACKS = 4;
 /** Blobs (up to 8 MiB each) being encoded at once. */
 const MAX_ENCODING_BLOBS = 6;
-/** Small files (under 512 KiB each) being read and encoded at once: enough to batch them to the workers. */
+/** Small files (under 512 KiB each) being read and stored at once: enough to batch them to the workers. */
 const MAX_QUEUED_FILES = 64;
 
 /** Work is limited per class: a queue full of small files does not hold back the folders' trees. */
@@ -45,9 +52,11 @@ export interface BlobWriterStats {
 }
 
 /**
- * Stores new blobs: deduplicates against the index and the blobs in flight, encodes them (on worker
- * threads), gathers them into packs per type, uploads full packs and finally writes the index.
- * Nothing it writes is referenced until `commitIndex` writes the index.
+ * Stores new blobs, deduplicated against the index and the blobs in flight. Data from files and chunks goes to the
+ * codec's threads, which hash, compress, seal and write it into pack files of their own, prepared where the
+ * backend can store them by renaming (else in the system's temporary folder); blobs given with `save` (trees,
+ * repacked data) are encoded and packed here. Finished packs are stored as they come, and `commitIndex` writes
+ * the index that makes them part of the repository: nothing is referenced before.
  */
 export class BlobWriter {
   private readonly encoder: BlobCodec;
@@ -55,9 +64,14 @@ export class BlobWriter {
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
-  private readonly arena = new SealArena(SEAL_SLAB_SIZE);
   private readonly places: Record<WorkClass, Semaphore> = { blob: new Semaphore(MAX_ENCODING_BLOBS), file: new Semaphore(MAX_QUEUED_FILES) };
+  private readonly uploadSlots = new Semaphore(MAX_UPLOADS);
   private readonly newPacks: IndexPack[] = [];
+  /** Data packs the threads finished that are not stored yet, and what waits for their number to drop. */
+  private waitingPacks = 0;
+  private packWaiters: (() => void)[] = [];
+  /** Temporary pack files are named with this prefix (plus the thread's number and a count). */
+  private readonly stagingPrefix: string;
   private failure: unknown;
   readonly stats: BlobWriterStats = { dataBlobs: 0, treeBlobs: 0, addedBytes: 0, addedPlainBytes: 0 };
 
@@ -65,11 +79,35 @@ export class BlobWriter {
     private readonly repo: Repository,
     private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
   ) {
-    this.encoder = createBlobCodec(repo.key, options.threads);
+    const dir = repo.backend.stagingDir?.() ?? tmpdir();
+    this.stagingPrefix = path.join(dir, `lockstep-${process.pid}-${randomBytes(4).toString('hex')}-`);
+    this.encoder = createBlobCodec(repo.key, options.threads, {
+      setup: (n) => this.storeSetup(n),
+      indexed: () => {
+        const count = this.repo.index.dataBlobCount;
+        return count > 0 ? buildIndexedIds(this.repo.index.dataIds(), count) : undefined;
+      },
+      onPacks: (packs) => {
+        for (const pack of packs) this.storePack(pack);
+      },
+    });
   }
 
   private get compress(): boolean {
     return this.options.compress && this.repo.version >= 2;
+  }
+
+  private get packSize(): number {
+    return this.options.packSize ?? DEFAULT_PACK_SIZE;
+  }
+
+  private storeSetup(n: number): DataStoreSetup {
+    return { compress: this.compress, packSize: this.packSize, pathPrefix: `${this.stagingPrefix}${n}-tmp-` };
+  }
+
+  /** Starts a storing thread now, so that it is ready by the time the first file or chunk comes. */
+  prepare(): void {
+    this.encoder.prepare();
   }
 
   /** Whether the repository has (or will have, once flushed) this blob. */
@@ -78,8 +116,9 @@ export class BlobWriter {
   }
 
   /**
-   * Queues a blob; returns its ID once the blob is accepted (it may still be encoding). Takes
-   * ownership of `plaintext`. Errors from the background surface here or from `commitIndex`.
+   * Queues a blob that is encoded and packed here (trees; data being repacked); returns its ID once the blob is
+   * accepted (it may still be encoding). Takes ownership of `plaintext`. Errors from the background surface here
+   * or from `commitIndex`.
    */
   async save(type: BlobType, plaintext: Buffer, knownId?: Id): Promise<{ id: Id; added: boolean }> {
     this.throwIfFailed();
@@ -88,53 +127,51 @@ export class BlobWriter {
     this.inFlight.add(type + id);
     const release = await this.takePlace('blob');
     const plainLength = plaintext.length;
-    const { compress, into } = this.sealTarget(plaintext);
-    this.track(release, this.encoder.encode(plaintext, compress, into).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
+    this.track(release, this.encoder.encode(plaintext, this.compress).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
     return { id, added: true };
   }
 
   /**
-   * How a blob is to be encoded: one stored as it is (no compression, or data that looks random, which would not
-   * shrink) has a known sealed size and is sealed into the arena's reused shared memory.
-   */
-  private sealTarget(plaintext: Buffer): { compress: boolean; into?: Buffer } {
-    if (this.compress && !looksRandom(plaintext)) return { compress: true };
-    return { compress: false, into: this.arena.reserve(sealedLength(plaintext.length)) };
-  }
-
-  /**
-   * Queues a data blob whose ID is not known yet (it is hashed on a worker thread). Resolves once the
-   * blob is accepted, to a promise of its ID (wrapped, as a promise cannot resolve to a promise).
-   * Duplicates are dropped when the ID is known.
+   * Queues a chunk of a file, to be stored by a storing thread. Resolves once the chunk is accepted, to a promise
+   * of its ID (wrapped, as a promise cannot resolve to a promise); `plaintext` must stay as it is until then.
    */
   async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
     const release = await this.takePlace('blob');
-    const plainLength = plaintext.length;
-    const { compress, into } = this.sealTarget(plaintext);
-    const id = this.encoder.encode(plaintext, compress, into).then(async (encoded) => {
-      await this.addDataUnlessKnown(encoded, plainLength);
-      return encoded.id;
+    const id = this.encoder.storeChunk(plaintext).then(async (first) => {
+      const { kind, id: blobId } = first;
+      if (kind === 'indexed' && !this.has('data', blobId)) this.stored((await this.encoder.storeChunk(plaintext, true)).kind, blobId, plaintext.length);
+      else this.stored(kind, blobId, plaintext.length);
+      return blobId;
     });
     this.track(release, id);
     return { id };
   }
 
   /**
-   * Queues a file smaller than `limit` bytes to be read, hashed and encoded as one data blob (on a worker
-   * thread where there is one). Resolves once the file is accepted, to a promise of what became of it.
+   * Queues a file smaller than `limit` bytes to be read and stored as one data blob by a storing thread. Resolves
+   * once the file is accepted, to a promise of what became of it.
    */
   async enqueueFile(path: Buffer, limit: number): Promise<{ outcome: Promise<QueuedFileOutcome> }> {
     const release = await this.takePlace('file');
-    const outcome = this.encoder.encodeFile(path, this.compress, limit).then(
-      async (read): Promise<QueuedFileOutcome> => {
-        if (read.kind !== 'blob') return read;
-        await this.addDataUnlessKnown(read.blob, read.length);
-        return { kind: 'stored', id: read.blob.id, length: read.length };
+    const outcome = this.encoder.storeFile(path, limit).then(
+      async (first): Promise<QueuedFileOutcome> => {
+        // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
+        const read = first.kind === 'indexed' && !this.has('data', first.id) ? await this.encoder.storeFile(path, limit, true) : first;
+        if (read.kind === 'empty' || read.kind === 'unread') return read;
+        this.stored(read.kind, read.id, read.length);
+        return { kind: 'stored', id: read.id, length: read.length };
       },
       (error: unknown): QueuedFileOutcome => ({ kind: 'failed', error }),
     );
     this.track(release, outcome);
     return { outcome };
+  }
+
+  /** Notes a data blob a thread stored (it is in flight until its pack is stored). */
+  private stored(kind: StoreOutcome, id: Id, plainLength: number): void {
+    if (kind !== 'stored') return;
+    this.inFlight.add('data' + id);
+    this.stats.addedPlainBytes += plainLength;
   }
 
   /** Counts `task` as work in flight until it settles, then gives its place back; its failure fails the writer. */
@@ -154,13 +191,15 @@ export class BlobWriter {
   }
 
   /**
-   * Waits, in turn (thousands of files may be waiting), for a place for one more task of its class. A waiter that
-   * finds the writer failed or cancelled gives its place straight back, so the next one wakes and sees it too.
+   * Waits, in turn (thousands of files may be waiting), for a place for one more task of its class, and until
+   * few enough finished packs wait to be stored. A waiter that finds the writer failed or cancelled gives its
+   * place straight back, so the next one wakes and sees it too.
    */
   private async takePlace(workClass: WorkClass): Promise<() => void> {
     this.throwIfFailed();
     const release = await this.places[workClass].acquire();
     try {
+      while (this.waitingPacks >= MAX_WAITING_PACKS) await new Promise<void>((resolve) => this.packWaiters.push(resolve));
       this.throwIfFailed();
     } catch (err) {
       release();
@@ -174,14 +213,43 @@ export class BlobWriter {
     throwIfAborted(this.options.signal);
   }
 
-  /** A data blob hashed only now goes into a pack unless the repository has it (or will): then it is dropped. */
-  private async addDataUnlessKnown(encoded: EncodedBlob, plainLength: number): Promise<void> {
-    if (this.has('data', encoded.id)) {
-      this.arena.release(encoded.sealed);
-      return;
-    }
-    this.inFlight.add('data' + encoded.id);
-    await this.addToPack('data', encoded.id, encoded, plainLength);
+  /** Stores a data pack a thread finished, then lists it in the index to come. */
+  private storePack(pack: FinishedPack): void {
+    this.waitingPacks++;
+    const task = (async (): Promise<void> => {
+      const release = await this.uploadSlots.acquire();
+      try {
+        this.throwIfFailed();
+        await saveLocalFile(this.repo.backend, { type: 'data', name: pack.id }, pack.path, this.options.signal);
+      } catch (err) {
+        await rm(pack.path, { force: true });
+        throw err;
+      } finally {
+        release();
+      }
+      this.packStored(pack.id, pack.blobs);
+      this.stats.dataBlobs += pack.blobs.length;
+      this.stats.addedBytes += pack.size;
+    })().finally(() => {
+      this.waitingPacks--;
+      for (const wake of this.packWaiters.splice(0)) wake();
+    });
+    this.trackUpload(task);
+  }
+
+  private packStored(packId: Id, blobs: PackedBlob[]): void {
+    this.newPacks.push({ id: packId, blobs });
+    this.repo.index.addPack(packId, blobs);
+    for (const blob of blobs) this.inFlight.delete(blob.type + blob.id);
+  }
+
+  private trackUpload(task: Promise<void>): void {
+    const tracked = task
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.uploads.delete(tracked));
+    this.uploads.add(tracked);
   }
 
   private async addToPack(type: BlobType, id: Id, encoded: EncodedBlob, plainLength: number): Promise<void> {
@@ -197,37 +265,35 @@ export class BlobWriter {
     else this.stats.treeBlobs++;
     this.stats.addedBytes += encoded.sealed.length;
     this.stats.addedPlainBytes += plainLength;
-    if (pack.size >= (this.options.packSize ?? DEFAULT_PACK_SIZE)) {
+    if (pack.size >= this.packSize) {
       this.open.delete(type);
       await this.upload(pack);
     }
   }
 
   private async upload(pack: OpenPack): Promise<void> {
-    while (this.uploads.size >= MAX_UPLOADS) await Promise.race(this.uploads);
-    throwIfAborted(this.options.signal);
+    const release = await this.uploadSlots.acquire();
+    try {
+      throwIfAborted(this.options.signal);
+    } catch (err) {
+      release();
+      throw err;
+    }
     const header = encodePackHeader(this.repo.key, pack.blobs);
     const parts = [...pack.parts, header];
     const packId = sha256Hex(...parts);
-    const task = this.repo.backend.save({ type: 'data', name: packId }, parts, this.options.signal).then(() => {
-      this.newPacks.push({ id: packId, blobs: pack.blobs });
-      this.repo.index.addPack(packId, pack.blobs);
-      for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
-      // Only after a save that succeeded: one that failed might still be reading its parts.
-      for (const part of pack.parts) this.arena.release(part);
-    });
-    const tracked = task
-      .catch((err: unknown) => {
-        this.failure ??= err;
-      })
-      .finally(() => this.uploads.delete(tracked));
-    this.uploads.add(tracked);
+    const task = this.repo.backend
+      .save({ type: 'data', name: packId }, parts, this.options.signal)
+      .then(() => this.packStored(packId, pack.blobs))
+      .finally(release);
+    this.trackUpload(task);
   }
 
-  /** Waits until every queued blob is in an uploaded pack. */
+  /** Waits until every queued blob is in a stored pack. */
   async flushPacks(): Promise<void> {
     while (this.work.size > 0) await Promise.all([...this.work]);
     this.throwIfFailed();
+    await this.encoder.flushStore();
     for (const [type, pack] of [...this.open]) {
       this.open.delete(type);
       await this.upload(pack);
@@ -253,7 +319,16 @@ export class BlobWriter {
   async close(): Promise<void> {
     await Promise.allSettled([...this.work, ...this.uploads]);
     await this.encoder.close();
+    await removeStagedPacks(this.stagingPrefix);
   }
+}
+
+/** Removes temporary pack files left under `prefix` (by threads that stopped, or packs never stored). */
+async function removeStagedPacks(prefix: string): Promise<void> {
+  const dir = path.dirname(prefix);
+  const start = path.basename(prefix);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name.startsWith(start)).map((name) => rm(path.join(dir, name), { force: true })));
 }
 
 function encodeIndexOf(packs: IndexPack[]): string {

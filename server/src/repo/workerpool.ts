@@ -4,34 +4,37 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BlobDecodeError, BlobProblem, decodeBlobBytes, EncodedBlob, encodeBlob } from './blobcodec';
 import { MasterKey } from './crypto';
+import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
+import { Id } from './ids';
+import { FinishedPack } from './packfile';
 import { FileToRestore, restoreFileHere } from './restorefile';
-import { encodeSmallFile, SmallFileOutcome } from './smallfile';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;
   macK: Uint8Array;
   macR: Uint8Array;
+  /** Where and how this worker stores data blobs (workers for backups only). */
+  store?: DataStoreSetup;
 }
 
 export type WorkerJob =
-  | {
-      seq: number;
-      /** encode: hash, compress (if asked) and seal; decode: open, decompress and check the ID. */
-      kind: 'encode' | 'decode';
-      data: ArrayBuffer | SharedArrayBuffer;
-      offset: number;
-      length: number;
-      compress?: boolean;
-      uncompressedLength?: number;
-      expectedId?: string;
-      /** encode: write the sealed blob here (shared memory the caller reserved) instead of sending it back. */
-      into?: { memory: SharedArrayBuffer; offset: number; length: number };
-    }
-  /** Read each file (smaller than `limit` bytes) and encode it as one blob. */
-  | { seq: number; kind: 'encodeFiles'; paths: Uint8Array[]; compress: boolean; limit: number }
+  /** Read each file (smaller than `limit` bytes) and store it as one data blob. */
+  | ({ seq: number; kind: 'storeFiles'; paths: Uint8Array[]; limit: number; force?: boolean } & IndexedUpdate)
+  /** Store one chunk as a data blob (a view of the caller's memory, shared or moved). */
+  | ({ seq: number; kind: 'storeChunk'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; force?: boolean } & IndexedUpdate)
+  /** Finish the open pack (flush), or drop it (discard). */
+  | { seq: number; kind: 'flush' | 'discard' }
+  /** Hash, compress (if asked) and seal one blob, and send it back. */
+  | { seq: number; kind: 'encode'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; compress: boolean }
+  /** Open, decompress and check one blob, and send its plaintext back. */
+  | { seq: number; kind: 'decode'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; uncompressedLength?: number; expectedId: string }
   /** Open each sealed blob and write it as a file. */
   | { seq: number; kind: 'restoreFiles'; files: FileToRestore[] };
 
+/** The first store job a worker gets carries the repository's data blobs (buildIndexedIds), if it has any. */
+interface IndexedUpdate {
+  indexed?: { table: SharedArrayBuffer | undefined };
+}
 
 /** A file system error as it crosses from a worker: enough to rebuild what `fs` would have thrown. */
 export interface FsErrorInfo {
@@ -40,64 +43,102 @@ export interface FsErrorInfo {
   message: string;
 }
 
-/** One file of an encodeFiles job; a blob's sealed bytes are at [offset, offset + length) of the reply's buffer. */
-export type FileResult =
-  | { kind: 'blob'; id: string; offset: number; length: number; uncompressedLength?: number; plainLength: number }
-  | { kind: 'empty' | 'unread' }
-  | { kind: 'failed'; error: string; fsError?: FsErrorInfo };
+export type StoredFileResult = FileStoreResult | { kind: 'failed'; error: string; fsError?: FsErrorInfo };
 
 /** One file of a restoreFiles job: its size, or why it was not written. */
 export type RestoreResult = { kind: 'written'; length: number } | { kind: 'failed'; error: string; fsError?: FsErrorInfo; problem?: BlobProblem };
 
+/** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
+  | { seq: number; kind: 'storedFiles'; files: StoredFileResult[]; packs: FinishedPack[] }
+  | { seq: number; kind: 'storedChunk'; outcome: StoreOutcome; id: Id; packs: FinishedPack[] }
+  | { seq: number; kind: 'flushed'; packs: FinishedPack[] }
   | { seq: number; kind: 'blob'; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number }
-  /** An encode job's blob, written into the memory the job named; `length` bytes of it. */
-  | { seq: number; kind: 'sealedInto'; id: string; length: number; uncompressedLength?: number }
-  | { seq: number; kind: 'files'; files: FileResult[]; sealed: ArrayBuffer }
   | { seq: number; kind: 'restored'; files: RestoreResult[] }
-  | { seq: number; kind: 'error'; error: string; problem?: BlobProblem };
+  | { seq: number; kind: 'error'; error: string; problem?: BlobProblem; fsError?: FsErrorInfo };
 
-/** Seals and opens blobs, on worker threads where the bundle has them. */
+/** How a codec stores data blobs: each thread's setup (`n` numbers the threads), and where finished packs go. */
+export interface StoreOptions {
+  setup(n: number): DataStoreSetup;
+  /** buildIndexedIds of the repository's index, asked for once, with the first blob to store (the index is read by then). */
+  indexed(): SharedArrayBuffer | undefined;
+  /** Called with every pack a thread finishes, before the call that finished it resolves. */
+  onPacks(packs: FinishedPack[]): void;
+}
+
+/** Stores, seals and opens blobs, on worker threads where the bundle has them. */
 export interface BlobCodec {
   /**
-   * Takes ownership of `plaintext` (the caller must not change it afterwards). Views of a
-   * SharedArrayBuffer reach the worker without a copy. With `into` (shared memory of at least the plaintext's
-   * length plus the crypto overhead), the sealed blob is written there; memory that is not shared is written only
-   * on the calling thread, and a worker's blob comes back in memory of its own.
+   * Reads a file smaller than `limit` bytes and stores it as one data blob in the codec's own packs (see
+   * DataPackStore for the outcomes). Rejects with the file system's error.
    */
-  encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob>;
+  storeFile(path: Buffer, limit: number, force?: boolean): Promise<FileStoreResult>;
+  /** Stores one chunk as a data blob; the caller must not change `plaintext` until this settles. */
+  storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }>;
+  /** Finishes every open data pack; their packs reach onPacks first. */
+  flushStore(): Promise<void>;
+  /** Seals one blob (a tree, or data to repack) and returns it. Takes ownership of `plaintext`. */
+  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
   /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
-  /**
-   * Reads a file smaller than `limit` bytes and encodes it as one blob, both on a worker thread where there
-   * is one, so that small files are read on every core. Rejects with the file system's error.
-   */
-  encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome>;
   /**
    * Opens a file's one sealed blob and writes it as a fresh file with its metadata (writeRestoredFile), on a
    * worker thread where there is one, so that files are created on every core. Resolves to the file's size;
    * rejects with a BlobDecodeError when the blob is damaged, or with the file system's error.
    */
   restoreFile(file: FileToRestore): Promise<number>;
+  /** Starts a thread now, so that it is ready when the first blob comes. */
+  prepare(): void;
+  /** Drops open data packs and stops the threads. */
   close(): Promise<void>;
 }
 
-
 class InlineCodec implements BlobCodec {
-  constructor(private readonly key: MasterKey) {}
-  async encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob> {
-    return encodeBlob(this.key, plaintext, compress, into);
+  private dataStore: DataPackStore | undefined;
+  constructor(
+    private readonly key: MasterKey,
+    private readonly storeOptions: StoreOptions | undefined,
+  ) {}
+
+  private get store(): DataPackStore {
+    if (!this.storeOptions) throw new Error('this codec was made without a data store');
+    if (!this.dataStore) {
+      this.dataStore = new DataPackStore(this.key, this.storeOptions.setup(0));
+      this.dataStore.setIndexed(this.storeOptions.indexed());
+    }
+    return this.dataStore;
+  }
+
+  prepare(): void {}
+
+  private delivered<T>(result: T): T {
+    const packs = this.dataStore?.takeFinished() ?? [];
+    if (packs.length > 0) this.storeOptions?.onPacks(packs);
+    return result;
+  }
+
+  async storeFile(path: Buffer, limit: number, force?: boolean): Promise<FileStoreResult> {
+    return this.delivered(this.store.storeFile(path, limit, force));
+  }
+  async storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }> {
+    return this.delivered(this.store.store(plaintext, force));
+  }
+  async flushStore(): Promise<void> {
+    this.dataStore?.flush();
+    this.delivered(undefined);
+  }
+  async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    return encodeBlob(this.key, plaintext, compress);
   }
   async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
     return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
   }
-  async encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome> {
-    return encodeSmallFile(this.key, path, compress, limit);
-  }
   async restoreFile(file: FileToRestore): Promise<number> {
     return restoreFileHere(this.key, file);
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.dataStore?.discard();
+  }
 }
 
 interface Pending {
@@ -154,11 +195,9 @@ const INLINE_DECODE_LIMIT = 64 * 1024;
 const FILE_BATCH = 16;
 
 /**
- * Worker threads, started on first use (a backup that finds nothing new starts none). Blobs to encode or decode,
- * and small files to restore, use up to `blobWorkers`: the main thread produces them (reading and chunking,
- * loading packs), so it keeps a core. Small files to back up are read by the workers themselves, which leaves
- * the main thread little to do, so they may use one worker more. (A second worker for restores was measured:
- * no faster, 45 MB more.)
+ * Worker threads, started on first use (a backup that finds nothing new starts none), at most `workerCount`.
+ * Each worker that stores data has its own pack files. (A second worker for restores was measured: no faster,
+ * 45 MB more.)
  */
 class WorkerPoolCodec implements BlobCodec {
   private readonly workers: Worker[] = [];
@@ -166,30 +205,47 @@ class WorkerPoolCodec implements BlobCodec {
   private readonly pending = new Map<number, Pending & { worker: number; weight: number }>();
   private seq = 0;
   private failure: Error | undefined;
-  private readonly encodeBatches = new Map<string, Batcher<Uint8Array, SmallFileOutcome>>();
+  private readonly storeBatches = new Map<boolean, Batcher<Uint8Array, FileStoreResult>>();
   private readonly restoreBatch = new Batcher<FileToRestore, number>(FILE_BATCH, (files) => this.sendRestore(files));
+  /** Workers that have been given the index's data blobs. */
+  private readonly knowIndex = new Set<number>();
+  private indexedTable: { table: SharedArrayBuffer | undefined } | undefined;
 
   constructor(
     private readonly script: string,
     private readonly key: MasterKey,
-    private readonly blobWorkers: number,
+    private readonly workerCount: number,
+    private readonly storeOptions: StoreOptions | undefined,
   ) {}
 
   private startWorker(): number {
-    const setup: WorkerSetup = { encrypt: this.key.encrypt, macK: this.key.macK, macR: this.key.macR };
+    const n = this.workers.length;
+    const setup: WorkerSetup = { encrypt: this.key.encrypt, macK: this.key.macK, macR: this.key.macR, store: this.storeOptions?.setup(n) };
     const worker = new Worker(this.script, { workerData: setup });
     worker.on('message', (result: WorkerResult) => this.settle(result));
     worker.on('error', (err) => this.fail(err));
     this.workers.push(worker);
     this.load.push(0);
-    return this.workers.length - 1;
+    return n;
   }
 
-  /** The least loaded worker, or a new one when every worker is busy and `limit` allows. */
-  private pickWorker(limit: number): number {
+  prepare(): void {
+    if (this.workers.length === 0) this.startWorker();
+  }
+
+  /** What a store job for worker `n` carries: the index's data blobs, the first time. */
+  private indexedFor(n: number): IndexedUpdate {
+    if (this.knowIndex.has(n) || !this.storeOptions) return {};
+    this.knowIndex.add(n);
+    this.indexedTable ??= { table: this.storeOptions.indexed() };
+    return { indexed: this.indexedTable };
+  }
+
+  /** The least loaded worker, or a new one when every worker is busy and the count allows. */
+  private pickWorker(): number {
     let target = -1;
     for (let i = 0; i < this.load.length; i++) if (target < 0 || this.load[i] < this.load[target]) target = i;
-    if (target < 0 || (this.load[target] > 0 && this.workers.length < limit)) return this.startWorker();
+    if (target < 0 || (this.load[target] > 0 && this.workers.length < this.workerCount)) return this.startWorker();
     return target;
   }
 
@@ -198,6 +254,7 @@ class WorkerPoolCodec implements BlobCodec {
     if (!job) return;
     this.pending.delete(result.seq);
     this.load[job.worker] -= job.weight;
+    if ('packs' in result && result.packs.length > 0) this.storeOptions?.onPacks(result.packs);
     if (result.kind !== 'error') job.resolve(result);
     else job.reject(rebuildError(result));
   }
@@ -208,11 +265,38 @@ class WorkerPoolCodec implements BlobCodec {
     this.pending.clear();
   }
 
-  encode(plaintext: Buffer, compress: boolean, into?: Buffer): Promise<EncodedBlob> {
-    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress, into));
-    const shared = into && into.buffer instanceof SharedArrayBuffer ? { memory: into.buffer, offset: into.byteOffset, length: into.length } : undefined;
-    return this.post(plaintext, { kind: 'encode', compress, into: shared }).then((r) => {
-      if (r.kind === 'sealedInto' && into) return { id: r.id, sealed: into.subarray(0, r.length), uncompressedLength: r.uncompressedLength };
+  storeFile(path: Buffer, limit: number, force = false): Promise<FileStoreResult> {
+    let batcher = this.storeBatches.get(force);
+    if (!batcher) {
+      batcher = new Batcher(FILE_BATCH, (paths) => this.sendStore(paths, limit, force));
+      this.storeBatches.set(force, batcher);
+    }
+    return batcher.add(path);
+  }
+
+  private async sendStore(paths: Uint8Array[], limit: number, force: boolean): Promise<(FileStoreResult | Error)[]> {
+    const target = this.pickWorker();
+    const result = await this.postTo(target, { kind: 'storeFiles', paths, limit, force, ...this.indexedFor(target) }, paths.length);
+    if (result.kind !== 'storedFiles') throw new Error('a worker answered a storeFiles job with something else');
+    return result.files.map((file) => (file.kind === 'failed' ? rebuildError(file) : file));
+  }
+
+  async storeChunk(plaintext: Buffer, force = false): Promise<{ kind: StoreOutcome; id: Id }> {
+    const own = ownable(plaintext);
+    const target = this.pickWorker();
+    const result = await this.postTo(target, { kind: 'storeChunk', data: own.buffer, offset: own.byteOffset, length: own.length, force, ...this.indexedFor(target) }, 1, transferList(own));
+    if (result.kind !== 'storedChunk') throw new Error('a worker answered a storeChunk job with something else');
+    return { kind: result.outcome, id: result.id };
+  }
+
+  async flushStore(): Promise<void> {
+    await Promise.all(this.workers.map((_, n) => this.postTo(n, { kind: 'flush' }, 1)));
+  }
+
+  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress));
+    const own = ownable(plaintext);
+    return this.postTo(this.pickWorker(), { kind: 'encode', data: own.buffer, offset: own.byteOffset, length: own.length, compress }, 1, transferList(own)).then((r) => {
       if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
       return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
     });
@@ -220,30 +304,15 @@ class WorkerPoolCodec implements BlobCodec {
 
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
     if (sealed.length <= INLINE_DECODE_LIMIT) return Promise.resolve(decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId));
-    return this.post(sealed, { kind: 'decode', uncompressedLength, expectedId }).then((r) => {
+    const own = ownable(sealed);
+    return this.postTo(this.pickWorker(), { kind: 'decode', data: own.buffer, offset: own.byteOffset, length: own.length, uncompressedLength, expectedId }, 1, transferList(own)).then((r) => {
       if (r.kind !== 'blob') throw new Error('a worker answered a decode job with something else');
       return Buffer.from(r.sealed, r.offset, r.length);
     });
   }
 
-  encodeFile(path: Buffer, compress: boolean, limit: number): Promise<SmallFileOutcome> {
-    const key = `${compress}:${limit}`;
-    let batcher = this.encodeBatches.get(key);
-    if (!batcher) {
-      batcher = new Batcher(FILE_BATCH, (paths) => this.sendEncode(paths, compress, limit));
-      this.encodeBatches.set(key, batcher);
-    }
-    return batcher.add(path);
-  }
-
   restoreFile(file: FileToRestore): Promise<number> {
     return this.restoreBatch.add(file);
-  }
-
-  private async sendEncode(paths: Uint8Array[], compress: boolean, limit: number): Promise<(SmallFileOutcome | Error)[]> {
-    const result = await this.postBatch({ kind: 'encodeFiles', paths, compress, limit }, paths.length, [], this.blobWorkers + 1);
-    if (result.kind !== 'files') throw new Error('a worker answered an encodeFiles job with something else');
-    return result.files.map((file) => fileOutcome(file, result.sealed));
   }
 
   private async sendRestore(files: FileToRestore[]): Promise<(number | Error)[]> {
@@ -254,18 +323,13 @@ class WorkerPoolCodec implements BlobCodec {
       transfer.push(sealed.buffer as ArrayBuffer);
       return { ...file, sealed };
     });
-    // Creating files does not get faster with more threads here (the kernel serialises much of it): one fewer
-    // worker than for reading them saves its memory.
-    const result = await this.postBatch({ kind: 'restoreFiles', files: own }, files.length, transfer, this.blobWorkers);
+    const result = await this.postTo(this.pickWorker(), { kind: 'restoreFiles', files: own }, files.length, transfer);
     if (result.kind !== 'restored') throw new Error('a worker answered a restoreFiles job with something else');
-    return result.files.map((file) => {
-      return file.kind === 'written' ? file.length : rebuildError(file);
-    });
+    return result.files.map((file) => (file.kind === 'written' ? file.length : rebuildError(file)));
   }
 
-  private postBatch(job: DistributiveOmit<Extract<WorkerJob, { kind: 'encodeFiles' | 'restoreFiles' }>, 'seq'>, weight: number, transfer: ArrayBuffer[], workerLimit: number): Promise<WorkerResult> {
+  private postTo(target: number, job: DistributiveOmit<WorkerJob, 'seq'>, weight: number, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
     if (this.failure) return Promise.reject(this.failure);
-    const target = this.pickWorker(workerLimit);
     const seq = this.seq++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, worker: target, weight });
@@ -274,34 +338,10 @@ class WorkerPoolCodec implements BlobCodec {
     });
   }
 
-  private post(payload: Buffer, job: Omit<Extract<WorkerJob, { kind: 'encode' | 'decode' }>, 'seq' | 'data' | 'offset' | 'length'>): Promise<WorkerResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    const target = this.pickWorker(this.blobWorkers);
-    const seq = this.seq++;
-    const shared = payload.buffer instanceof SharedArrayBuffer;
-    const own = shared || ownsWholeBuffer(payload) ? payload : Buffer.from(payload);
-    const message: WorkerJob = { seq, data: own.buffer, offset: own.byteOffset, length: own.length, ...job };
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject, worker: target, weight: 1 });
-      this.load[target]++;
-      this.workers[target].postMessage(message, !shared && ownsWholeBuffer(own) ? [own.buffer as ArrayBuffer] : []);
-    });
-  }
-
   async close(): Promise<void> {
+    // Open packs' files are removed by their workers before the workers stop.
+    await Promise.allSettled(this.workers.map((_, n) => this.postTo(n, { kind: 'discard' }, 1)));
     await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
-/** What one file of a batch came to; a failure becomes the error `fs` would have thrown. */
-function fileOutcome(file: FileResult, sealed: ArrayBuffer): SmallFileOutcome | Error {
-  switch (file.kind) {
-    case 'blob':
-      return { kind: 'blob', blob: { id: file.id, sealed: Buffer.from(sealed, file.offset, file.length), uncompressedLength: file.uncompressedLength }, length: file.plainLength };
-    case 'failed':
-      return rebuildError(file);
-    default:
-      return { kind: file.kind };
   }
 }
 
@@ -318,21 +358,32 @@ function ownsWholeBuffer(buf: Uint8Array): boolean {
   return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && !(buf.buffer instanceof SharedArrayBuffer);
 }
 
+/** `data` as something a worker can get without copying it again: shared memory as it is, else a buffer of its own. */
+function ownable(data: Buffer): Buffer {
+  return data.buffer instanceof SharedArrayBuffer || ownsWholeBuffer(data) ? data : Buffer.from(data);
+}
+
+/** What to move rather than copy when posting `data` (shared memory is never moved). */
+function transferList(data: Buffer): ArrayBuffer[] {
+  return data.buffer instanceof SharedArrayBuffer ? [] : [data.buffer as ArrayBuffer];
+}
+
 /** Where the bundled worker script is, if this code runs from the bundle. */
 function workerScript(): string | undefined {
   const candidate = path.join(__dirname, 'worker.js');
   return existsSync(candidate) ? candidate : undefined;
 }
 
-export function createBlobCodec(key: MasterKey, threads = defaultThreads()): BlobCodec {
+/** A codec over `threads` worker threads (none: everything on this thread); `store` lets it store data blobs. */
+export function createBlobCodec(key: MasterKey, threads = defaultThreads(), store?: StoreOptions): BlobCodec {
   const script = workerScript();
-  if (!script || threads < 1) return new InlineCodec(key);
-  return new WorkerPoolCodec(script, key, threads);
+  if (!script || threads < 1) return new InlineCodec(key, store);
+  return new WorkerPoolCodec(script, key, threads, store);
 }
 
 function defaultThreads(): number {
   const configured = Number(process.env.LOCKSTEP_WORKERS);
   if (Number.isInteger(configured) && configured >= 0) return configured;
-  // The main thread reads, chunks and hashes; the other cores compress and seal.
+  // The main thread walks folders, chunks large files and writes trees; the other cores store and open blobs.
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }

@@ -1,0 +1,111 @@
+// Data blobs stored by the thread that reads or receives them: hashed first, then (unless this thread stored the
+// same blob before, or the index very probably has it) compressed, sealed into reused memory and appended to the
+// thread's own pack file. Worker threads run one each; without workers, the writer runs one on the main thread.
+import { createHash } from 'node:crypto';
+import { blobPayload } from './blobcodec';
+import { CRYPTO_OVERHEAD, MasterKey, seal } from './crypto';
+import { Id } from './ids';
+import { IndexedIds } from './indexedids';
+import { FinishedPack, PackFileWriter } from './packfile';
+import { readSmallFile } from './smallfile';
+
+export interface DataStoreSetup {
+  compress: boolean;
+  packSize: number;
+  /** Temporary pack files are `<pathPrefix><n>`. */
+  pathPrefix: string;
+}
+
+/**
+ * stored: appended to this thread's pack now; seen: this thread stored it before in this run; indexed: the index
+ * very probably has it (the caller must check, and store it with `force` if not).
+ */
+export type StoreOutcome = 'stored' | 'seen' | 'indexed';
+
+export type FileStoreResult = { kind: StoreOutcome; id: Id; length: number } | { kind: 'empty' } | { kind: 'unread' };
+
+/**
+ * IDs this thread has stored in this run. Held to `limit` IDs: past that it starts again, which costs only
+ * storage (a blob stored twice, which restic accepts), never correctness.
+ */
+class StoredIds {
+  private ids = new Set<string>();
+  constructor(private readonly limit = 1 << 18) {}
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string): void {
+    if (this.ids.size >= this.limit) this.ids = new Set();
+    this.ids.add(id);
+  }
+}
+
+export class DataPackStore {
+  private readonly stored = new StoredIds();
+  private readonly packs: PackFileWriter;
+  private indexed: IndexedIds | undefined;
+  private finished: FinishedPack[] = [];
+  /** Sealed blobs are written here, then to the pack file: the same memory for every blob. */
+  private sealBuffer = Buffer.alloc(0);
+  /** Small files are read into this, one at a time. */
+  private readBuffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly key: MasterKey,
+    private readonly setup: DataStoreSetup,
+  ) {
+    this.packs = new PackFileWriter(key, setup.pathPrefix, setup.packSize);
+  }
+
+  /** The repository's data blobs (buildIndexedIds), once its index is read. */
+  setIndexed(table: SharedArrayBuffer | undefined): void {
+    this.indexed = table ? new IndexedIds(table) : undefined;
+  }
+
+  /**
+   * Reads a file smaller than `limit` bytes whole and stores it as one blob; `unread` when it has `limit` bytes
+   * or more by the time it is opened (the caller then reads it in chunks). Throws the file system's errors.
+   */
+  storeFile(path: Uint8Array, limit: number, force = false): FileStoreResult {
+    if (this.readBuffer.length < limit + 1) this.readBuffer = Buffer.allocUnsafeSlow(limit + 1);
+    const data = readSmallFile(path, limit, this.readBuffer);
+    if (data === undefined) return { kind: 'unread' };
+    if (data.length === 0) return { kind: 'empty' };
+    const { kind, id } = this.store(data, force);
+    return { kind, id, length: data.length };
+  }
+
+  /** Stores one chunk; `plaintext` is only read. */
+  store(plaintext: Uint8Array, force = false): { kind: StoreOutcome; id: Id } {
+    const digest = createHash('sha256').update(plaintext).digest();
+    const id = digest.toString('hex');
+    if (this.stored.has(id)) return { kind: 'seen', id };
+    if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };
+    const { payload, uncompressedLength } = blobPayload(plaintext, this.setup.compress);
+    const needed = payload.length + CRYPTO_OVERHEAD;
+    if (this.sealBuffer.length < needed) this.sealBuffer = Buffer.allocUnsafeSlow(Math.max(needed, 64 * 1024));
+    const sealed = seal(this.key, payload, this.sealBuffer);
+    const done = this.packs.add('data', id, sealed, uncompressedLength);
+    if (done) this.finished.push(done);
+    this.stored.add(id);
+    return { kind: 'stored', id };
+  }
+
+  /** Finishes the open pack, if any. */
+  flush(): void {
+    const done = this.packs.finish();
+    if (done) this.finished.push(done);
+  }
+
+  /** Packs finished since the last call. */
+  takeFinished(): FinishedPack[] {
+    const done = this.finished;
+    this.finished = [];
+    return done;
+  }
+
+  /** Drops the open pack's file. */
+  discard(): void {
+    this.packs.discard();
+  }
+}

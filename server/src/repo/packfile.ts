@@ -1,0 +1,92 @@
+// Data packs written blob by blob into a temporary file, by the thread that seals the blobs: nothing of a pack
+// is held in memory, and the pack's name (the SHA-256 of its bytes) is hashed as it is written.
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, constants as C, openSync, rmSync, writeSync } from 'node:fs';
+import { MasterKey } from './crypto';
+import { Id } from './ids';
+import { BlobType, encodePackHeader, PackedBlob } from './pack';
+
+/** A pack whose file is complete (header included) but not yet stored in the repository. */
+export interface FinishedPack {
+  /** The temporary file holding it. */
+  path: string;
+  id: Id;
+  blobs: PackedBlob[];
+  size: number;
+}
+
+interface OpenPackFile {
+  fd: number;
+  path: string;
+  hash: Hash;
+  blobs: PackedBlob[];
+  size: number;
+}
+
+/**
+ * Appends sealed blobs to a pack file until it reaches `packSize`, then finishes it. Temporary files are named
+ * `<pathPrefix><n>`; the caller stores finished ones and removes whatever is left with removeStagedPacks.
+ */
+export class PackFileWriter {
+  private open: OpenPackFile | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly key: MasterKey,
+    private readonly pathPrefix: string,
+    private readonly packSize: number,
+  ) {}
+
+  /** Appends one sealed blob; returns the pack when this blob filled it. */
+  add(type: BlobType, id: Id, sealed: Uint8Array, uncompressedLength?: number): FinishedPack | undefined {
+    const pack = this.open ?? this.start();
+    writeAll(pack.fd, sealed, pack.size);
+    pack.hash.update(sealed);
+    pack.blobs.push({ type, id, offset: pack.size, length: sealed.length, uncompressedLength });
+    pack.size += sealed.length;
+    return pack.size >= this.packSize ? this.finish() : undefined;
+  }
+
+  /** Writes the header of the open pack (if any) and closes its file. */
+  finish(): FinishedPack | undefined {
+    const pack = this.open;
+    if (!pack) return undefined;
+    this.open = undefined;
+    try {
+      const header = encodePackHeader(this.key, pack.blobs);
+      writeAll(pack.fd, header, pack.size);
+      pack.hash.update(header);
+      closeSync(pack.fd);
+      return { path: pack.path, id: pack.hash.digest('hex'), blobs: pack.blobs, size: pack.size + header.length };
+    } catch (err) {
+      discardFile(pack);
+      throw err;
+    }
+  }
+
+  /** Drops the open pack and its file. */
+  discard(): void {
+    if (this.open) discardFile(this.open);
+    this.open = undefined;
+  }
+
+  private start(): OpenPackFile {
+    const path = `${this.pathPrefix}${this.next++}`;
+    const fd = openSync(path, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
+    this.open = { fd, path, hash: createHash('sha256'), blobs: [], size: 0 };
+    return this.open;
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array, position: number): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, position + done);
+}
+
+function discardFile(pack: OpenPackFile): void {
+  try {
+    closeSync(pack.fd);
+  } catch {
+    // closed already
+  }
+  rmSync(pack.path, { force: true });
+}
