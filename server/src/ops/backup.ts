@@ -15,6 +15,7 @@ import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
+import { trace } from '../trace';
 
 export type Compression = 'auto' | 'off' | 'max';
 
@@ -63,6 +64,11 @@ export interface BackupSummary {
 }
 
 type ParentNodes = Map<string, TreeNode> | undefined;
+
+/** Work that is under way: `done` settles when it is complete (an object, as a promise cannot resolve to a promise). */
+interface Started<T> {
+  done: Promise<T>;
+}
 
 const FILE_CONCURRENCY = 4;
 const READ_SIZE = 8 * 1024 * 1024;
@@ -126,6 +132,7 @@ class BackupRun {
   async execute(): Promise<BackupSummary> {
     throwIfAborted(this.signal);
     await this.repo.loadIndex(this.signal);
+    trace('index loaded');
     const host = this.options.host ?? hostname();
     let paths: string[];
     let rootTree: Id;
@@ -142,10 +149,15 @@ class BackupRun {
       const { root, absolute } = await this.planTargets(this.options.paths);
       paths = absolute;
       parent = await this.findParent(host, paths);
+      // Without a parent every file is read: the storing thread starts now, to be ready when the first file comes.
+      if (!parent) this.writer.prepare();
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
+      trace('parent loaded');
       rootTree = await this.saveVirtual(root, parentNodes);
     }
+    trace('trees saved');
     await this.writer.commitIndex();
+    trace('index written');
     throwIfAborted(this.signal);
     const user = userInfo();
     const snapshot: Snapshot = {
@@ -162,6 +174,7 @@ class BackupRun {
       programVersion: PROGRAM_VERSION,
     };
     const snapshotId = await this.repo.saveSnapshot(snapshot, this.signal);
+    trace('snapshot written');
     const stats = this.writer.stats;
     return {
       ...this.summary,
@@ -223,6 +236,18 @@ class BackupRun {
     return candidates.at(-1);
   }
 
+  /** Starts loading the parent snapshot's trees of a folder's subfolders, all at once, before the folder is walked. */
+  private loadSubtrees(previousNodes: ParentNodes): Map<string, Promise<ParentNodes>> {
+    const subtrees = new Map<string, Promise<ParentNodes>>();
+    for (const [key, node] of previousNodes ?? []) {
+      if (node.type !== 'dir') continue;
+      const loading = this.loadTreeNodes(node.subtree);
+      loading.catch(() => undefined); // awaited (and its error met) where the subfolder is walked
+      subtrees.set(key, loading);
+    }
+    return subtrees;
+  }
+
   private async loadTreeNodes(treeId: Id | undefined): Promise<ParentNodes> {
     if (!treeId || !this.repo.index.has('tree', treeId)) return undefined;
     const nodes = decodeTree(await this.repo.loadBlob('tree', treeId, this.signal), treeId);
@@ -235,14 +260,13 @@ class BackupRun {
   }
 
   private async saveVirtual(dir: VirtualDir, parentNodes: ParentNodes): Promise<Id> {
-    const nodes: TreeNode[] = [];
+    const entries: Promise<TreeNode | undefined>[] = [];
     for (const [name, child] of dir.children) {
       throwIfAborted(this.signal);
       const nameBuf = Buffer.from(name);
       const previous = parentNodes?.get(nameBuf.toString('latin1'));
       if (child.kind === 'target') {
-        const node = await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous);
-        if (node) nodes.push(node);
+        entries.push(this.watched(await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous)));
         continue;
       }
       let st: BigIntStats;
@@ -254,60 +278,96 @@ class BackupRun {
       }
       const node = nodeFromStat(nameBuf, 'dir', st);
       node.subtree = await this.saveVirtual(child, previous?.type === 'dir' ? await this.loadTreeNodes(previous.subtree) : undefined);
-      nodes.push(node);
+      entries.push(Promise.resolve(node));
     }
-    return this.saveTree(nodes);
+    return this.saveTree(await this.settled(entries));
   }
 
-  /** Backs up one file system entry; undefined if it is excluded or unreadable. */
-  private async saveEntry(fullPath: Buffer, name: Buffer, previous: TreeNode | undefined): Promise<TreeNode | undefined> {
+  /** The nodes of a folder's entries once each is complete, leaving out those that turned out unreadable. */
+  private async settled(entries: Promise<TreeNode | undefined>[]): Promise<TreeNode[]> {
+    return (await Promise.all(entries)).filter((n): n is TreeNode => n !== undefined);
+  }
+
+  /** The first failure of work under way: it stops the walk (and is thrown where the work is awaited). */
+  private failure: { error: unknown } | undefined;
+
+  private watched<T>(work: Started<T>): Promise<T> {
+    work.done.catch((error: unknown) => {
+      this.failure ??= { error };
+    });
+    return work.done;
+  }
+
+  /**
+   * Starts backing up one file system entry; resolves once it is under way (a file accepted by the writer, a
+   * folder's entries all started) to its finished node: undefined if it is excluded or unreadable. Folders are
+   * walked in order while the writer's threads store what was started before.
+   */
+  private async saveEntry(fullPath: Buffer, name: Buffer, previous: TreeNode | undefined, previousSubtree?: Promise<ParentNodes>): Promise<Started<TreeNode | undefined>> {
     throwIfAborted(this.signal);
+    if (this.failure) throw this.failure.error;
     const display = fullPath.toString();
-    if (this.excludes.excludes(display)) return undefined;
+    const skipped = { done: Promise.resolve(undefined) };
+    if (this.excludes.excludes(display)) return skipped;
     let st: BigIntStats;
     try {
       // Synchronous: a local lstat is far cheaper than a trip through libuv's thread pool.
       st = lstatSync(fullPath, { bigint: true });
     } catch (err) {
       this.warn(display, describeFsError(err));
-      return undefined;
+      return skipped;
     }
     const type = nodeTypeOf(st);
     if (!type) {
       this.warn(display, 'unsupported file type, skipped');
-      return undefined;
+      return skipped;
     }
     const node = nodeFromStat(name, type, st);
-    try {
-      if (type === 'dir') {
-        const previousNodes = previous?.type === 'dir' ? await this.loadTreeNodes(previous.subtree) : undefined;
-        node.subtree = await this.saveDir(fullPath, previousNodes);
-        if (!previous) this.summary.dirsNew++;
-        else if (previous.subtree === node.subtree) this.summary.dirsUnmodified++;
-        else this.summary.dirsChanged++;
-      } else if (type === 'symlink') {
-        node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
-      } else if (type === 'file') {
-        await this.saveFile(fullPath, node, previous);
-      }
-    } catch (err) {
+    const unreadable = (err: unknown): undefined => {
       if (!isFsError(err)) throw err;
       this.warn(display, describeFsError(err));
       return undefined;
+    };
+    try {
+      if (type === 'dir') {
+        const previousNodes = previous?.type === 'dir' ? await (previousSubtree ?? this.loadTreeNodes(previous.subtree)) : undefined;
+        const subtree = await this.saveDir(fullPath, previousNodes);
+        return {
+          done: subtree.done.then((id) => {
+            node.subtree = id;
+            if (!previous) this.summary.dirsNew++;
+            else if (previous.subtree === id) this.summary.dirsUnmodified++;
+            else this.summary.dirsChanged++;
+            return node;
+          }, unreadable),
+        };
+      } else if (type === 'symlink') {
+        node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
+      } else if (type === 'file') {
+        const content = await this.saveFile(fullPath, node, previous);
+        return { done: content.done.then(() => node, unreadable) };
+      }
+    } catch (err) {
+      return { done: Promise.resolve(unreadable(err)) };
     }
-    return node;
+    return { done: Promise.resolve(node) };
   }
 
-  private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Id> {
+  /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
+  private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Started<Id>> {
     const names = readdirSync(dirPath, { encoding: 'buffer' });
     const prefix = Buffer.concat([dirPath, Buffer.from('/')]);
-    const results = await Promise.all(
-      names.map((name) => this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(name.toString('latin1')))),
-    );
-    return this.saveTree(results.filter((n): n is TreeNode => n !== undefined));
+    const subtrees = this.loadSubtrees(previousNodes);
+    const entries: Promise<TreeNode | undefined>[] = [];
+    for (const name of names) {
+      const key = name.toString('latin1');
+      entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(key), subtrees.get(key))));
+    }
+    return { done: this.settled(entries).then((nodes) => this.saveTree(nodes)) };
   }
 
-  private async saveFile(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<void> {
+  /** Starts backing up a file's content; resolves once the writer has accepted it, to when node.content is set. */
+  private async saveFile(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<Started<void>> {
     const size = Number(node.size ?? 0n);
     if (
       !this.options.force &&
@@ -322,42 +382,44 @@ class BackupRun {
       node.content = previous.content;
       this.summary.filesUnmodified++;
       this.countProcessed(filePath, size);
-      return;
+      return { done: Promise.resolve() };
     }
     if (size < CHUNK_MIN_SIZE) {
-      // A small file is one blob: the writer's worker threads read it whole and encode it, so small files
+      // A small file is one blob: the writer's worker threads read it whole and store it, so small files
       // are read on every core, in few system calls, without passing their bytes between threads.
       const { outcome } = await this.writer.enqueueFile(filePath, CHUNK_MIN_SIZE);
-      const result = await outcome;
-      if (result.kind === 'failed') throw result.error;
-      if (result.kind === 'empty') {
-        this.finishFile(node, previous, 0, filePath);
-        node.content = [];
-        return;
-      }
-      if (result.kind === 'stored') {
-        this.finishFile(node, previous, result.length, filePath);
-        node.content = [result.id];
-        return;
-      }
-      // It has grown to a chunked file since lstat: read it piecewise.
+      return {
+        done: outcome.then(async (result) => {
+          if (result.kind === 'failed') throw result.error;
+          if (result.kind === 'empty') {
+            this.finishFile(node, previous, 0, filePath);
+            node.content = [];
+          } else if (result.kind === 'stored') {
+            this.finishFile(node, previous, result.length, filePath);
+            node.content = [result.id];
+          } else {
+            // It has grown to a chunked file since lstat: read it piecewise.
+            await (await this.startChunked(filePath, node, previous)).done;
+          }
+        }),
+      };
     }
+    return this.startChunked(filePath, node, previous);
+  }
+
+  /** Starts reading a file in chunks once one of the reading slots is free (the walk goes on meanwhile). */
+  private async startChunked(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<Started<void>> {
     // The slot bounds how many large files are being read; hashing and sealing go on after it is freed.
     const release = await this.fileSlots.acquire();
-    let sealing: { done: Promise<void> };
-    try {
-      sealing = await this.readChunked(filePath, node, previous);
-    } finally {
-      release();
-    }
-    await sealing.done;
+    const reading = this.readChunked(filePath, node, previous).finally(release);
+    return { done: reading.then((sealing) => sealing.done) };
   }
 
   /**
    * Reads a file piece by piece through the chunker into the writer; resolves once it is read, to a promise
    * (wrapped, as a promise cannot resolve to a promise) that fills in node.content when its blobs are hashed.
    */
-  private async readChunked(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<{ done: Promise<void> }> {
+  private async readChunked(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<Started<void>> {
     const file = await fs.open(filePath, 'r');
     let total = 0;
     const ids: Promise<Id>[] = [];

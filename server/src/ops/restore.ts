@@ -13,6 +13,7 @@ import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
 import { Semaphore } from '../semaphore';
 import { checkNodeName, loadTree } from './walk';
+import { trace } from '../trace';
 
 export interface RestoreOptions {
   snapshot: string;
@@ -46,7 +47,9 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
   const { signal } = options;
   await repo.loadIndex(signal);
+  trace('index loaded');
   const entry = await repo.findSnapshot(options.snapshot, signal);
+  trace('snapshot found');
   const target = path.resolve(options.target);
   const targetIsNew = (await fs.lstat(target).catch(() => undefined)) === undefined;
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
@@ -214,6 +217,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
       while (writing.size > 0) await Promise.all([...writing]);
     }
     if (failure !== undefined) throw failure;
+    trace('files written');
     // Children before their parents (a folder without search permission would hide them from a non-root user).
     for (const [dest, node] of finishedDirs) {
       try {
