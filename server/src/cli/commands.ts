@@ -18,7 +18,7 @@ import { PROGRAM_VERSION } from '../version';
 import { abortReason } from '../abort';
 import { waitingMessage } from '../lock/acquire';
 import { formatGoDuration } from '../lock/lockfile';
-import { lockRepository } from '../lock/session';
+import { runLocked } from '../lock/session';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { lockTimingFromEnv } from '../lock/timing';
 import { parseGoDuration } from './duration';
@@ -96,8 +96,8 @@ type LockUse = 'read' | 'append' | 'exclusive';
 type RepositoryTask = (repo: Repository, signal: AbortSignal) => Promise<number>;
 
 /**
- * Opens the repository, locks it for `use` and runs `fn`. With `readsIndex`, the index is read while the lock is
- * being acquired (checked again once it is held).
+ * Opens the repository, locks it for `use` and runs `fn` (see runLocked: it starts reading while the lock is being
+ * confirmed, and writes only once it is held). With `readsIndex`, the index is read from the start.
  */
 async function withRepository(ctx: CommandContext, use: LockUse, fn: RepositoryTask): Promise<number>;
 async function withRepository(ctx: CommandContext, use: LockUse, options: { readsIndex: boolean }, fn: RepositoryTask): Promise<number>;
@@ -109,7 +109,7 @@ async function withRepository(ctx: CommandContext, use: LockUse, ...rest: [Repos
     if (use === 'read' && flagBool(ctx.args, 'no-lock')) return await fn(repo, ctx.signal);
     if (options.readsIndex) repo.prefetchIndex(AbortSignal.any([ctx.signal, prefetch.signal]));
     const retryLock = flagString(ctx.args, 'retry-lock');
-    const locked = await lockRepository(repo, {
+    return await runLocked(repo, {
       mode: use === 'exclusive' ? 'exclusive' : 'shared',
       retryLockMs: retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock'),
       timing: lockTimingFromEnv(ctx.env),
@@ -118,16 +118,7 @@ async function withRepository(ctx: CommandContext, use: LockUse, ...rest: [Repos
       onWaiting: () => {
         if (!ctx.json) ctx.err(waitingMessage(retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock')));
       },
-    });
-    try {
-      return await fn(locked.repo, locked.signal);
-    } catch (err) {
-      // The operation saw its signal aborted; report why (lock lost or cancelled), not how it noticed.
-      if (locked.signal.aborted) throw abortReason(locked.signal);
-      throw err;
-    } finally {
-      await locked.release();
-    }
+    }, fn);
   } finally {
     prefetch.abort();
     await repo.close();

@@ -85,12 +85,17 @@ export async function checkForOtherLocks(ctx: AcquireContext, me: { exclusive: b
   if (unreadable) throw new UnreadableLockError(unreadable.id, describeError(unreadable.err));
 }
 
-/** One attempt: check, write our lock, wait, check again; our file is removed again when that fails. */
-export async function tryLock(ctx: AcquireContext, exclusive: boolean): Promise<{ id: Id; info: LockInfo }> {
+/**
+ * One attempt: check, write our lock, wait, check again; our file is removed again when that fails. `onWritten`
+ * is called once our file is written and no conflicting lock was seen: from then on no conflicting operation can
+ * get past its own checks (it would see our file) until this attempt has decided.
+ */
+export async function tryLock(ctx: AcquireContext, exclusive: boolean, onWritten?: () => void): Promise<{ id: Id; info: LockInfo }> {
   const info = newLockInfo(ctx.owner, exclusive, ctx.clock.now());
   await checkForOtherLocks(ctx, info);
   const id = await writeLock(ctx.repo, info, ctx.signal);
   trace('lock file written');
+  onWritten?.();
   try {
     await ctx.clock.sleep(ctx.timing.waitBeforeCheckMs, ctx.signal);
     await checkForOtherLocks(ctx, info, id);
@@ -107,6 +112,10 @@ export interface RetryOptions {
   retryLockMs: number;
   /** Called once when the first attempt meets a conflicting lock and we start waiting. */
   onWaiting?(conflict: LockConflictError): void;
+  /** The first attempt's tryLock hook (see there); later attempts have none. */
+  onFirstWritten?(): void;
+  /** Called when the first attempt fails, before any waiting. */
+  onFirstFailed?(err: unknown): void;
 }
 
 /**
@@ -118,10 +127,11 @@ export async function acquireLock(ctx: AcquireContext, exclusive: boolean, retry
   const deadline = ctx.clock.now() + retry.retryLockMs;
   let sleepMs = Math.min(ctx.timing.retrySleepStartMs, retry.retryLockMs);
   let waiting = false;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     try {
-      return await tryLock(ctx, exclusive);
+      return await tryLock(ctx, exclusive, attempt === 0 ? retry.onFirstWritten : undefined);
     } catch (err) {
+      if (attempt === 0) retry.onFirstFailed?.(err);
       if (!(err instanceof LockConflictError)) throw err;
       const remaining = deadline - ctx.clock.now();
       if (remaining <= 0) throw err;

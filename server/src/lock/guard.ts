@@ -3,6 +3,9 @@ import { Backend, FileHandle, FileInfo, FileType, LoadRange, saveLocalFile } fro
 
 /** Anything that can hold repository traffic back until the lock is known to be good. */
 export interface WriteGate {
+  /** Before a read. */
+  readGate(): Promise<void>;
+  /** Before a write. */
   gate(): Promise<void>;
   /** Like gate(), and also makes sure the lock file still exists: for commit points. */
   confirm(): Promise<void>;
@@ -28,6 +31,10 @@ export class GuardedBackend implements Backend {
 
   private async pass(type: FileType): Promise<void> {
     if (type !== 'locks') await this.lock.gate();
+  }
+
+  private async passRead(type: FileType): Promise<void> {
+    if (type !== 'locks') await this.lock.readGate();
   }
 
   async create(signal?: AbortSignal): Promise<void> {
@@ -57,17 +64,17 @@ export class GuardedBackend implements Backend {
   }
 
   async load(handle: FileHandle, range?: LoadRange, signal?: AbortSignal): Promise<Buffer> {
-    await this.pass(handle.type);
+    await this.passRead(handle.type);
     return this.inner.load(handle, range, signal);
   }
 
   async stat(handle: FileHandle, signal?: AbortSignal): Promise<FileInfo> {
-    await this.pass(handle.type);
+    await this.passRead(handle.type);
     return this.inner.stat(handle, signal);
   }
 
   async list(type: FileType, signal?: AbortSignal): Promise<FileInfo[]> {
-    await this.pass(type);
+    await this.passRead(type);
     return this.inner.list(type, signal);
   }
 

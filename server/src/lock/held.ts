@@ -97,6 +97,11 @@ export class HeldLock {
     throwIfAborted(this.signal);
   }
 
+  /** Reads wait like writes: after standby nothing is trusted until the lock is known to be good. */
+  readGate(): Promise<void> {
+    return this.gate();
+  }
+
   /**
    * Before a commit point (an index or a snapshot): our lock file must still exist. If someone removed it, a
    * prune may have deleted what we are about to reference, so the lock is lost and this throws.

@@ -9,7 +9,8 @@ import { resolvePassword } from '../cli/password';
 import { AlreadyLockedError, CancelledError, LockLostError, LockstepError, NoRepositoryError, WrongPasswordError } from '../errors';
 import { LockConflictError } from '../lock/acquire';
 import { LockInfo } from '../lock/lockfile';
-import { lockRepository, LockMode } from '../lock/session';
+import { HeldLock } from '../lock/held';
+import { LockMode, runLocked } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Repository } from '../repo/repository';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
@@ -77,7 +78,8 @@ export class Operations {
       if (spec.lock === 'none') return await work({ repo, signal: cancel.signal, progress });
       state({ state: 'acquiring' });
       if (spec.readsIndex) repo.prefetchIndex(AbortSignal.any([cancel.signal, prefetch.signal]));
-      const locked = await lockRepository(repo, {
+      let held: HeldLock | undefined;
+      return await runLocked(repo, {
         mode: spec.lock,
         retryLockMs: spec.retryLockMs ?? 0,
         timing: lockTimingFromEnv(this.env),
@@ -91,18 +93,13 @@ export class Operations {
             void this.connection.sendNotification(LockLostNotification.type, { operationId, operation: spec.name, reason: event.reason, message: event.message, notCommitted: spec.notCommitted });
           }
         },
+        onHeld: (lock) => {
+          held = lock;
+          state({ state: 'held', lockId: lock.id, refreshedAt: lock.lastRefresh });
+        },
+      }, (locked, signal) => work({ repo: locked, signal, progress })).finally(() => {
+        if (held && !held.lost) state({ state: 'released' });
       });
-      state({ state: 'held', lockId: locked.lock.id, refreshedAt: locked.lock.lastRefresh });
-      try {
-        return await work({ repo: locked.repo, signal: locked.signal, progress });
-      } catch (err) {
-        if (locked.signal.aborted) throw locked.signal.reason;
-        throw err;
-      } finally {
-        const lost = locked.lock.lost;
-        await locked.release();
-        if (!lost) state({ state: 'released' });
-      }
     } catch (err) {
       throw toResponseError(err, spec);
     } finally {
