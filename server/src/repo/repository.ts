@@ -43,7 +43,7 @@ export class Repository {
     password: string,
     options: { version?: RepoVersion; kdf?: KdfParams; signal?: AbortSignal } = {},
   ): Promise<Repository> {
-    await Promise.all([cryptoReady(), zstdReady()]);
+    await cryptoReady();
     if (password.length === 0) throw new LockstepError('an empty password is not allowed');
     const configExists = await backend.stat({ type: 'config', name: 'config' }, options.signal).then(
       () => true,
@@ -63,7 +63,7 @@ export class Repository {
   }
 
   static async open(backend: Backend, password: string, signal?: AbortSignal): Promise<Repository> {
-    await Promise.all([cryptoReady(), zstdReady()]);
+    await cryptoReady();
     let sealedConfig: Buffer;
     try {
       sealedConfig = await backend.load({ type: 'config', name: 'config' }, {}, signal);
@@ -133,9 +133,15 @@ export class Repository {
     return decodeUnpacked(plain, fileName);
   }
 
-  /** Encrypts and stores an index, snapshot or lock file; returns its ID. */
+  /**
+   * Encrypts and stores an index, snapshot or lock file; returns its ID. Lock files stay plain JSON in every
+   * version (restic reads plain JSON in version 2 as well): a few hundred bytes do not shrink, and the main
+   * thread need not load zstd to take a lock.
+   */
   async saveUnpacked(type: UnpackedType, json: string, signal?: AbortSignal): Promise<Id> {
-    const bytes = seal(this.key, encodeUnpacked(this.version, json));
+    const version = type === 'locks' ? 1 : this.version;
+    if (version >= 2) await zstdReady();
+    const bytes = seal(this.key, encodeUnpacked(version, json));
     const id = sha256Hex(bytes);
     await this.backend.save({ type, name: id }, bytes, signal);
     return id;

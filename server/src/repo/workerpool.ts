@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { BlobDecodeError, BlobProblem, decodeBlobBytes, EncodedBlob, encodeBlob } from './blobcodec';
 import { MasterKey } from './crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from './ids';
 import { FinishedPack } from './packfile';
 import { FileToRestore, restoreFileHere } from './restorefile';
+import { zstdIsReady, zstdReady } from './zstd';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;
@@ -118,9 +119,11 @@ class InlineCodec implements BlobCodec {
   }
 
   async storeFile(path: Buffer, limit: number, force?: boolean): Promise<FileStoreResult> {
+    await zstdReady();
     return this.delivered(this.store.storeFile(path, limit, force));
   }
   async storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }> {
+    await zstdReady();
     return this.delivered(this.store.store(plaintext, force));
   }
   async flushStore(): Promise<void> {
@@ -128,6 +131,7 @@ class InlineCodec implements BlobCodec {
     this.delivered(undefined);
   }
   async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    if (compress) await zstdReady();
     return encodeBlob(this.key, plaintext, compress);
   }
   async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
@@ -221,6 +225,8 @@ class WorkerPoolCodec implements BlobCodec {
   private startWorker(): number {
     const n = this.workers.length;
     const setup: WorkerSetup = { encrypt: this.key.encrypt, macK: this.key.macK, macR: this.key.macR, store: this.storeOptions?.setup(n) };
+    // node:worker_threads is loaded with the first worker: commands that start none do not pay for it.
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(this.script, { workerData: setup });
     worker.on('message', (result: WorkerResult) => this.settle(result));
     worker.on('error', (err) => this.fail(err));
@@ -293,8 +299,13 @@ class WorkerPoolCodec implements BlobCodec {
     await Promise.all(this.workers.map((_, n) => this.postTo(n, { kind: 'flush' }, 1)));
   }
 
-  encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
-    if (plaintext.length <= INLINE_LIMIT) return Promise.resolve(encodeBlob(this.key, plaintext, compress));
+  async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
+    // Small blobs are encoded here; if that needs zstd, which this thread loads only when it must, a worker that
+    // is running already takes them.
+    if (plaintext.length <= INLINE_LIMIT && (!compress || zstdIsReady() || this.workers.length === 0)) {
+      if (compress) await zstdReady();
+      return encodeBlob(this.key, plaintext, compress);
+    }
     const own = ownable(plaintext);
     return this.postTo(this.pickWorker(), { kind: 'encode', data: own.buffer, offset: own.byteOffset, length: own.length, compress }, 1, transferList(own)).then((r) => {
       if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');

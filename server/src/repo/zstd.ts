@@ -1,6 +1,9 @@
 // zstd through the WebAssembly build of the reference library: no native build, so it runs in VS Code's
-// extension host as well. The bundle carries zstd.wasm next to it (esbuild.mjs copies it).
+// extension host as well. The bundle carries zstd.wasm next to it (esbuild.mjs copies it). Its memory costs a
+// thread 6 to 11 MB, so a thread that only reads (the main thread: index, snapshots, trees) decompresses with
+// fzstd, in plain JavaScript, unless the WebAssembly build is loaded anyway.
 import { compress, decompress, init } from '@bokuweb/zstd-wasm';
+import { decompress as decompressJs } from 'fzstd';
 
 const DEFAULT_LEVEL = 3;
 let initialized: Promise<void> | undefined;
@@ -17,6 +20,11 @@ function requireReady(): void {
   if (!ready) throw new Error('zstdReady() must be awaited before compressing');
 }
 
+/** Whether compressing needs zstdReady() awaited first. */
+export function zstdIsReady(): boolean {
+  return ready;
+}
+
 export function zstdCompress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
   requireReady();
   const out = compress(data, level);
@@ -25,9 +33,13 @@ export function zstdCompress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
 
 /** Decompresses one frame, with or without a content size in its header; never more than `maxSize` bytes. */
 export function zstdDecompress(data: Uint8Array, maxSize: number): Buffer {
-  requireReady();
   const declared = frameContentSize(data);
   if (declared !== undefined && declared > maxSize) throw new Error(`the frame declares ${declared} bytes, more than the expected ${maxSize}`);
+  if (!ready) {
+    const out = decompressJs(data);
+    if (out.length > maxSize) throw new Error(`the frame holds more than the expected ${maxSize} bytes`);
+    return toBuffer(out);
+  }
   if (declared !== undefined) return toBuffer(decompress(data, { defaultHeapSize: Math.max(1, declared) }));
   // No size in the header: try growing output buffers up to the limit.
   for (let capacity = Math.min(maxSize, 4 << 20); ; capacity = Math.min(maxSize, capacity * 4)) {
