@@ -1,0 +1,345 @@
+// scrypt (RFC 7914) with ROMix, BlockMix and Salsa20/8 in a small WebAssembly module using SIMD128: the 16 words
+// of a Salsa20 block sit in four v128 rows, so a column or row round is four vector steps (add, rotate, xor) and
+// the move between columns and rows is three lane rotations. PBKDF2-HMAC-SHA256 before and after ROMix is Node's.
+//
+// Word order: each 64-byte block is kept in "diagonal" order, rows
+//   a = (x0, x5, x10, x15)   b = (x4, x9, x14, x3)   c = (x8, x13, x2, x7)   d = (x12, x1, x6, x11)
+// so the column round works on whole rows. XOR and the final addition are word by word, so V and X stay in this
+// order for a whole lane: the JavaScript side permutes a lane once going in and once coming out. Integerify's
+// word, x0 of the last block, is the first word in either order.
+//
+// Memory (B = 128*r bytes, one lane at a time; grown per call to fit):
+//   [0, N*B)          V[0..N-1]; the lane's input is written at V[0]
+//   [N*B, (N+1)*B)    X0: the lane's output after romix()
+//   [(N+1)*B, (N+2)*B) X1: the other half of the ping-pong for ROMix's second loop
+// Functions: romix(N, r) (exported) runs ROMix on the lane at V[0] and leaves the result in X0. Its first loop is
+// V[i+1] = blockMix(V[i]) (V[N] is X0), so no block is ever copied; its second loop is
+// X' = blockMixXor(X, V[j]), alternating X0 and X1 (N is even, so it ends in X0), with the XOR of V[j] done on
+// the way into each Salsa20/8. Both BlockMix functions are separate wasm functions so that V8's optimizing tier,
+// which replaces a function between calls, takes over during the first derivation rather than the next one.
+import { pbkdf2Sync } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
+import { wasmModuleBytes } from './wasmmodules';
+
+/** scrypt needs 128*r*N bytes for V; refuse more than this. */
+export const SCRYPT_MAX_MEMORY = 1024 * 1024 * 1024;
+const PAGE = 65536;
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+/** Standard word index held at each diagonal-order position of a 64-byte block. */
+const DIAGONAL = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
+
+// ---------------------------------------------------------------------------------------------------------
+// The module
+// ---------------------------------------------------------------------------------------------------------
+
+const get = (l: number): number[] => [0x20, ...uleb(l)];
+const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
+const tee = (l: number): number[] => [0x22, ...uleb(l)];
+const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+const op =
+  (...code: number[]) =>
+  (a: Bytes, b: Bytes): number[] =>
+    flat(a, b, code);
+const add32 = op(0x6a);
+const sub32 = op(0x6b);
+const mul32 = op(0x6c);
+const and32 = op(0x71);
+const shl32 = op(0x74);
+const ltU32 = op(0x49);
+const load32 = (ptr: Bytes, offset: number): number[] => flat(ptr, 0x28, 2, uleb(offset));
+const call = (index: number, ...args: Bytes[]): number[] => flat(args, 0x10, uleb(index));
+/** `loop { body; br_if 0 (condition) }`: the body runs at least once. */
+const doWhile = (body: Bytes, condition: Bytes): number[] => flat(0x03, 0x40, body, condition, 0x0d, 0, 0x0b);
+
+const simd = (opcode: number, ...immediates: Bytes[]): number[] => flat(0xfd, uleb(opcode), immediates);
+const load128 = (ptr: Bytes, offset: number): number[] => flat(ptr, simd(0x00, 4, uleb(offset)));
+const store128 = (ptr: Bytes, offset: number, v: Bytes): number[] => flat(ptr, v, simd(0x0b, 4, uleb(offset)));
+const xor128 = op(...simd(0x51));
+const add32x4 = op(...simd(0xae));
+const shl32x4 = (v: Bytes, bits: number): number[] => flat(v, i32(bits), simd(0xab));
+const shrU32x4 = (v: Bytes, bits: number): number[] => flat(v, i32(bits), simd(0xad));
+const extractLane0 = (v: Bytes): number[] => flat(v, simd(0x1b, 0));
+/** Lane i of the result is lane (i + by) % 4 of local v (i8x16.shuffle of v with itself: one x64 shuffle). */
+const rotateLanes = (v: number, by: number): number[] => {
+  const bytes = [0, 1, 2, 3].flatMap((lane) => [0, 1, 2, 3].map((b) => 4 * ((lane + by) % 4) + b));
+  return flat(get(v), get(v), simd(0x0d, bytes));
+};
+
+interface Rows {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+const ROWS: readonly (keyof Rows)[] = ['a', 'b', 'c', 'd'];
+
+/**
+ * target ^= (x + y) <<< bits, on four words at once (t is a scratch v128 local). XORing the two shifted halves
+ * into target one after the other, rather than combining them first, gives the right shift a cycle of slack.
+ */
+const step = (target: number, x: number, y: number, bits: number, t: number): number[] =>
+  set(target, xor128(xor128(get(target), shl32x4(flat(add32x4(get(x), get(y)), tee(t)), bits)), shrU32x4(get(t), 32 - bits)));
+
+/** One column round and one row round on the rows in diagonal order, ending in the same arrangement. */
+function doubleRound({ a, b, c, d }: Rows, t: number): number[] {
+  return flat(
+    step(b, a, d, 7, t),
+    step(c, b, a, 9, t),
+    step(d, c, b, 13, t),
+    step(a, d, c, 18, t),
+    // Now b = (x3, x4, x9, x14), c = (x2, x7, x8, x13), d = (x1, x6, x11, x12): the rows line up as columns.
+    set(b, rotateLanes(b, 3)),
+    set(c, rotateLanes(c, 2)),
+    set(d, rotateLanes(d, 1)),
+    step(d, a, b, 7, t),
+    step(c, d, a, 9, t),
+    step(b, c, d, 13, t),
+    step(a, b, c, 18, t),
+    set(b, rotateLanes(b, 1)),
+    set(c, rotateLanes(c, 2)),
+    set(d, rotateLanes(d, 3)),
+  );
+}
+
+/**
+ * state = Salsa20/8(state ^ input[inOffset] (^ xorWith[inOffset])), stored at out[outOffset]. `saved` holds the
+ * salsa input for the final addition.
+ */
+function salsaInto(state: Rows, saved: Rows, t: number, input: Bytes, xorWith: Bytes | undefined, inOffset: number, out: Bytes, outOffset: number): number[] {
+  const incoming = (row: number): Bytes => {
+    const word = load128(input, inOffset + 16 * row);
+    return xorWith === undefined ? word : xor128(word, load128(xorWith, inOffset + 16 * row));
+  };
+  return flat(
+    ROWS.map((row, i) => set(saved[row], flat(xor128(get(state[row]), incoming(i)), tee(state[row])))),
+    [0, 1, 2, 3].map(() => doubleRound(state, t)),
+    ROWS.map((row, i) => store128(out, outOffset + 16 * i, flat(add32x4(get(state[row]), get(saved[row])), tee(state[row])))),
+  );
+}
+
+/**
+ * blockMix(src, dst, r), or with `xorsInput` blockMixXor(src, xorWith, dst, r): BlockMix of the 2r blocks at src
+ * (XORed with those at xorWith) into dst, block 2k going to dst block k and block 2k+1 to dst block r+k.
+ * blockMixXor returns x0 of the last block (Integerify's word).
+ */
+function blockMixFunction(xorsInput: boolean): number[] {
+  const paramCount = xorsInput ? 4 : 3;
+  return func(paramCount, (local) => {
+    const [src, xorWith, dst, r] = xorsInput ? [0, 1, 2, 3] : [0, -1, 1, 2];
+    const state: Rows = { a: local(V128), b: local(V128), c: local(V128), d: local(V128) };
+    const saved: Rows = { a: local(V128), b: local(V128), c: local(V128), d: local(V128) };
+    const t = local(V128);
+    const bytes = local(I32);
+    const end = local(I32);
+    const even = local(I32);
+    const odd = local(I32);
+    const xorPtr = xorsInput ? get(xorWith) : undefined;
+    const lastBlock = (base: number): number[] => sub32(add32(get(base), get(bytes)), i32(64));
+    const next = (ptr: number, by: number): number[] => set(ptr, add32(get(ptr), i32(by)));
+    return flat(
+      set(bytes, shl32(get(r), i32(7))),
+      ROWS.map((row, i) => {
+        const word = load128(lastBlock(src), 16 * i);
+        return set(state[row], xorsInput ? xor128(word, load128(lastBlock(xorWith), 16 * i)) : word);
+      }),
+      set(end, add32(get(src), get(bytes))),
+      set(even, get(dst)),
+      set(odd, add32(get(dst), shl32(get(r), i32(6)))),
+      doWhile(
+        [
+          salsaInto(state, saved, t, get(src), xorPtr, 0, get(even), 0),
+          salsaInto(state, saved, t, get(src), xorPtr, 64, get(odd), 0),
+          next(src, 128),
+          xorsInput ? next(xorWith, 128) : [],
+          next(even, 64),
+          next(odd, 64),
+        ],
+        ltU32(get(src), get(end)),
+      ),
+      xorsInput ? extractLane0(get(state.a)) : [],
+    );
+  });
+}
+
+const BLOCK_MIX = 0;
+const BLOCK_MIX_XOR = 1;
+
+/** romix(N, r): see the header. */
+const romixFunction = (): number[] =>
+  func(2, (local) => {
+    const [n, r] = [0, 1];
+    const bytes = local(I32);
+    const src = local(I32);
+    const end = local(I32);
+    const cur = local(I32);
+    const other = local(I32);
+    const swap = local(I32);
+    const j = local(I32);
+    const remaining = local(I32);
+    return flat(
+      set(bytes, shl32(get(r), i32(7))),
+      set(end, mul32(get(n), get(bytes))),
+      doWhile([call(BLOCK_MIX, get(src), add32(get(src), get(bytes)), get(r)), set(src, add32(get(src), get(bytes)))], ltU32(get(src), get(end))),
+      set(cur, get(end)),
+      set(other, add32(get(end), get(bytes))),
+      set(j, load32(sub32(add32(get(cur), get(bytes)), i32(64)), 0)),
+      set(remaining, get(n)),
+      doWhile(
+        [
+          set(j, call(BLOCK_MIX_XOR, get(cur), mul32(and32(get(j), sub32(get(n), i32(1))), get(bytes)), get(other), get(r))),
+          set(swap, get(cur)),
+          set(cur, get(other)),
+          set(other, get(swap)),
+          set(remaining, sub32(get(remaining), i32(1))),
+        ],
+        get(remaining),
+      ),
+    );
+  });
+
+export function buildScryptWasm(): Uint8Array {
+  return new Uint8Array(
+    flat(
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      section(
+        1,
+        vec([
+          [0x60, 3, I32, I32, I32, 0], // blockMix(src, dst, r)
+          [0x60, 4, I32, I32, I32, I32, 1, I32], // blockMixXor(src, xorWith, dst, r) -> x0 of the last block
+          [0x60, 2, I32, I32, 0], // romix(N, r)
+        ]),
+      ),
+      section(3, vec([0, 1, 2])),
+      section(5, vec([[0x00, 1]])), // one page; grown by the caller
+      section(7, vec([[name('mem'), 0x02, 0], [name('romix'), 0x00, 2]])),
+      section(10, vec([blockMixFunction(false), blockMixFunction(true), romixFunction()])),
+    ),
+  );
+}
+
+/** A module that only validates where SIMD128 is supported. */
+export function buildSimdProbe(): Uint8Array {
+  const body = func(0, (local) => {
+    const v = local(V128);
+    return set(v, flat(simd(0x0c, new Array<number>(16).fill(0))));
+  });
+  return new Uint8Array(flat([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], section(1, vec([[0x60, 0, 0]])), section(3, vec([0])), section(10, vec([body]))));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running it
+// ---------------------------------------------------------------------------------------------------------
+
+interface ScryptExports {
+  mem: { buffer: ArrayBuffer; grow(pages: number): number };
+  romix(n: number, r: number): void;
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled module, or undefined without WebAssembly SIMD. Compiled once; instances are made per call. */
+function scryptModule(): object | undefined {
+  if (compiled === undefined) {
+    compiled = null;
+    if (wasmApi !== undefined && simdSupported(wasmApi)) compiled = new wasmApi.Module(wasmModuleBytes('scrypt', buildScryptWasm));
+  }
+  return compiled ?? undefined;
+}
+
+function simdSupported(api: WasmApi): boolean {
+  try {
+    new api.Module(wasmModuleBytes('simd-probe', buildSimdProbe));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether scryptWasm can run here (WebAssembly with SIMD128). */
+export function scryptWasmAvailable(): boolean {
+  return scryptModule() !== undefined;
+}
+
+export function checkScryptParameters(N: number, r: number, p: number, dkLen: number): void {
+  const isInt = (v: number): boolean => Number.isSafeInteger(v);
+  if (!isInt(N) || N < 2 || N > 2 ** 30 || (N & (N - 1)) !== 0) throw new RangeError(`scrypt: N must be a power of two above 1 (got ${N})`);
+  if (!isInt(r) || r < 1) throw new RangeError(`scrypt: r must be a whole number of at least 1 (got ${r})`);
+  if (!isInt(p) || p < 1) throw new RangeError(`scrypt: p must be a whole number of at least 1 (got ${p})`);
+  if (r * p >= 2 ** 30) throw new RangeError(`scrypt: r*p must be below 2^30 (got r=${r}, p=${p})`);
+  if (!isInt(dkLen) || dkLen < 0) throw new RangeError(`scrypt: dkLen must be a whole number (got ${dkLen})`);
+  if (128 * r * N > SCRYPT_MAX_MEMORY) throw new RangeError(`scrypt: N=${N}, r=${r} needs ${(128 * r * N) / 2 ** 20} MiB, more than ${SCRYPT_MAX_MEMORY / 2 ** 20} MiB`);
+}
+
+/** Copies one lane (2r blocks, little-endian words) into memory at `to`, each block in diagonal order. */
+function laneIn(lanes: Buffer, from: number, blocks: number, mem: DataView, to: number): void {
+  for (let block = 0; block < blocks; block++) {
+    const src = from + 64 * block;
+    const dst = to + 64 * block;
+    for (let m = 0; m < 16; m++) mem.setUint32(dst + 4 * m, lanes.readUInt32LE(src + 4 * DIAGONAL[m]), true);
+  }
+}
+
+/** The inverse of laneIn. */
+function laneOut(mem: DataView, from: number, blocks: number, lanes: Buffer, to: number): void {
+  for (let block = 0; block < blocks; block++) {
+    const src = from + 64 * block;
+    const dst = to + 64 * block;
+    for (let m = 0; m < 16; m++) lanes.writeUInt32LE(mem.getUint32(src + 4 * m, true), dst + 4 * DIAGONAL[m]);
+  }
+}
+
+/** scrypt(password, salt, N, r, p, dkLen), or undefined when this runtime has no WebAssembly SIMD. */
+export function scryptWasm(password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Buffer | undefined {
+  checkScryptParameters(N, r, p, dkLen);
+  const module = scryptModule();
+  if (module === undefined || wasmApi === undefined) return undefined;
+  const laneBytes = 128 * r;
+  const lanes = pbkdf2Sync(password, salt, 1, p * laneBytes, 'sha256');
+  // WebAssembly exports are untyped; the module built above has exactly these.
+  const x = new wasmApi.Instance(module, {}).exports as unknown as ScryptExports;
+  const needed = Math.ceil(((N + 2) * laneBytes) / PAGE);
+  x.mem.grow(needed - x.mem.buffer.byteLength / PAGE);
+  const mem = new DataView(x.mem.buffer);
+  const output = N * laneBytes;
+  for (let lane = 0; lane < p; lane++) {
+    laneIn(lanes, lane * laneBytes, 2 * r, mem, 0);
+    x.romix(N, r);
+    laneOut(mem, output, 2 * r, lanes, lane * laneBytes);
+  }
+  const key = pbkdf2Sync(password, lanes, 1, dkLen, 'sha256');
+  lanes.fill(0);
+  // Like OpenSSL, leave nothing of the derivation behind in memory that is freed only at the next collection.
+  new Uint8Array(x.mem.buffer).fill(0);
+  collectSoon();
+  return key;
+}
+
+let collector: (() => void) | undefined;
+let collecting = false;
+
+/**
+ * A WebAssembly memory is given back only when a garbage collection finds it unreachable, and a small heap may go
+ * a long time without a full one while 128·N·r bytes (32 MiB for restic's keys) stay resident. So one is asked for
+ * on the next turn of the event loop, once the instance is out of reach: V8's gc(), which it exposes to new
+ * contexts once the flag is set (the flag changes nothing else).
+ */
+function collectSoon(): void {
+  if (collecting) return;
+  try {
+    if (!collector) {
+      setFlagsFromString('--expose-gc');
+      collector = runInNewContext('gc') as () => void;
+    }
+  } catch {
+    return; // a runtime without it: the memory goes at a later collection
+  }
+  collecting = true;
+  setImmediate(() => {
+    collecting = false;
+    collector?.();
+  }).unref();
+}
