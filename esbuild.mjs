@@ -1,6 +1,18 @@
 // Bundles the three entry points (and the backup worker) into dist/ as CommonJS for Node 20.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+
+/** The WebAssembly modules' bytes, built once here rather than by every process (server/src/repo/wasmmodules.ts). */
+async function prebuiltWasm() {
+  const script = 'dist/.wasmbuild.cjs';
+  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: ['server/src/repo/wasmbuild.ts'], outfile: script });
+  try {
+    return createRequire(import.meta.url)(`./${script}`).prebuiltWasm();
+  } finally {
+    rmSync(script, { force: true });
+  }
+}
 
 const common = {
   bundle: true,
@@ -11,12 +23,15 @@ const common = {
   logLevel: 'warning',
   // ssh2 (and its optional cpu-features) try to load native addons and fall back to JavaScript when they are missing.
   external: ['*.node'],
+  define: { LOCKSTEP_PREBUILT_WASM: JSON.stringify(await prebuiltWasm()) },
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: [...common.external, '@aws-sdk/client-s3'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: [...common.external, '@aws-sdk/client-s3'] }),
+  // The AWS SDK and ssh2 are bundles of their own, loaded when a repository needs them.
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
   build({ ...common, entryPoints: ['server/src/backend/s3sdk.ts'], outfile: 'dist/s3sdk.js' }),
+  build({ ...common, entryPoints: ['server/src/backend/ssh2lib.ts'], outfile: 'dist/ssh2.js' }),
   build({ ...common, entryPoints: ['server/src/repo/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '*.node'] }),
 ]);

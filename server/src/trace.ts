@@ -1,6 +1,4 @@
 // LOCKSTEP_TRACE=1: each phase of a command as one line on stderr, with the milliseconds since the process started.
-import { performance } from 'node:perf_hooks';
-
 const enabled = Boolean(process.env.LOCKSTEP_TRACE);
 
 export function trace(phase: string): void {

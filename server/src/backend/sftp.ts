@@ -5,7 +5,7 @@
 // to finish (or fail) on its own.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
@@ -15,6 +15,16 @@ import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, Lo
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
 import { SftpLocation } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
+
+type Ssh2 = typeof import('ssh2');
+
+/** ssh2 from its own bundle next to ours (dist/ssh2.js), or from node_modules when running from source. */
+function loadSsh2(): Promise<Ssh2> {
+  const bundled = path.join(__dirname, 'ssh2.js');
+  // A plain require of a path computed at run time: esbuild leaves it alone.
+  if (existsSync(bundled)) return Promise.resolve(require(bundled) as Ssh2);
+  return import('ssh2');
+}
 
 const DIR_MODE = 0o700;
 /** restic's sftp backend leaves its files readable and writable by the owner only. */
@@ -351,7 +361,7 @@ export class SftpBackend implements Backend {
 
   private async connect(): Promise<Session> {
     // ssh2 is loaded on the first connection: commands on other repositories should not pay for it at start-up.
-    const ssh2 = await import('ssh2');
+    const ssh2 = await loadSsh2();
     const socket = await this.openSocket();
     const plan = this.authPlan(ssh2.utils.parseKey);
     if (plan.methods.length === 0) {
@@ -445,7 +455,8 @@ export class SftpBackend implements Backend {
   /** A TCP connection the backend owns, so close() can always tear it down, even while the server hangs. */
   private openSocket(): Promise<Socket> {
     return new Promise<Socket>((resolve, reject) => {
-      const socket = netConnect({ host: this.host, port: this.port });
+      // node:net is loaded here, for SFTP repositories only (start-up loads as few of Node's modules as it can).
+      const socket = (require('node:net') as typeof import('node:net')).connect({ host: this.host, port: this.port });
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       const timer = setTimeout(() => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { LockstepError } from '../errors';
 
@@ -21,6 +20,8 @@ export function resolvePassword(sources: PasswordSources): string | undefined {
   const command = sources.passwordCommand ?? sources.env.RESTIC_PASSWORD_COMMAND;
   if (command) {
     try {
+      // node:child_process is loaded only for --password-command.
+      const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
       return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
     } catch {
       throw new LockstepError(`the password command failed: ${command}`);

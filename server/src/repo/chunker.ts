@@ -4,7 +4,7 @@ import { Polynomial, polyMod } from './polynomial';
 export const CHUNK_MIN_SIZE = 512 * 1024;
 export const CHUNK_MAX_SIZE = 8 * 1024 * 1024;
 const WINDOW = 64;
-const SPLIT_MASK = (1 << 20) - 1;
+export const SPLIT_MASK = (1 << 20) - 1;
 /** Bytes at the start of every chunk that are not hashed (no cut can fall there). */
 const UNHASHED = CHUNK_MIN_SIZE - WINDOW;
 

@@ -2,6 +2,7 @@
 // two 32-bit halves, which makes the loop several times faster than its JavaScript form (chunker.ts keeps that
 // form as the fallback and as the reference the tests compare against).
 import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi } from './wasm';
+import { wasmModuleBytes } from './wasmmodules';
 
 const MEM_OUT = 0; // 256 x i64: what a byte leaving the window contributes
 const MEM_MOD = 2048; // 256 x i64: the reduction for the digest's top byte
@@ -17,7 +18,7 @@ const PAGES = Math.ceil((MEM_PIECE + WASM_PIECE) / 65536);
  * one 64 bytes earlier in memory) and returns the offset just past the first cut, or -1. Digest and count are
  * read from and written back to memory.
  */
-function buildChunkerWasm(minSize: number, maxSize: number, splitMask: number): Uint8Array {
+export function buildChunkerWasm(minSize: number, maxSize: number, splitMask: number): Uint8Array {
   const get = (l: number): number[] => [0x20, ...uleb(l)];
   const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
@@ -99,6 +100,10 @@ export function useJsChunkerForTesting(on: boolean): void {
   forceJs = on;
 }
 
+export function chunkerModuleKey(minSize: number, maxSize: number, splitMask: number): string {
+  return `chunker:${minSize}:${maxSize}:${splitMask}`;
+}
+
 export function wasmRollingHash(minSize: number, maxSize: number, splitMask: number): WasmRollingHash | undefined {
   if (forceJs) return undefined;
   if (instance !== undefined) return instance ?? undefined;
@@ -106,7 +111,8 @@ export function wasmRollingHash(minSize: number, maxSize: number, splitMask: num
     instance = null;
     return undefined;
   }
-  const made = new wasmApi.Instance(new wasmApi.Module(buildChunkerWasm(minSize, maxSize, splitMask)), {});
+  const bytes = wasmModuleBytes(chunkerModuleKey(minSize, maxSize, splitMask), () => buildChunkerWasm(minSize, maxSize, splitMask));
+  const made = new wasmApi.Instance(new wasmApi.Module(bytes), {});
   // WebAssembly exports are untyped; the module built above has exactly these.
   const x = made.exports as unknown as ChunkerExports;
   const mem = new Uint8Array(x.mem.buffer);

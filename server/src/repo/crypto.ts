@@ -8,6 +8,7 @@ import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypt
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { CiphertextVerificationError } from '../errors';
 import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
+import { wasmModuleBytes } from './wasmmodules';
 
 /** The repository's master key: AES-256 for content, Poly1305-AES (k, r) for authentication. */
 export interface MasterKey {
@@ -54,7 +55,7 @@ const HIBIT = 1 << 24; // 2^128 in the top 26-bit limb: appended to every full 1
  * gives the CPU two independent multiply chains and halves the carry passes (three or four ways measured slower:
  * register spills).
  */
-function buildPoly1305Wasm(): Uint8Array {
+export function buildPoly1305Wasm(): Uint8Array {
   const get = (l: number): number[] => [0x20, ...uleb(l)];
   const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
   const i64 = (v: number): number[] => [0x42, ...sleb(v)];
@@ -251,7 +252,7 @@ interface Poly1305Exports {
 }
 
 function wasmEngine(api: WasmApi): Poly1305Engine {
-  const instance = new api.Instance(new api.Module(buildPoly1305Wasm()), {});
+  const instance = new api.Instance(new api.Module(wasmModuleBytes('poly1305', buildPoly1305Wasm)), {});
   // WebAssembly exports are untyped; the module built above has exactly these.
   const x = instance.exports as unknown as Poly1305Exports;
   const mem = new Uint8Array(x.mem.buffer);
