@@ -33,6 +33,35 @@ describe('restore', () => {
     expectSameTree(path.join(target, source), source);
   });
 
+  it('writes files that share their content (each blob opened once), more of them than the restoring thread keeps, and counts every byte', () => {
+    const work = makeTempDir('restore-shared');
+    const source = path.join(work, 'source');
+    const contents = Array.from({ length: 6 }, (_, i) => Buffer.from(`shared content ${i}\n`.repeat(4000 + i)));
+    // 9 MB of distinct blobs, more than the 8 MiB a thread keeps decoded, so some are given up and sent again.
+    const big = Array.from({ length: 30 }, (_, i) => Buffer.alloc(300_000, `${i}`));
+    let bytes = 0;
+    for (let d = 0; d < 20; d++) {
+      mkdirSync(path.join(source, `d${d}`), { recursive: true });
+      for (let f = 0; f < contents.length; f++) {
+        writeFileSync(path.join(source, `d${d}`, `copy${f}`), contents[(f + d) % contents.length]);
+        bytes += contents[(f + d) % contents.length].length;
+      }
+      for (let b = 0; b < 3; b++) {
+        const data = big[(d * 3 + b) % big.length];
+        writeFileSync(path.join(source, `d${d}`, `big${b}`), data);
+        bytes += data.length;
+      }
+    }
+    const repo = path.join(work, 'repo');
+    lockstepOk(['init'], { repo, password: PASSWORD });
+    lockstepOk(['backup', source], { repo, password: PASSWORD });
+    const target = path.join(work, 'restored');
+    const summary = JSON.parse(lockstepOk(['--json', 'restore', 'latest', '--target', target], { repo, password: PASSWORD }).stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(summary.files_restored).toBe(20 * 9);
+    expect(summary.bytes_restored).toBe(bytes);
+    expectSameTree(path.join(target, source), source);
+  });
+
   it('restores hard links as links to one file, small and large', () => {
     const work = makeTempDir('restore-links');
     const source = path.join(work, 'source');

@@ -8,6 +8,7 @@ import { encodeIndex, IndexPack } from '../repo/indexfile';
 import { PackedBlob } from '../repo/pack';
 import { BlobWriter } from '../repo/packer';
 import { Repository } from '../repo/repository';
+import { zstdReady } from '../repo/zstd';
 import { BlobKey, blobKey, reachableBlobs } from './reachable';
 
 export type MaxUnused = { kind: 'percent'; value: number } | { kind: 'bytes'; value: number } | { kind: 'unlimited' };
@@ -205,6 +206,7 @@ function chooseRepacks(partlyUsed: PackPlan[], usedBytes: number, maxUnused: Max
 async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal | undefined, step: (s: string) => void): Promise<IndexPack[]> {
   if (packs.length === 0) return [];
   step(`repacking ${packs.length} packs`);
+  await zstdReady();
   // A view with an empty index, so blobs the old packs hold are written again rather than skipped.
   const target = repo.withBackend(repo.backend);
   const writer = new BlobWriter(target, { compress: true, signal });

@@ -9,6 +9,7 @@ import { BlobDecodeError } from '../repo/blobcodec';
 import { BlobSpanLoader } from '../repo/blobspans';
 import { applyMetadata, FileMetadata } from '../repo/restorefile';
 import { createBlobCodec } from '../repo/workerpool';
+import { CRYPTO_OVERHEAD } from '../repo/crypto';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
 import { Semaphore } from '../semaphore';
@@ -105,12 +106,25 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const writeFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
     const ids = node.content ?? [];
     if (isSmallFile(node)) {
-      const { sealed, packId, uncompressedLength } = await blobs.load(ids[0]);
+      const id = ids[0];
+      const location = repo.index.lookup('data', id);
+      if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
+      const { uncompressedLength, length } = location.blob;
+      let written: number;
       try {
-        summary.bytesRestored += await codec.restoreFile({ path: dest, sealed, uncompressedLength, expectedId: ids[0], meta: metadataOf(node), replace: !folder.fresh });
+        written = await codec.restoreFile({
+          path: dest,
+          expectedId: id,
+          uncompressedLength,
+          plainLength: uncompressedLength ?? length - CRYPTO_OVERHEAD,
+          meta: metadataOf(node),
+          replace: !folder.fresh,
+          load: async () => (await blobs.load(id)).sealed,
+        });
       } catch (err) {
-        throw err instanceof BlobDecodeError ? repo.blobFailure('data', ids[0], packId, err) : err;
+        throw err instanceof BlobDecodeError ? repo.blobFailure('data', id, location.packId, err) : err;
       }
+      summary.bytesRestored += written;
       fileDone();
       return true;
     }

@@ -13,10 +13,13 @@ export interface FileMetadata {
   mtime: number;
 }
 
-/** One file of a restore that is one blob: the blob, still sealed, and where and how to write it. */
+/**
+ * One file of a restore that is one blob: the blob, still sealed (left out when the restoring thread keeps it
+ * decoded from an earlier file), and where and how to write it.
+ */
 export interface FileToRestore {
   path: Uint8Array;
-  sealed: Uint8Array;
+  sealed?: Uint8Array;
   uncompressedLength?: number;
   expectedId: string;
   meta: FileMetadata;
@@ -24,9 +27,25 @@ export interface FileToRestore {
   replace: boolean;
 }
 
-/** Opens the blob (a BlobDecodeError if it is damaged) and writes the file, on the calling thread; returns its size. */
-export function restoreFileHere(key: MasterKey, file: FileToRestore): number {
-  const data = decodeBlobBytes(key, file.sealed, file.uncompressedLength, file.expectedId);
+/** The sender left a blob's bytes out, and this thread does not keep it (any more): send them. */
+export class BlobNotKeptError extends Error {
+  constructor(readonly blobId: string) {
+    super(`blob ${blobId} is not kept decoded here`);
+    this.name = 'BlobNotKeptError';
+  }
+}
+
+/**
+ * Opens the blob (a BlobDecodeError if it is damaged), or takes it from `decoded`, and writes the file, on the
+ * calling thread; returns its size. With `ownsSealed`, the blob is decrypted over its sealed bytes.
+ */
+export function restoreFileHere(key: MasterKey, file: FileToRestore, decoded: DecodedBlobs, ownsSealed = false): number {
+  let data: Buffer | undefined;
+  if (file.sealed) {
+    data = decodeBlobBytes(key, file.sealed, file.uncompressedLength, file.expectedId, ownsSealed);
+    decoded.keep(file.expectedId, data);
+  } else data = decoded.get(file.expectedId);
+  if (!data) throw new BlobNotKeptError(file.expectedId);
   writeRestoredFile(file.path, data, file.meta, file.replace);
   return data.length;
 }
@@ -65,4 +84,67 @@ export function applyMetadata(dest: Uint8Array, meta: FileMetadata, isLink: bool
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Plaintexts a thread keeps of the small files' blobs it restored, so that a blob met again is not opened again. */
+const DECODED_CACHE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Which blobs a restoring thread keeps decoded: the first `capacity` bytes' worth, the oldest given up first. The
+ * thread (DecodedBlobs) and the one that sends it files (its DecodedBlobsMirror) apply the same rule to the same
+ * sequence of blobs, so the sender knows, without asking, which blobs need not be sent.
+ */
+class FifoSizes {
+  private readonly sizes = new Map<string, number>();
+  private total = 0;
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.sizes.has(id);
+  }
+
+  /** Records a blob; returns the IDs given up to make room (none when it is too large to keep at all). */
+  add(id: string, size: number): string[] {
+    if (size > this.capacity || this.sizes.has(id)) return [];
+    const dropped: string[] = [];
+    for (const [oldest, oldSize] of this.sizes) {
+      if (this.total + size <= this.capacity) break;
+      this.sizes.delete(oldest);
+      this.total -= oldSize;
+      dropped.push(oldest);
+    }
+    this.sizes.set(id, size);
+    this.total += size;
+    return dropped;
+  }
+}
+
+/** The restoring thread's side: the plaintexts themselves. */
+export class DecodedBlobs {
+  private readonly order = new FifoSizes(DECODED_CACHE_BYTES);
+  private readonly plain = new Map<string, Buffer>();
+
+  get(id: string): Buffer | undefined {
+    return this.plain.get(id);
+  }
+
+  keep(id: string, data: Buffer): void {
+    if (this.order.has(id)) return;
+    for (const dropped of this.order.add(id, data.length)) this.plain.delete(dropped);
+    if (this.order.has(id)) this.plain.set(id, data);
+  }
+}
+
+/** The sender's side: which blobs the thread has, by their plaintext sizes. */
+export class DecodedBlobsMirror {
+  private readonly order = new FifoSizes(DECODED_CACHE_BYTES);
+
+  has(id: string): boolean {
+    return this.order.has(id);
+  }
+
+  /** Notes a blob sent to the thread with its sealed bytes. */
+  sent(id: string, plainLength: number): void {
+    this.order.add(id, plainLength);
+  }
 }

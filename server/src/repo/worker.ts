@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BlobDecodeError, decodeBlobBytes, encodeBlob } from './blobcodec';
 import { cryptoReady, MasterKey } from './crypto';
 import { DataPackStore } from './datastore';
-import { restoreFileHere } from './restorefile';
+import { BlobNotKeptError, DecodedBlobs, restoreFileHere } from './restorefile';
 import type { FsErrorInfo, RestoreResult, StoredFileResult, WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
 import { zstdReady } from './zstd';
 
@@ -41,13 +41,18 @@ function storeFiles(job: Extract<WorkerJob, { kind: 'storeFiles' }>): void {
   reply({ seq: job.seq, kind: 'storedFiles', files, packs: into.takeFinished() });
 }
 
+/** Blobs of restored small files this worker keeps decoded (its sender keeps the same account). */
+const decoded = new DecodedBlobs();
+
 /** Writes each file of a batch; one failing does not stop the others. */
 function restoreFiles(job: Extract<WorkerJob, { kind: 'restoreFiles' }>): void {
   const files = job.files.map((file): RestoreResult => {
     try {
-      return { kind: 'written', length: restoreFileHere(key, file) };
+      // The sealed blobs were moved here: each is decrypted where it lies.
+      return { kind: 'written', length: restoreFileHere(key, file, decoded, true) };
     } catch (err) {
-      return { kind: 'failed', error: err instanceof Error ? err.message : String(err), fsError: fsErrorInfo(err), problem: err instanceof BlobDecodeError ? err.problem : undefined };
+      const notKept = err instanceof BlobNotKeptError ? true : undefined;
+      return { kind: 'failed', error: err instanceof Error ? err.message : String(err), fsError: fsErrorInfo(err), problem: err instanceof BlobDecodeError ? err.problem : undefined, notKept };
     }
   });
   reply({ seq: job.seq, kind: 'restored', files });

@@ -7,7 +7,7 @@ import { MasterKey } from './crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from './ids';
 import { FinishedPack } from './packfile';
-import { FileToRestore, restoreFileHere } from './restorefile';
+import { BlobNotKeptError, DecodedBlobs, DecodedBlobsMirror, FileToRestore, restoreFileHere } from './restorefile';
 import { zstdIsReady, zstdReady } from './zstd';
 
 export interface WorkerSetup {
@@ -46,8 +46,16 @@ export interface FsErrorInfo {
 
 export type StoredFileResult = FileStoreResult | { kind: 'failed'; error: string; fsError?: FsErrorInfo };
 
-/** One file of a restoreFiles job: its size, or why it was not written. */
-export type RestoreResult = { kind: 'written'; length: number } | { kind: 'failed'; error: string; fsError?: FsErrorInfo; problem?: BlobProblem };
+/** One file of a restoreFiles job: its size, or why it was not written (notKept: send the blob's bytes). */
+export type RestoreResult = { kind: 'written'; length: number } | { kind: 'failed'; error: string; fsError?: FsErrorInfo; problem?: BlobProblem; notKept?: boolean };
+
+/** A file of one blob to restore, as the codec is given it: the blob's bytes are loaded only if the thread needs them. */
+export type SmallFileRestore = Omit<FileToRestore, 'sealed'> & {
+  /** The blob's plaintext length (the restoring thread's store of decoded blobs is counted in it). */
+  plainLength: number;
+  /** The blob as it is stored. */
+  load(): Promise<Uint8Array>;
+};
 
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
@@ -83,11 +91,12 @@ export interface BlobCodec {
   /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
   /**
-   * Opens a file's one sealed blob and writes it as a fresh file with its metadata (writeRestoredFile), on a
-   * worker thread where there is one, so that files are created on every core. Resolves to the file's size;
-   * rejects with a BlobDecodeError when the blob is damaged, or with the file system's error.
+   * Writes a file of one blob as a fresh file with its metadata (writeRestoredFile), on a worker thread where
+   * there is one, so that files are created on every core. The thread keeps the last few MB of blobs it opened,
+   * so a blob that many files share is loaded and opened once. Resolves to the file's size; rejects with a
+   * BlobDecodeError when the blob is damaged, or with the file system's error (or load's).
    */
-  restoreFile(file: FileToRestore): Promise<number>;
+  restoreFile(file: SmallFileRestore): Promise<number>;
   /** Starts a thread now, so that it is ready when the first blob comes. */
   prepare(): void;
   /** Drops open data packs and stops the threads. */
@@ -96,6 +105,7 @@ export interface BlobCodec {
 
 class InlineCodec implements BlobCodec {
   private dataStore: DataPackStore | undefined;
+  private readonly decoded = new DecodedBlobs();
   constructor(
     private readonly key: MasterKey,
     private readonly storeOptions: StoreOptions | undefined,
@@ -135,10 +145,13 @@ class InlineCodec implements BlobCodec {
     return encodeBlob(this.key, plaintext, compress);
   }
   async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
+    if (uncompressedLength !== undefined) await zstdReady();
     return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
   }
-  async restoreFile(file: FileToRestore): Promise<number> {
-    return restoreFileHere(this.key, file);
+  async restoreFile(file: SmallFileRestore): Promise<number> {
+    if (file.uncompressedLength !== undefined) await zstdReady();
+    const sealed = this.decoded.get(file.expectedId) ? undefined : await file.load();
+    return restoreFileHere(this.key, { ...file, sealed }, this.decoded);
   }
   async close(): Promise<void> {
     this.dataStore?.discard();
@@ -210,7 +223,9 @@ class WorkerPoolCodec implements BlobCodec {
   private seq = 0;
   private failure: Error | undefined;
   private readonly storeBatches = new Map<boolean, Batcher<Uint8Array, FileStoreResult>>();
-  private readonly restoreBatch = new Batcher<FileToRestore, number>(FILE_BATCH, (files) => this.sendRestore(files));
+  /** Per worker: files to restore gathered for it, and which blobs it keeps decoded. */
+  private readonly restoreBatches: Batcher<FileToRestore, number>[] = [];
+  private readonly decodedMirrors: DecodedBlobsMirror[] = [];
   /** Workers that have been given the index's data blobs. */
   private readonly knowIndex = new Set<number>();
   private indexedTable: { table: SharedArrayBuffer | undefined } | undefined;
@@ -313,8 +328,11 @@ class WorkerPoolCodec implements BlobCodec {
     });
   }
 
-  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
-    if (sealed.length <= INLINE_DECODE_LIMIT) return Promise.resolve(decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId));
+  async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
+    if (sealed.length <= INLINE_DECODE_LIMIT && (uncompressedLength === undefined || zstdIsReady() || this.workers.length === 0)) {
+      if (uncompressedLength !== undefined) await zstdReady();
+      return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
+    }
     const own = ownable(sealed);
     return this.postTo(this.pickWorker(), { kind: 'decode', data: own.buffer, offset: own.byteOffset, length: own.length, uncompressedLength, expectedId }, 1, transferList(own)).then((r) => {
       if (r.kind !== 'blob') throw new Error('a worker answered a decode job with something else');
@@ -322,21 +340,40 @@ class WorkerPoolCodec implements BlobCodec {
     });
   }
 
-  restoreFile(file: FileToRestore): Promise<number> {
-    return this.restoreBatch.add(file);
+  /** A blob's files always go to the same worker, the one that may keep it decoded. */
+  async restoreFile(file: SmallFileRestore): Promise<number> {
+    const target = parseInt(file.expectedId.slice(0, 8), 16) % this.workerCount;
+    while (this.workers.length <= target) this.startWorker();
+    this.restoreBatches[target] ??= new Batcher(FILE_BATCH, (files) => this.sendRestore(target, files));
+    const mirror = (this.decodedMirrors[target] ??= new DecodedBlobsMirror());
+    const { load, plainLength, ...rest } = file;
+    if (mirror.has(file.expectedId)) {
+      try {
+        return await this.restoreBatches[target].add(rest);
+      } catch (err) {
+        if (!(err instanceof BlobNotKeptError)) throw err;
+      }
+    }
+    const sealed = await load();
+    mirror.sent(file.expectedId, plainLength);
+    return this.restoreBatches[target].add({ ...rest, sealed });
   }
 
-  private async sendRestore(files: FileToRestore[]): Promise<(number | Error)[]> {
+  private async sendRestore(target: number, files: FileToRestore[]): Promise<(number | Error)[]> {
     const transfer: ArrayBuffer[] = [];
     const own = files.map((file) => {
-      // Sealed blobs move to the worker; one that shares its memory (Node's small-buffer pool) is copied first.
+      if (!file.sealed) return file;
+      // Sealed blobs move to the worker; one that shares its memory (a span of a pack) is copied first.
       const sealed = ownsWholeBuffer(file.sealed) ? file.sealed : new Uint8Array(file.sealed);
       transfer.push(sealed.buffer as ArrayBuffer);
       return { ...file, sealed };
     });
-    const result = await this.postTo(this.pickWorker(), { kind: 'restoreFiles', files: own }, files.length, transfer);
+    const result = await this.postTo(target, { kind: 'restoreFiles', files: own }, files.length, transfer);
     if (result.kind !== 'restored') throw new Error('a worker answered a restoreFiles job with something else');
-    return result.files.map((file) => (file.kind === 'written' ? file.length : rebuildError(file)));
+    return result.files.map((file, i) => {
+      if (file.kind === 'written') return file.length;
+      return file.notKept ? new BlobNotKeptError(files[i].expectedId) : rebuildError(file);
+    });
   }
 
   private postTo(target: number, job: DistributiveOmit<WorkerJob, 'seq'>, weight: number, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
