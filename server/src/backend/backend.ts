@@ -20,6 +20,8 @@ export interface LoadRange {
   offset?: number;
   /** Bytes to read from `offset`; all the rest when left out. */
   length?: number;
+  /** Memory to read into (at least `length` bytes), which a backend may use instead of fresh memory. */
+  into?: Buffer;
 }
 
 export interface Backend {

@@ -108,7 +108,7 @@ export class LocalBackend implements Backend {
 
   async load(handle: FileHandle, range: LoadRange = {}, signal?: AbortSignal): Promise<Buffer> {
     throwIfAborted(signal);
-    if (range.length !== undefined && range.length <= SYNC_READ_LIMIT) return this.loadSmall(handle, range.offset ?? 0, range.length);
+    if (range.length !== undefined && range.length <= SYNC_READ_LIMIT) return this.loadSmall(handle, range.offset ?? 0, range.length, range.into);
     let file: fs.FileHandle;
     try {
       file = await fs.open(this.filePath(handle), 'r');
@@ -120,7 +120,7 @@ export class LocalBackend implements Backend {
       const offset = range.offset ?? 0;
       let length = range.length;
       if (length === undefined) length = Math.max(0, (await file.stat()).size - offset);
-      const buf = Buffer.allocUnsafe(length);
+      const buf = range.into && range.into.length >= length ? range.into.subarray(0, length) : Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         throwIfAborted(signal);
@@ -138,7 +138,7 @@ export class LocalBackend implements Backend {
    * A small ranged read (a tree, a blob, a pack's header) with synchronous calls: three trips through libuv's
    * thread pool cost far more than the read itself on a local disk.
    */
-  private loadSmall(handle: FileHandle, offset: number, length: number): Buffer {
+  private loadSmall(handle: FileHandle, offset: number, length: number, into?: Buffer): Buffer {
     let fd: number;
     try {
       fd = openSync(this.filePath(handle), 'r');
@@ -147,7 +147,7 @@ export class LocalBackend implements Backend {
       throw err;
     }
     try {
-      const buf = Buffer.allocUnsafe(length);
+      const buf = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         const got = readSync(fd, buf, done, length - done, offset + done);

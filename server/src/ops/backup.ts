@@ -149,8 +149,6 @@ class BackupRun {
       const { root, absolute } = await this.planTargets(this.options.paths);
       paths = absolute;
       parent = await this.findParent(host, paths);
-      // Without a parent every file is read: the storing thread starts now, to be ready when the first file comes.
-      if (!parent) this.writer.prepare();
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
       rootTree = await this.saveVirtual(root, parentNodes);

@@ -7,6 +7,7 @@
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { CiphertextVerificationError } from '../errors';
+import { churn } from '../memory';
 import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
@@ -436,6 +437,7 @@ export function seal(key: MasterKey, plaintext: Uint8Array, into?: Buffer): Buff
     out.set(ct, IV_SIZE + at);
     mac.update(ct);
   }
+  churn(n);
   mac.finish(out, IV_SIZE + n);
   return out;
 }
@@ -461,6 +463,7 @@ export function open(key: MasterKey, sealed: Uint8Array, inPlace = false): Buffe
     if (piece.length !== Math.min(PIECE, n - at)) throw new Error('AES-CTR returned an unexpected length');
     plain.set(piece, at);
   }
+  churn(n);
   return plain;
 }
 

@@ -105,10 +105,6 @@ export class BlobWriter {
     return { compress: this.compress, packSize: this.packSize, pathPrefix: `${this.stagingPrefix}${n}-tmp-` };
   }
 
-  /** Starts a storing thread now, so that it is ready by the time the first file or chunk comes. */
-  prepare(): void {
-    this.encoder.prepare();
-  }
 
   /** Whether the repository has (or will have, once flushed) this blob. */
   has(type: BlobType, id: Id): boolean {

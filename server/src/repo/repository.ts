@@ -13,7 +13,6 @@ import { parseSnapshot, Snapshot, encodeSnapshot } from './snapshot';
 import { decodeUnpacked, encodeUnpacked, RepoVersion } from './unpacked';
 import { zstdReady } from './zstd';
 import { BlobDecodeError, decodeBlobBytes } from './blobcodec';
-import type { BlobCodec } from './workerpool';
 
 /** restic tries at most this many key files before giving up. */
 const MAX_KEYS_TRIED = 20;
@@ -214,16 +213,6 @@ export class Repository {
   /** What loadBlob throws when a blob in `packId` fails to open or check. */
   blobFailure(type: BlobType, id: Id, packId: Id, err: unknown): Error {
     return blobError(type, id, packId, err);
-  }
-
-  /** Like loadBlob, with the decryption done by `codec` (worker threads). */
-  async loadBlobWith(codec: BlobCodec, type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
-    const { sealed, packId, uncompressedLength } = await this.loadSealed(type, id, signal);
-    try {
-      return await codec.decode(sealed, uncompressedLength, id);
-    } catch (err) {
-      throw blobError(type, id, packId, err);
-    }
   }
 
   async listSnapshots(signal?: AbortSignal): Promise<SnapshotEntry[]> {

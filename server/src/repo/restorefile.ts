@@ -27,7 +27,7 @@ export interface FileToRestore {
   replace: boolean;
 }
 
-/** The sender left a blob's bytes out, and this thread does not keep it (any more): send them. */
+/** The caller left a blob's bytes out, but it is not kept decoded (any more). */
 export class BlobNotKeptError extends Error {
   constructor(readonly blobId: string) {
     super(`blob ${blobId} is not kept decoded here`);
@@ -89,11 +89,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** Plaintexts a thread keeps of the small files' blobs it restored, so that a blob met again is not opened again. */
 const DECODED_CACHE_BYTES = 8 * 1024 * 1024;
 
-/**
- * Which blobs a restoring thread keeps decoded: the first `capacity` bytes' worth, the oldest given up first. The
- * thread (DecodedBlobs) and the one that sends it files (its DecodedBlobsMirror) apply the same rule to the same
- * sequence of blobs, so the sender knows, without asking, which blobs need not be sent.
- */
+/** Which blobs are kept decoded: the last `capacity` bytes' worth, the oldest given up first. */
 class FifoSizes {
   private readonly sizes = new Map<string, number>();
   private total = 0;
@@ -119,7 +115,7 @@ class FifoSizes {
   }
 }
 
-/** The restoring thread's side: the plaintexts themselves. */
+/** The plaintexts of the blobs FifoSizes keeps. */
 export class DecodedBlobs {
   private readonly order = new FifoSizes(DECODED_CACHE_BYTES);
   private readonly plain = new Map<string, Buffer>();
@@ -132,19 +128,5 @@ export class DecodedBlobs {
     if (this.order.has(id)) return;
     for (const dropped of this.order.add(id, data.length)) this.plain.delete(dropped);
     if (this.order.has(id)) this.plain.set(id, data);
-  }
-}
-
-/** The sender's side: which blobs the thread has, by their plaintext sizes. */
-export class DecodedBlobsMirror {
-  private readonly order = new FifoSizes(DECODED_CACHE_BYTES);
-
-  has(id: string): boolean {
-    return this.order.has(id);
-  }
-
-  /** Notes a blob sent to the thread with its sealed bytes. */
-  sent(id: string, plainLength: number): void {
-    this.order.add(id, plainLength);
   }
 }

@@ -18,8 +18,7 @@
 // the way into each Salsa20/8. Both BlockMix functions are separate wasm functions so that V8's optimizing tier,
 // which replaces a function between calls, takes over during the first derivation rather than the next one.
 import { pbkdf2Sync } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectSoon } from '../memory';
 import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
@@ -312,34 +311,10 @@ export function scryptWasm(password: Uint8Array, salt: Uint8Array, N: number, r:
   }
   const key = pbkdf2Sync(password, lanes, 1, dkLen, 'sha256');
   lanes.fill(0);
-  // Like OpenSSL, leave nothing of the derivation behind in memory that is freed only at the next collection.
+  // Like OpenSSL, leave nothing of the derivation behind; and have the 128·N·r bytes given back at once, not
+  // whenever a small heap next needs a full collection.
   new Uint8Array(x.mem.buffer).fill(0);
   collectSoon();
   return key;
 }
 
-let collector: (() => void) | undefined;
-let collecting = false;
-
-/**
- * A WebAssembly memory is given back only when a garbage collection finds it unreachable, and a small heap may go
- * a long time without a full one while 128·N·r bytes (32 MiB for restic's keys) stay resident. So one is asked for
- * on the next turn of the event loop, once the instance is out of reach: V8's gc(), which it exposes to new
- * contexts once the flag is set (the flag changes nothing else).
- */
-function collectSoon(): void {
-  if (collecting) return;
-  try {
-    if (!collector) {
-      setFlagsFromString('--expose-gc');
-      collector = runInNewContext('gc') as () => void;
-    }
-  } catch {
-    return; // a runtime without it: the memory goes at a later collection
-  }
-  collecting = true;
-  setImmediate(() => {
-    collecting = false;
-    collector?.();
-  }).unref();
-}

@@ -7,8 +7,8 @@ import { MasterKey } from './crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from './ids';
 import { FinishedPack } from './packfile';
-import { BlobNotKeptError, DecodedBlobs, DecodedBlobsMirror, FileToRestore, restoreFileHere } from './restorefile';
-import { zstdIsReady, zstdReady } from './zstd';
+import { DecodedBlobs, FileToRestore, restoreFileHere } from './restorefile';
+import { zstdReady } from './zstd';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;
@@ -19,18 +19,12 @@ export interface WorkerSetup {
 }
 
 export type WorkerJob =
-  /** Read each file (smaller than `limit` bytes) and store it as one data blob. */
-  | ({ seq: number; kind: 'storeFiles'; paths: Uint8Array[]; limit: number; force?: boolean } & IndexedUpdate)
   /** Store one chunk as a data blob (a view of the caller's memory, shared or moved). */
   | ({ seq: number; kind: 'storeChunk'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; force?: boolean } & IndexedUpdate)
   /** Finish the open pack (flush), or drop it (discard). */
   | { seq: number; kind: 'flush' | 'discard' }
   /** Hash, compress (if asked) and seal one blob, and send it back. */
-  | { seq: number; kind: 'encode'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; compress: boolean }
-  /** Open, decompress and check one blob, and send its plaintext back. */
-  | { seq: number; kind: 'decode'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; uncompressedLength?: number; expectedId: string }
-  /** Open each sealed blob and write it as a file. */
-  | { seq: number; kind: 'restoreFiles'; files: FileToRestore[] };
+  | { seq: number; kind: 'encode'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; compress: boolean };
 
 /** The first store job a worker gets carries the repository's data blobs (buildIndexedIds), if it has any. */
 interface IndexedUpdate {
@@ -44,10 +38,6 @@ export interface FsErrorInfo {
   message: string;
 }
 
-export type StoredFileResult = FileStoreResult | { kind: 'failed'; error: string; fsError?: FsErrorInfo };
-
-/** One file of a restoreFiles job: its size, or why it was not written (notKept: send the blob's bytes). */
-export type RestoreResult = { kind: 'written'; length: number } | { kind: 'failed'; error: string; fsError?: FsErrorInfo; problem?: BlobProblem; notKept?: boolean };
 
 /** A file of one blob to restore, as the codec is given it: the blob's bytes are loaded only if the thread needs them. */
 export type SmallFileRestore = Omit<FileToRestore, 'sealed'> & {
@@ -59,11 +49,9 @@ export type SmallFileRestore = Omit<FileToRestore, 'sealed'> & {
 
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
-  | { seq: number; kind: 'storedFiles'; files: StoredFileResult[]; packs: FinishedPack[] }
   | { seq: number; kind: 'storedChunk'; outcome: StoreOutcome; id: Id; packs: FinishedPack[] }
   | { seq: number; kind: 'flushed'; packs: FinishedPack[] }
   | { seq: number; kind: 'blob'; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number }
-  | { seq: number; kind: 'restored'; files: RestoreResult[] }
   | { seq: number; kind: 'error'; error: string; problem?: BlobProblem; fsError?: FsErrorInfo };
 
 /** How a codec stores data blobs: each thread's setup (`n` numbers the threads), and where finished packs go. */
@@ -97,30 +85,29 @@ export interface BlobCodec {
    * BlobDecodeError when the blob is damaged, or with the file system's error (or load's).
    */
   restoreFile(file: SmallFileRestore): Promise<number>;
-  /** Starts a thread now, so that it is ready when the first blob comes. */
-  prepare(): void;
   /** Drops open data packs and stops the threads. */
   close(): Promise<void>;
 }
 
+/** Everything on the calling thread; `storeNumber` numbers its data store among the codec's threads. */
 class InlineCodec implements BlobCodec {
   private dataStore: DataPackStore | undefined;
   private readonly decoded = new DecodedBlobs();
   constructor(
     private readonly key: MasterKey,
     private readonly storeOptions: StoreOptions | undefined,
+    private readonly storeNumber = 0,
   ) {}
 
   private get store(): DataPackStore {
     if (!this.storeOptions) throw new Error('this codec was made without a data store');
     if (!this.dataStore) {
-      this.dataStore = new DataPackStore(this.key, this.storeOptions.setup(0));
+      this.dataStore = new DataPackStore(this.key, this.storeOptions.setup(this.storeNumber));
       this.dataStore.setIndexed(this.storeOptions.indexed());
     }
     return this.dataStore;
   }
 
-  prepare(): void {}
 
   private delivered<T>(result: T): T {
     const packs = this.dataStore?.takeFinished() ?? [];
@@ -163,69 +150,23 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/**
- * Gathers items queued in the same turn of the event loop (a folder's files, typically) into one message to a
- * worker, at most `size` at a time; `send` settles each item with its result or its error.
- */
-class Batcher<Item, Result> {
-  private items: Item[] = [];
-  private waiters: { resolve(result: Result): void; reject(err: Error): void }[] = [];
-
-  constructor(
-    private readonly size: number,
-    private readonly send: (items: Item[]) => Promise<(Result | Error)[]>,
-  ) {}
-
-  add(item: Item): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      if (this.items.length === 0) setImmediate(() => this.flush());
-      this.items.push(item);
-      this.waiters.push({ resolve, reject });
-      if (this.items.length >= this.size) this.flush();
-    });
-  }
-
-  flush(): void {
-    if (this.items.length === 0) return;
-    const items = this.items;
-    const waiters = this.waiters;
-    this.items = [];
-    this.waiters = [];
-    this.send(items).then(
-      (results) =>
-        results.forEach((result, i) => {
-          if (result instanceof Error) waiters[i].reject(result);
-          else waiters[i].resolve(result);
-        }),
-      (err: Error) => {
-        for (const waiter of waiters) waiter.reject(err);
-      },
-    );
-  }
-}
-
-/** Blobs this small cost more to post to a worker than to encode on the spot. */
-const INLINE_LIMIT = 4 * 1024;
-/** Restores of many small files are bound by file system calls, not decryption: decode small blobs here. */
-const INLINE_DECODE_LIMIT = 64 * 1024;
-/** Small files go to a worker in batches: one message each way per batch instead of per file (~40 µs each). */
-const FILE_BATCH = 16;
+/** Blobs larger than this are encoded by a worker when one runs. */
+const LARGE_BLOB = 1024 * 1024;
 
 /**
- * Worker threads, started on first use (a backup that finds nothing new starts none), at most `workerCount`.
- * Each worker that stores data has its own pack files. (A second worker for restores was measured: no faster,
- * 45 MB more.)
+ * Worker threads for large files' chunks and large blobs, started on first use, at most `workerCount`; each worker
+ * that stores data has its own pack files. Small files are stored and restored on the calling thread: on this
+ * project's 2-core machine a worker doing that was measured no faster (two busy threads each run a third slower:
+ * the cores share more than they gain) and 20 MB heavier.
  */
 class WorkerPoolCodec implements BlobCodec {
+  /** The calling thread's share: small files. Its data store is numbered after the workers'. */
+  private readonly here: InlineCodec;
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
   private readonly pending = new Map<number, Pending & { worker: number; weight: number }>();
   private seq = 0;
   private failure: Error | undefined;
-  private readonly storeBatches = new Map<boolean, Batcher<Uint8Array, FileStoreResult>>();
-  /** Per worker: files to restore gathered for it, and which blobs it keeps decoded. */
-  private readonly restoreBatches: Batcher<FileToRestore, number>[] = [];
-  private readonly decodedMirrors: DecodedBlobsMirror[] = [];
   /** Workers that have been given the index's data blobs. */
   private readonly knowIndex = new Set<number>();
   private indexedTable: { table: SharedArrayBuffer | undefined } | undefined;
@@ -235,7 +176,9 @@ class WorkerPoolCodec implements BlobCodec {
     private readonly key: MasterKey,
     private readonly workerCount: number,
     private readonly storeOptions: StoreOptions | undefined,
-  ) {}
+  ) {
+    this.here = new InlineCodec(key, storeOptions, workerCount);
+  }
 
   private startWorker(): number {
     const n = this.workers.length;
@@ -248,10 +191,6 @@ class WorkerPoolCodec implements BlobCodec {
     this.workers.push(worker);
     this.load.push(0);
     return n;
-  }
-
-  prepare(): void {
-    if (this.workers.length === 0) this.startWorker();
   }
 
   /** What a store job for worker `n` carries: the index's data blobs, the first time. */
@@ -287,19 +226,7 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   storeFile(path: Buffer, limit: number, force = false): Promise<FileStoreResult> {
-    let batcher = this.storeBatches.get(force);
-    if (!batcher) {
-      batcher = new Batcher(FILE_BATCH, (paths) => this.sendStore(paths, limit, force));
-      this.storeBatches.set(force, batcher);
-    }
-    return batcher.add(path);
-  }
-
-  private async sendStore(paths: Uint8Array[], limit: number, force: boolean): Promise<(FileStoreResult | Error)[]> {
-    const target = this.pickWorker();
-    const result = await this.postTo(target, { kind: 'storeFiles', paths, limit, force, ...this.indexedFor(target) }, paths.length);
-    if (result.kind !== 'storedFiles') throw new Error('a worker answered a storeFiles job with something else');
-    return result.files.map((file) => (file.kind === 'failed' ? rebuildError(file) : file));
+    return this.here.storeFile(path, limit, force);
   }
 
   async storeChunk(plaintext: Buffer, force = false): Promise<{ kind: StoreOutcome; id: Id }> {
@@ -311,69 +238,24 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   async flushStore(): Promise<void> {
-    await Promise.all(this.workers.map((_, n) => this.postTo(n, { kind: 'flush' }, 1)));
+    await Promise.all([this.here.flushStore(), ...this.workers.map((_, n) => this.postTo(n, { kind: 'flush' }, 1))]);
   }
 
+  /** Trees and single blobs are encoded here, but for large ones while a worker runs (for large files' chunks). */
   async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
-    // Small blobs are encoded here; if that needs zstd, which this thread loads only when it must, a worker that
-    // is running already takes them.
-    if (plaintext.length <= INLINE_LIMIT && (!compress || zstdIsReady() || this.workers.length === 0)) {
-      if (compress) await zstdReady();
-      return encodeBlob(this.key, plaintext, compress);
-    }
+    if (plaintext.length <= LARGE_BLOB || this.workers.length === 0) return this.here.encode(plaintext, compress);
     const own = ownable(plaintext);
-    return this.postTo(this.pickWorker(), { kind: 'encode', data: own.buffer, offset: own.byteOffset, length: own.length, compress }, 1, transferList(own)).then((r) => {
-      if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
-      return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
-    });
+    const r = await this.postTo(this.pickWorker(), { kind: 'encode', data: own.buffer, offset: own.byteOffset, length: own.length, compress }, 1, transferList(own));
+    if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
+    return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
   }
 
-  async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
-    if (sealed.length <= INLINE_DECODE_LIMIT && (uncompressedLength === undefined || zstdIsReady() || this.workers.length === 0)) {
-      if (uncompressedLength !== undefined) await zstdReady();
-      return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
-    }
-    const own = ownable(sealed);
-    return this.postTo(this.pickWorker(), { kind: 'decode', data: own.buffer, offset: own.byteOffset, length: own.length, uncompressedLength, expectedId }, 1, transferList(own)).then((r) => {
-      if (r.kind !== 'blob') throw new Error('a worker answered a decode job with something else');
-      return Buffer.from(r.sealed, r.offset, r.length);
-    });
+  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
+    return this.here.decode(sealed, uncompressedLength, expectedId);
   }
 
-  /** A blob's files always go to the same worker, the one that may keep it decoded. */
-  async restoreFile(file: SmallFileRestore): Promise<number> {
-    const target = parseInt(file.expectedId.slice(0, 8), 16) % this.workerCount;
-    while (this.workers.length <= target) this.startWorker();
-    this.restoreBatches[target] ??= new Batcher(FILE_BATCH, (files) => this.sendRestore(target, files));
-    const mirror = (this.decodedMirrors[target] ??= new DecodedBlobsMirror());
-    const { load, plainLength, ...rest } = file;
-    if (mirror.has(file.expectedId)) {
-      try {
-        return await this.restoreBatches[target].add(rest);
-      } catch (err) {
-        if (!(err instanceof BlobNotKeptError)) throw err;
-      }
-    }
-    const sealed = await load();
-    mirror.sent(file.expectedId, plainLength);
-    return this.restoreBatches[target].add({ ...rest, sealed });
-  }
-
-  private async sendRestore(target: number, files: FileToRestore[]): Promise<(number | Error)[]> {
-    const transfer: ArrayBuffer[] = [];
-    const own = files.map((file) => {
-      if (!file.sealed) return file;
-      // Sealed blobs move to the worker; one that shares its memory (a span of a pack) is copied first.
-      const sealed = ownsWholeBuffer(file.sealed) ? file.sealed : new Uint8Array(file.sealed);
-      transfer.push(sealed.buffer as ArrayBuffer);
-      return { ...file, sealed };
-    });
-    const result = await this.postTo(target, { kind: 'restoreFiles', files: own }, files.length, transfer);
-    if (result.kind !== 'restored') throw new Error('a worker answered a restoreFiles job with something else');
-    return result.files.map((file, i) => {
-      if (file.kind === 'written') return file.length;
-      return file.notKept ? new BlobNotKeptError(files[i].expectedId) : rebuildError(file);
-    });
+  restoreFile(file: SmallFileRestore): Promise<number> {
+    return this.here.restoreFile(file);
   }
 
   private postTo(target: number, job: DistributiveOmit<WorkerJob, 'seq'>, weight: number, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
@@ -388,7 +270,7 @@ class WorkerPoolCodec implements BlobCodec {
 
   async close(): Promise<void> {
     // Open packs' files are removed by their workers before the workers stop.
-    await Promise.allSettled(this.workers.map((_, n) => this.postTo(n, { kind: 'discard' }, 1)));
+    await Promise.allSettled([this.here.close(), ...this.workers.map((_, n) => this.postTo(n, { kind: 'discard' }, 1))]);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

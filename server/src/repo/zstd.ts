@@ -20,10 +20,6 @@ function requireReady(): void {
   if (!ready) throw new Error('zstdReady() must be awaited before compressing');
 }
 
-/** Whether compressing needs zstdReady() awaited first. */
-export function zstdIsReady(): boolean {
-  return ready;
-}
 
 export function zstdCompress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
   requireReady();

@@ -1,0 +1,50 @@
+// Memory outside the JavaScript heap that V8 would leave to pile up. Node's ciphers return their output in fresh
+// buffers; V8 frees such a buffer only when a collection finds its small JavaScript object dead, and with little
+// else allocated, scavenges are rare: a 1 GiB restore held 50 MB of dead 64 KiB pieces. So the code that makes
+// them reports their bytes here, and every few MiB a scavenge is asked for (about a millisecond). V8's gc() is
+// exposed to new contexts once --expose-gc is set, a flag that changes nothing else.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Gc = (options?: { type?: 'minor' | 'major' }) => void;
+
+/** Bytes of short-lived buffers between scavenges. */
+const SCAVENGE_EVERY = 8 * 1024 * 1024;
+
+let gc: Gc | null | undefined;
+let churned = 0;
+let majorQueued = false;
+
+function collector(): Gc | undefined {
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as Gc;
+    } catch {
+      gc = null; // a runtime that refuses: collections come when V8 decides
+    }
+  }
+  return gc ?? undefined;
+}
+
+/** Notes `bytes` of buffers that are garbage as soon as they are used. */
+export function churn(bytes: number): void {
+  churned += bytes;
+  if (churned < SCAVENGE_EVERY) return;
+  churned = 0;
+  collector()?.({ type: 'minor' });
+}
+
+/**
+ * Asks for a full collection on the next turn of the event loop, once `what` (a large WebAssembly memory, say)
+ * is out of reach.
+ */
+export function collectSoon(): void {
+  const collect = collector();
+  if (!collect || majorQueued) return;
+  majorQueued = true;
+  setImmediate(() => {
+    majorQueued = false;
+    collect();
+  }).unref();
+}
