@@ -16,6 +16,7 @@ import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
 import { trace } from '../trace';
+import { Turns } from '../yielding';
 
 export type Compression = 'auto' | 'off' | 'max';
 
@@ -112,6 +113,7 @@ class BackupRun {
     unreadable: [],
   };
   private readonly fileSlots = new Semaphore(FILE_CONCURRENCY);
+  private readonly turns = new Turns();
   private readonly readBuffers = new ReadBufferPool(READ_SIZE);
   private lastProgress = 0;
 
@@ -358,6 +360,7 @@ class BackupRun {
     const subtrees = this.loadSubtrees(previousNodes);
     const entries: Promise<TreeNode | undefined>[] = [];
     for (const name of names) {
+      await this.turns.maybeYield();
       const key = name.toString('latin1');
       entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(key), subtrees.get(key))));
     }

@@ -17,6 +17,7 @@ import { describeFsError, isFsError } from './backup';
 import { Semaphore } from '../semaphore';
 import { checkNodeName, loadTree } from './walk';
 import { trace } from '../trace';
+import { Turns } from '../yielding';
 
 export interface RestoreOptions {
   snapshot: string;
@@ -62,6 +63,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   // pace), and 25 to 40 MB heavier.
   const codec = createBlobCodec(repo.key, 0);
   const buffers = new BlobBuffers();
+  const turns = new Turns();
   // Data blobs are decompressed here.
   if (repo.version >= 2) await zstdReady();
   const blobs = new BlobSpanLoader(repo, signal);
@@ -244,6 +246,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     const folder: FolderContext = { fresh };
     const dirs: [Buffer, TreeNode][] = [];
     for (const node of nodes) {
+      await turns.maybeYield();
       const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
       if (node.type === 'dir') dirs.push([dest, node]);
       else await startEntry(dest, node, folder);

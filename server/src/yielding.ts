@@ -1,0 +1,21 @@
+// Long loops over files run much of their work in synchronous calls and already-settled promises, which never give
+// the event loop a turn: the lock's refresh and monitor timers, finished writes, a user's interrupt and JSON-RPC
+// requests would all wait until the loop ends. Such loops call this between items.
+
+/** How long a loop may keep the event loop before it lets other work run. */
+const TURN_MS = 20;
+
+export class Turns {
+  private until = performance.now() + TURN_MS;
+
+  /** Resolves at once, or on the next turn of the event loop once this loop has had it for TURN_MS. */
+  maybeYield(): Promise<void> | undefined {
+    if (performance.now() < this.until) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.until = performance.now() + TURN_MS;
+        resolve();
+      }),
+    );
+  }
+}
