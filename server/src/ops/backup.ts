@@ -71,6 +71,8 @@ interface Started<T> {
   done: Promise<T>;
 }
 
+const DONE: Started<void> = { done: Promise.resolve() };
+
 const FILE_CONCURRENCY = 4;
 const READ_SIZE = 8 * 1024 * 1024;
 
@@ -135,6 +137,7 @@ class BackupRun {
     throwIfAborted(this.signal);
     await this.repo.loadIndex(this.signal);
     trace('index loaded');
+    await this.writer.ready();
     const host = this.options.host ?? hostname();
     let paths: string[];
     let rootTree: Id;
@@ -360,7 +363,8 @@ class BackupRun {
     const subtrees = this.loadSubtrees(previousNodes);
     const entries: Promise<TreeNode | undefined>[] = [];
     for (const name of names) {
-      await this.turns.maybeYield();
+      const turn = this.turns.maybeYield();
+      if (turn) await turn;
       const key = name.toString('latin1');
       entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(key), subtrees.get(key))));
     }
@@ -383,27 +387,25 @@ class BackupRun {
       node.content = previous.content;
       this.summary.filesUnmodified++;
       this.countProcessed(filePath, size);
-      return { done: Promise.resolve() };
+      return DONE;
     }
     if (size < CHUNK_MIN_SIZE) {
-      // A small file is one blob: the writer's worker threads read it whole and store it, so small files
-      // are read on every core, in few system calls, without passing their bytes between threads.
-      const { outcome } = await this.writer.enqueueFile(filePath, CHUNK_MIN_SIZE);
-      return {
-        done: outcome.then(async (result) => {
-          if (result.kind === 'failed') throw result.error;
-          if (result.kind === 'empty') {
-            this.finishFile(node, previous, 0, filePath);
-            node.content = [];
-          } else if (result.kind === 'stored') {
-            this.finishFile(node, previous, result.length, filePath);
-            node.content = [result.id];
-          } else {
-            // It has grown to a chunked file since lstat: read it piecewise.
-            await (await this.startChunked(filePath, node, previous)).done;
-          }
-        }),
-      };
+      // A small file is one blob, read whole and stored right here, in few system calls.
+      const room = this.writer.waitForRoom();
+      if (room) await room;
+      const result = this.writer.storeFile(filePath, CHUNK_MIN_SIZE, size);
+      if (result.kind === 'failed') return { done: Promise.reject(result.error) };
+      if (result.kind === 'empty') {
+        this.finishFile(node, previous, 0, filePath);
+        node.content = [];
+        return DONE;
+      }
+      if (result.kind === 'stored') {
+        this.finishFile(node, previous, result.length, filePath);
+        node.content = [result.id];
+        return DONE;
+      }
+      // It has grown to a chunked file since lstat: read it piecewise.
     }
     return this.startChunked(filePath, node, previous);
   }

@@ -246,7 +246,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     const folder: FolderContext = { fresh };
     const dirs: [Buffer, TreeNode][] = [];
     for (const node of nodes) {
-      await turns.maybeYield();
+      const turn = turns.maybeYield();
+      if (turn) await turn;
       const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
       if (node.type === 'dir') dirs.push([dest, node]);
       else await startEntry(dest, node, folder);

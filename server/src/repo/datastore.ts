@@ -1,10 +1,9 @@
 // Data blobs stored by the thread that reads or receives them: hashed first, then (unless this thread stored the
 // same blob before, or the index very probably has it) compressed, sealed into reused memory and appended to the
 // thread's own pack file. Worker threads run one each; without workers, the writer runs one on the main thread.
-import { createHash } from 'node:crypto';
 import { blobPayload } from './blobcodec';
 import { CRYPTO_OVERHEAD, MasterKey, seal } from './crypto';
-import { Id } from './ids';
+import { Id, sha256 } from './ids';
 import { IndexedIds } from './indexedids';
 import { FinishedPack, PackFileWriter } from './packfile';
 import { readSmallFile } from './smallfile';
@@ -66,9 +65,9 @@ export class DataPackStore {
    * Reads a file smaller than `limit` bytes whole and stores it as one blob; `unread` when it has `limit` bytes
    * or more by the time it is opened (the caller then reads it in chunks). Throws the file system's errors.
    */
-  storeFile(path: Uint8Array, limit: number, force = false): FileStoreResult {
+  storeFile(path: Uint8Array, limit: number, force = false, knownSize?: number): FileStoreResult {
     if (this.readBuffer.length < limit + 1) this.readBuffer = Buffer.allocUnsafeSlow(limit + 1);
-    const data = readSmallFile(path, limit, this.readBuffer);
+    const data = readSmallFile(path, limit, this.readBuffer, knownSize);
     if (data === undefined) return { kind: 'unread' };
     if (data.length === 0) return { kind: 'empty' };
     const { kind, id } = this.store(data, force);
@@ -77,7 +76,7 @@ export class DataPackStore {
 
   /** Stores one chunk; `plaintext` is only read. */
   store(plaintext: Uint8Array, force = false): { kind: StoreOutcome; id: Id } {
-    const digest = createHash('sha256').update(plaintext).digest();
+    const digest = sha256(plaintext);
     const id = digest.toString('hex');
     if (this.stored.has(id)) return { kind: 'seen', id };
     if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };

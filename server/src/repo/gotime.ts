@@ -88,6 +88,21 @@ function cachedLocalOffset(unixSeconds: number): number {
 
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
+/** The last second formatted: files' times come in runs of the same second. */
+let lastLocalSecond = NaN;
+let lastWallClock: string | undefined;
+
+/** "YYYY-MM-DDTHH:MM:SS" of a local second, or undefined outside the years 1..9999. */
+function wallClock(local: number): string | undefined {
+  const days = Math.floor(local / 86400);
+  const sod = local - days * 86400;
+  const { year, month, day } = civilFromDayNumber(days);
+  if (year < 1 || year > 9999) return undefined;
+  const hour = Math.floor(sod / 3600);
+  const minute = Math.floor(sod / 60) % 60;
+  return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[sod % 60]}`;
+}
+
 /**
  * formatGoTime for instants whose year, in the zone used, is within 1..9999 (a file's times, nearly always), in
  * plain numbers; undefined for the rest.
@@ -103,13 +118,10 @@ function formatCommonGoTime(epochNs: bigint, tzOffsetMinutes: number | undefined
   if (!(unix > -62135596800 && unix < 253402214400)) return undefined; // 0001-01-01 … 9999-12-31, one day's margin
   const offset = tzOffsetMinutes === undefined ? cachedLocalOffset(unix) : Math.round(tzOffsetMinutes * 60);
   const local = unix + offset;
-  const days = Math.floor(local / 86400);
-  const sod = local - days * 86400;
-  const { year, month, day } = civilFromDayNumber(days);
-  if (year < 1 || year > 9999) return undefined;
-  const hour = Math.floor(sod / 3600);
-  const minute = Math.floor(sod / 60) % 60;
-  let text = `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[sod % 60]}`;
+  let text = local === lastLocalSecond ? lastWallClock : wallClock(local);
+  if (text === undefined) return undefined;
+  lastLocalSecond = local;
+  lastWallClock = text;
   if (nanos !== 0) {
     let digits = 9;
     while (nanos % 10 === 0) {

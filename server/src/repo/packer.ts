@@ -15,7 +15,7 @@ import { Repository } from './repository';
 import { Semaphore } from '../semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
-/** What became of a small file handed to `enqueueFile`. */
+/** What became of a small file handed to `storeFile`. */
 export type QueuedFileOutcome =
   | { kind: 'stored'; id: Id; length: number }
   | { kind: 'empty' }
@@ -31,11 +31,7 @@ const MAX_UPLOADS = 2;
 const MAX_WAITING_PACKS = 4;
 /** Blobs (up to 8 MiB each) being encoded at once. */
 const MAX_ENCODING_BLOBS = 6;
-/** Small files (under 512 KiB each) being read and stored at once: enough to batch them to the workers. */
-const MAX_QUEUED_FILES = 64;
 
-/** Work is limited per class: a queue full of small files does not hold back the folders' trees. */
-type WorkClass = 'blob' | 'file';
 
 interface OpenPack {
   parts: Buffer[];
@@ -64,7 +60,7 @@ export class BlobWriter {
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
-  private readonly places: Record<WorkClass, Semaphore> = { blob: new Semaphore(MAX_ENCODING_BLOBS), file: new Semaphore(MAX_QUEUED_FILES) };
+  private readonly places = new Semaphore(MAX_ENCODING_BLOBS);
   private readonly uploadSlots = new Semaphore(MAX_UPLOADS);
   private readonly newPacks: IndexPack[] = [];
   /** Data packs the threads finished that are not stored yet, and what waits for their number to drop. */
@@ -121,7 +117,7 @@ export class BlobWriter {
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
     this.inFlight.add(type + id);
-    const release = await this.takePlace('blob');
+    const release = await this.takePlace();
     const plainLength = plaintext.length;
     this.track(release, this.encoder.encode(plaintext, this.compress).then((encoded) => this.addToPack(type, id, encoded, plainLength)));
     return { id, added: true };
@@ -132,7 +128,7 @@ export class BlobWriter {
    * of its ID (wrapped, as a promise cannot resolve to a promise); `plaintext` must stay as it is until then.
    */
   async enqueueData(plaintext: Buffer): Promise<{ id: Promise<Id> }> {
-    const release = await this.takePlace('blob');
+    const release = await this.takePlace();
     const id = this.encoder.storeChunk(plaintext).then(async (first) => {
       const { kind, id: blobId } = first;
       if (kind === 'indexed' && !this.has('data', blobId)) this.stored((await this.encoder.storeChunk(plaintext, true)).kind, blobId, plaintext.length);
@@ -144,23 +140,38 @@ export class BlobWriter {
   }
 
   /**
-   * Queues a file smaller than `limit` bytes to be read and stored as one data blob by a storing thread. Resolves
-   * once the file is accepted, to a promise of what became of it.
+   * Reads a file smaller than `limit` bytes (`knownSize` when it was looked at) and stores it as one data blob, on
+   * this thread; call ready() before the first, and wait for waitForRoom() before each.
    */
-  async enqueueFile(path: Buffer, limit: number): Promise<{ outcome: Promise<QueuedFileOutcome> }> {
-    const release = await this.takePlace('file');
-    const outcome = this.encoder.storeFile(path, limit).then(
-      async (first): Promise<QueuedFileOutcome> => {
-        // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
-        const read = first.kind === 'indexed' && !this.has('data', first.id) ? await this.encoder.storeFile(path, limit, true) : first;
-        if (read.kind === 'empty' || read.kind === 'unread') return read;
-        this.stored(read.kind, read.id, read.length);
-        return { kind: 'stored', id: read.id, length: read.length };
-      },
-      (error: unknown): QueuedFileOutcome => ({ kind: 'failed', error }),
-    );
-    this.track(release, outcome);
-    return { outcome };
+  storeFile(path: Buffer, limit: number, knownSize?: number): QueuedFileOutcome {
+    try {
+      this.throwIfFailed();
+      const first = this.encoder.storeFile(path, limit, false, knownSize);
+      // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
+      const read = first.kind === 'indexed' && !this.has('data', first.id) ? this.encoder.storeFile(path, limit, true, knownSize) : first;
+      if (read.kind === 'empty' || read.kind === 'unread') return read;
+      this.stored(read.kind, read.id, read.length);
+      return { kind: 'stored', id: read.id, length: read.length };
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+  }
+
+  /**
+   * Undefined when there is room for more data now, else a promise that resolves once there is (few enough finished
+   * packs wait to be stored; a slow remote holds the backup back). Rejects once the writer has failed.
+   */
+  waitForRoom(): Promise<void> | undefined {
+    if (this.waitingPacks < MAX_WAITING_PACKS && this.failure === undefined) return undefined;
+    return (async () => {
+      while (this.waitingPacks >= MAX_WAITING_PACKS && this.failure === undefined) await new Promise<void>((resolve) => this.packWaiters.push(resolve));
+      this.throwIfFailed();
+    })();
+  }
+
+  /** Loads what storing needs (zstd, when compressing); before the first storeFile. */
+  ready(): Promise<void> {
+    return this.encoder.ready(this.compress);
   }
 
   /** Notes a data blob a thread stored (it is in flight until its pack is stored). */
@@ -187,13 +198,13 @@ export class BlobWriter {
   }
 
   /**
-   * Waits, in turn (thousands of files may be waiting), for a place for one more task of its class, and until
+   * Waits, in turn (thousands of chunks may be waiting), for a place for one more blob to encode, and until
    * few enough finished packs wait to be stored. A waiter that finds the writer failed or cancelled gives its
    * place straight back, so the next one wakes and sees it too.
    */
-  private async takePlace(workClass: WorkClass): Promise<() => void> {
+  private async takePlace(): Promise<() => void> {
     this.throwIfFailed();
-    const release = await this.places[workClass].acquire();
+    const release = await this.places.acquire();
     try {
       while (this.waitingPacks >= MAX_WAITING_PACKS) await new Promise<void>((resolve) => this.packWaiters.push(resolve));
       this.throwIfFailed();

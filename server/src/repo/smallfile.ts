@@ -2,14 +2,15 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Reads a whole file that is smaller than `limit` bytes into `into` (at least `limit` + 1 bytes), in as few
- * system calls as the file allows (open, fstat, one read, close). Returns the part of `into` that holds the
- * file, or undefined, having read nothing more, when the file is `limit` bytes or larger, or grows while it is
- * read: the caller then reads it piecewise. Throws the file system's errors unchanged.
+ * system calls as the file allows (open, fstat unless the caller knows the size, one read, close). Returns the part
+ * of `into` that holds the file, or undefined, having read nothing more, when the file is `limit` bytes or larger,
+ * or larger than its known size (it grew): the caller then reads it piecewise. Throws the file system's errors
+ * unchanged.
  */
-export function readSmallFile(path: Uint8Array, limit: number, into: Buffer): Buffer | undefined {
+export function readSmallFile(path: Uint8Array, limit: number, into: Buffer, knownSize?: number): Buffer | undefined {
   const fd = openSync(Buffer.from(path.buffer, path.byteOffset, path.byteLength), 'r');
   try {
-    const size = fstatSync(fd).size;
+    const size = knownSize ?? fstatSync(fd).size;
     if (size >= limit) return undefined;
     // One byte more than the size tells growth apart from an exact fit in the same read.
     const buf = into.subarray(0, size + 1);

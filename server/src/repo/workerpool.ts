@@ -65,11 +65,14 @@ export interface StoreOptions {
 
 /** Stores, seals and opens blobs, on worker threads where the bundle has them. */
 export interface BlobCodec {
+  /** Loads what storing and encoding on the calling thread need (zstd, when compressing). */
+  ready(compress: boolean): Promise<void>;
   /**
-   * Reads a file smaller than `limit` bytes and stores it as one data blob in the codec's own packs (see
-   * DataPackStore for the outcomes). Rejects with the file system's error.
+   * Reads a file smaller than `limit` bytes (`knownSize` bytes when it was looked at) and stores it as one data blob
+   * in the codec's own packs, on the calling thread (see DataPackStore for the outcomes); needs ready() first.
+   * Throws the file system's error.
    */
-  storeFile(path: Buffer, limit: number, force?: boolean): Promise<FileStoreResult>;
+  storeFile(path: Buffer, limit: number, force?: boolean, knownSize?: number): FileStoreResult;
   /** Stores one chunk as a data blob; the caller must not change `plaintext` until this settles. */
   storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }>;
   /** Finishes every open data pack; their packs reach onPacks first. */
@@ -115,9 +118,11 @@ class InlineCodec implements BlobCodec {
     return result;
   }
 
-  async storeFile(path: Buffer, limit: number, force?: boolean): Promise<FileStoreResult> {
-    await zstdReady();
-    return this.delivered(this.store.storeFile(path, limit, force));
+  async ready(compress: boolean): Promise<void> {
+    if (compress) await zstdReady();
+  }
+  storeFile(path: Buffer, limit: number, force?: boolean, knownSize?: number): FileStoreResult {
+    return this.delivered(this.store.storeFile(path, limit, force, knownSize));
   }
   async storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }> {
     await zstdReady();
@@ -225,8 +230,12 @@ class WorkerPoolCodec implements BlobCodec {
     this.pending.clear();
   }
 
-  storeFile(path: Buffer, limit: number, force = false): Promise<FileStoreResult> {
-    return this.here.storeFile(path, limit, force);
+  ready(compress: boolean): Promise<void> {
+    return this.here.ready(compress);
+  }
+
+  storeFile(path: Buffer, limit: number, force = false, knownSize?: number): FileStoreResult {
+    return this.here.storeFile(path, limit, force, knownSize);
   }
 
   async storeChunk(plaintext: Buffer, force = false): Promise<{ kind: StoreOutcome; id: Id }> {
