@@ -2,7 +2,7 @@ import { constants as C, rmSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
-import { parseGoTime } from '../repo/gotime';
+import { goTimeSeconds } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { BlobDecodeError } from '../repo/blobcodec';
@@ -50,6 +50,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
  */
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
   const { signal } = options;
+  // Data blobs are decompressed here: with zstd's WebAssembly, which then reads index and trees too.
+  if (repo.version >= 2) await zstdReady();
   await repo.loadIndex(signal);
   trace('index loaded');
   const entry = await repo.findSnapshot(options.snapshot, signal);
@@ -64,8 +66,6 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const codec = createBlobCodec(repo.key, 0);
   const buffers = new BlobBuffers();
   const turns = new Turns();
-  // Data blobs are decompressed here.
-  if (repo.version >= 2) await zstdReady();
   const blobs = new BlobSpanLoader(repo, signal);
   const fileSlots = new Semaphore(FILES_IN_FLIGHT);
   const largeFileSlots = new Semaphore(LARGE_FILES_IN_FLIGHT);
@@ -318,14 +318,11 @@ function metadataOf(node: TreeNode): FileMetadata {
   return {
     owner: isRoot ? { uid: node.uid, gid: node.gid } : undefined,
     perm: node.type !== 'symlink' && node.mode !== undefined ? posixPermFromGoMode(node.mode) : undefined,
-    atime: nsToSeconds(parseGoTime(node.atime)),
-    mtime: nsToSeconds(parseGoTime(node.mtime)),
+    atime: goTimeSeconds(node.atime),
+    mtime: goTimeSeconds(node.mtime),
   };
 }
 
-function nsToSeconds(ns: bigint): number {
-  return Number(ns / 1000n) / 1e6;
-}
 
 /**
  * Memory for large files' blobs, given out again once a blob is written: fresh memory for every blob would pile up

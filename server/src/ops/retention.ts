@@ -1,7 +1,7 @@
 // restic's `forget` retention policy (restic 0.18): which snapshots of a group to keep, and why.
 // Pure: no I/O; "now" and the local time zone (for --keep-within* arithmetic) are the only inputs
 // besides the snapshots.
-import { civilFromDayNumber } from '../repo/gotime';
+import { civilFromDayNumber, dayNumberFromCivil } from '../repo/gotime';
 import { LockstepError } from '../errors';
 import type { SnapshotEntry } from '../repo/repository';
 import { parseGoTime } from '../repo/gotime';
@@ -256,17 +256,6 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 };
 
-/** Days since 1970-01-01 of a proleptic Gregorian date; month may be any integer and day may overflow, as in Go's time.Date. */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y0 = year + Math.floor((month - 1) / 12);
-  const m = ((((month - 1) % 12) + 12) % 12) + 1;
-  const y = m <= 2 ? y0 - 1 : y0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5);
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468 + (day - 1);
-}
 
 
 const TIME_FIELDS = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):\d{2}:\d{2}(?:[.,]\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -301,18 +290,18 @@ function subtractDuration(t: { ns: bigint; zone: Zone }, d: KeepDuration): bigin
   const days = Number(floorDiv(wallSeconds, BigInt(SECONDS_PER_DAY)));
   const secondOfDay = wallSeconds - BigInt(days) * BigInt(SECONDS_PER_DAY);
   const date = civilFromDayNumber(days);
-  const shiftedDays = daysFromCivil(date.year - d.years, date.month - d.months, date.day - d.days);
+  const shiftedDays = dayNumberFromCivil(date.year - d.years, date.month - d.months, date.day - d.days);
   const shifted = unixFromWall(BigInt(shiftedDays) * BigInt(SECONDS_PER_DAY) + secondOfDay, t.zone);
   return shifted * NS_PER_SECOND + nanos + BigInt.asIntN(64, -BigInt(d.hours) * NS_PER_HOUR);
 }
 
 /** Go's time.ISOWeek of a date: the ISO 8601 year and week number. */
 function isoWeek(wall: WallClock): { year: number; week: number } {
-  const days = daysFromCivil(wall.year, wall.month, wall.day);
+  const days = dayNumberFromCivil(wall.year, wall.month, wall.day);
   const mondayBased = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   const thursday = days - mondayBased + 3;
   const year = civilFromDayNumber(thursday).year;
-  return { year, week: Math.floor((thursday - daysFromCivil(year, 1, 1)) / 7) + 1 };
+  return { year, week: Math.floor((thursday - dayNumberFromCivil(year, 1, 1)) / 7) + 1 };
 }
 
 // ---------------------------------------------------------------------------------------------

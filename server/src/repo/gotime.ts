@@ -38,6 +38,18 @@ function civilFromDays(days: bigint): { year: bigint; month: number; day: number
   return { year: yoe + era * 400n + (month <= 2 ? 1n : 0n), month, day };
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date; month may be any integer and day may overflow, as in Go's time.Date. */
+export function dayNumberFromCivil(year: number, month: number, day: number): number {
+  const y0 = year + Math.floor((month - 1) / 12);
+  const m = ((((month - 1) % 12) + 12) % 12) + 1;
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5);
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468 + (day - 1);
+}
+
 /** civilFromDays in plain numbers (exact for any day a JS number holds as an integer). */
 export function civilFromDayNumber(days: number): { year: number; month: number; day: number } {
   const z = days + 719_468;
@@ -226,3 +238,40 @@ export function isGoTime(s: string): boolean {
   if (i !== s.length - 6 || (s[i] !== '+' && s[i] !== '-') || s[i + 3] !== ':') return false;
   return two(i + 1) <= 23 && two(i + 4) <= 59;
 }
+
+/**
+ * Microseconds since the epoch of a time from 1970 on, read without BigInt: the shape isGoTime accepts, 'T' or ' '
+ * between date and time, a four-digit year. Undefined for anything else.
+ */
+function commonGoTimeMicros(s: string): number | undefined {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const d = (i: number): number => s.charCodeAt(i) - 48;
+  const two = (i: number): number => d(i) * 10 + d(i + 1);
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) return undefined;
+  let seconds = dayNumberFromCivil(year, month, day) * 86400 + two(11) * 3600 + two(14) * 60 + two(17);
+  let micros = 0;
+  let i = 19;
+  if (s[i] === '.' || s[i] === ',') {
+    let digits = 0;
+    for (i++; i < s.length && d(i) >= 0 && d(i) <= 9; i++, digits++) if (digits < 6) micros = micros * 10 + d(i);
+    for (; digits < 6; digits++) micros *= 10;
+  }
+  if (i === s.length - 6 && (s[i] === '+' || s[i] === '-')) {
+    const offset = two(i + 1) * 3600 + two(i + 4) * 60;
+    seconds += s[i] === '-' ? offset : -offset;
+  } else if (!(i === s.length - 1 && (s[i] === 'Z' || s[i] === 'z'))) return undefined;
+  return seconds >= 0 && Number.isSafeInteger(seconds * 1e6 + micros) ? seconds * 1e6 + micros : undefined;
+}
+
+/**
+ * Seconds since the epoch, to the microsecond, of a Go time (what utimes takes); throws a LockstepError for what
+ * parseGoTime refuses.
+ */
+export function goTimeSeconds(s: GoTime): number {
+  const micros = isGoTime(s) ? commonGoTimeMicros(s) : undefined;
+  return (micros ?? Number(parseGoTime(s) / 1000n)) / 1e6;
+}
+

@@ -172,10 +172,12 @@ export class Repository {
   /**
    * Starts reading the index while a lock is being acquired (restic waits 200 ms before it checks for other
    * locks). Nothing read this way is trusted until loadIndex, after the lock is confirmed, has checked that every
-   * index file it came from still exists; its errors are left for loadIndex to meet again.
+   * index file it came from still exists; its errors are left for loadIndex to meet again. The commands that read
+   * the index go on to read blobs, so zstd's WebAssembly (faster than the fallback) is loaded first.
    */
   prefetchIndex(signal: AbortSignal): void {
-    this.indexPrefetch ??= this.loadIndex(signal).catch(() => undefined);
+    const zstd = this.version >= 2 ? zstdReady() : Promise.resolve();
+    this.indexPrefetch ??= zstd.then(() => this.loadIndex(signal)).catch(() => undefined);
   }
 
   async saveIndex(index: IndexFile, signal?: AbortSignal): Promise<Id> {

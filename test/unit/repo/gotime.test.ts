@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../server/src/errors';
-import { formatAnyGoTime, formatGoTime, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+import { formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 
 const ns = (iso: string, nanos = 0n): bigint => BigInt(Date.parse(iso)) * 1_000_000n + nanos;
 
@@ -117,3 +117,18 @@ describe('parseGoTime', () => {
     expect(() => parseGoTime('yesterday')).toThrow(/invalid time/);
   });
 });
+
+describe('goTimeSeconds', () => {
+  it('gives the microseconds parseGoTime gives, whatever the fraction, zone and year', () => {
+    let seed = 11;
+    const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const samples = ['1970-01-01T00:00:00Z', '1969-12-31T23:59:59.999999999Z', '2014-12-22T14:47:59.912418701+01:00', '2014-12-22 14:47:59.9z', '2030-02-28T23:59:59.1234567-05:30', '0001-01-01T00:00:00Z'];
+    for (let i = 0; i < 4000; i++) {
+      const ns = BigInt(Math.floor(-2e9 + next() * 6e9)) * 1_000_000_000n + BigInt(Math.floor(next() * 1e9));
+      samples.push(formatGoTime(ns, [0, 60, -330, 345][i % 4]));
+    }
+    for (const s of samples) expect(goTimeSeconds(s)).toBe(Number(parseGoTime(s) / 1000n) / 1e6);
+    expect(() => goTimeSeconds('2014-13-01T00:00:00Z')).toThrow(/invalid time/);
+  });
+});
+
