@@ -211,32 +211,38 @@ export function parseGoTime(s: GoTime): bigint {
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Whether parseGoTime would accept `s` (the same checks, without a regex or arithmetic: trees hold many times). */
+/** The digit at s[i], or NaN. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+/** The two digits at s[i..i+2) as a number, or NaN. */
+function twoDigitsAt(s: string, i: number): number {
+  return digitAt(s, i) * 10 + digitAt(s, i + 1);
+}
+
 export function isGoTime(s: string): boolean {
-  const digit = (i: number): number => {
-    const c = s.charCodeAt(i) - 48;
-    return c >= 0 && c <= 9 ? c : NaN;
-  };
-  const two = (i: number): number => digit(i) * 10 + digit(i + 1);
   if (s.length < 20 || s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return false;
   const sep = s[10];
   if (sep !== 'T' && sep !== 't' && sep !== ' ') return false;
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
+  const year = twoDigitsAt(s, 0) * 100 + twoDigitsAt(s, 2);
+  const month = twoDigitsAt(s, 5);
+  const day = twoDigitsAt(s, 8);
   if (!(month >= 1 && month <= 12 && day >= 1)) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month])) return false;
-  if (!(two(11) <= 23 && two(14) <= 59 && two(17) <= 59)) return false;
+  if (!(twoDigitsAt(s, 11) <= 23 && twoDigitsAt(s, 14) <= 59 && twoDigitsAt(s, 17) <= 59)) return false;
   let i = 19;
   if (s[i] === '.' || s[i] === ',') {
     i++;
     const start = i;
-    while (i < s.length && !Number.isNaN(digit(i))) i++;
+    while (i < s.length && !Number.isNaN(digitAt(s, i))) i++;
     if (i === start) return false;
   }
   if (i === s.length - 1) return s[i] === 'Z' || s[i] === 'z';
   if (i !== s.length - 6 || (s[i] !== '+' && s[i] !== '-') || s[i + 3] !== ':') return false;
-  return two(i + 1) <= 23 && two(i + 4) <= 59;
+  return twoDigitsAt(s, i + 1) <= 23 && twoDigitsAt(s, i + 4) <= 59;
 }
 
 /**
@@ -245,22 +251,20 @@ export function isGoTime(s: string): boolean {
  */
 function commonGoTimeMicros(s: string): number | undefined {
   if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
-  const d = (i: number): number => s.charCodeAt(i) - 48;
-  const two = (i: number): number => d(i) * 10 + d(i + 1);
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
+  const year = twoDigitsAt(s, 0) * 100 + twoDigitsAt(s, 2);
+  const month = twoDigitsAt(s, 5);
+  const day = twoDigitsAt(s, 8);
   if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) return undefined;
-  let seconds = dayNumberFromCivil(year, month, day) * 86400 + two(11) * 3600 + two(14) * 60 + two(17);
+  let seconds = dayNumberFromCivil(year, month, day) * 86400 + twoDigitsAt(s, 11) * 3600 + twoDigitsAt(s, 14) * 60 + twoDigitsAt(s, 17);
   let micros = 0;
   let i = 19;
   if (s[i] === '.' || s[i] === ',') {
     let digits = 0;
-    for (i++; i < s.length && d(i) >= 0 && d(i) <= 9; i++, digits++) if (digits < 6) micros = micros * 10 + d(i);
+    for (i++; i < s.length && !Number.isNaN(digitAt(s, i)); i++, digits++) if (digits < 6) micros = micros * 10 + digitAt(s, i);
     for (; digits < 6; digits++) micros *= 10;
   }
   if (i === s.length - 6 && (s[i] === '+' || s[i] === '-')) {
-    const offset = two(i + 1) * 3600 + two(i + 4) * 60;
+    const offset = twoDigitsAt(s, i + 1) * 3600 + twoDigitsAt(s, i + 4) * 60;
     seconds += s[i] === '-' ? offset : -offset;
   } else if (!(i === s.length - 1 && (s[i] === 'Z' || s[i] === 'z'))) return undefined;
   return seconds >= 0 && Number.isSafeInteger(seconds * 1e6 + micros) ? seconds * 1e6 + micros : undefined;
