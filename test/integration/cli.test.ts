@@ -55,6 +55,32 @@ describeWithPeer('restic-0.14', 'lockstep CLI', () => {
     expect(json.slice(1).every((n: { path: string }) => n.path.startsWith(`${source}/sub`))).toBe(true);
   });
 
+  it('relative targets sit in the snapshot where restic puts them ("a/b", "../x/y", ".", ". ../x/y")', () => {
+    const repos = makeTempDir('relative-repos');
+    const base = makeTempDir('relative');
+    const cwd = path.join(base, 'w');
+    mkdirSync(path.join(cwd, 'a', 'b'), { recursive: true });
+    mkdirSync(path.join(base, 'x', 'y'), { recursive: true });
+    writeFileSync(path.join(cwd, 'a', 'b', 'f'), 'f\n');
+    writeFileSync(path.join(cwd, 'top'), 'top\n');
+    writeFileSync(path.join(base, 'x', 'y', 'g'), 'g\n');
+    // Made by Lockstep, whose test keys are cheap to open, so that restic's many commands here are quick too.
+    const theirsRepo = path.join(repos, 'restic');
+    lockstepOk(['init'], { repo: theirsRepo, password: PASSWORD });
+    const oursRepo = path.join(repos, 'lockstep');
+    lockstepOk(['init'], { repo: oursRepo, password: PASSWORD });
+    for (const targets of [['a/b'], ['./a/b'], ['../x/y'], ['.'], ['.', '../x/y'], ['..'], ['a', '../x']]) {
+      runRestic(restic, theirsRepo, ['backup', ...targets], { password: PASSWORD, cwd });
+      lockstepOk(['backup', ...targets], { repo: oursRepo, password: PASSWORD, cwd });
+      const theirs = runRestic(restic, theirsRepo, ['--no-lock', 'ls', 'latest'], { password: PASSWORD }).stdout.split('\n').slice(1).filter(Boolean);
+      const ours = lockstepOk(['--no-lock', 'ls', 'latest'], { repo: oursRepo, password: PASSWORD }).stdout.split('\n').slice(1).filter(Boolean);
+      expect({ targets, entries: ours.sort() }).toEqual({ targets, entries: theirs.sort() });
+      const [theirSnap] = JSON.parse(runRestic(restic, theirsRepo, ['--no-lock', 'snapshots', '--json', 'latest'], { password: PASSWORD }).stdout);
+      const [ourSnap] = JSON.parse(lockstepOk(['--no-lock', 'snapshots', '--json', '--latest', '1'], { repo: oursRepo, password: PASSWORD }).stdout).slice(-1);
+      expect(ourSnap.paths).toEqual(theirSnap.paths);
+    }
+  });
+
   it('cat config and cat snapshot agree with restic', () => {
     const ours = JSON.parse(lockstepOk(['cat', 'config'], { repo, password: PASSWORD }).stdout);
     const theirs = JSON.parse(runRestic(restic, repo, ['cat', 'config'], { password: PASSWORD }).stdout);

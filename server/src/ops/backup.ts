@@ -90,6 +90,8 @@ interface VirtualDir {
   kind: 'virtual';
   realPath: string;
   children: Map<string, VirtualDir | Target>;
+  /** Folders whose entries sit in this one (the top, for targets such as "." and ".."). */
+  contentsOf: string[];
 }
 interface Target {
   kind: 'target';
@@ -189,9 +191,9 @@ class BackupRun {
     };
   }
 
-  /** Resolves the targets and arranges them in folders the way restic nests absolute paths. */
+  /** Resolves the targets and arranges them in folders the way restic nests them (see snapshotComponents). */
   private async planTargets(given: string[]): Promise<{ root: VirtualDir; absolute: string[] }> {
-    const root: VirtualDir = { kind: 'virtual', realPath: '/', children: new Map() };
+    const root: VirtualDir = { kind: 'virtual', realPath: '/', children: new Map(), contentsOf: [] };
     const absolute: string[] = [];
     for (const target of given) {
       const abs = path.resolve(target);
@@ -202,12 +204,15 @@ class BackupRun {
         continue;
       }
       if (!absolute.includes(abs)) absolute.push(abs);
-      const components = path.isAbsolute(target) ? abs.split('/').filter(Boolean) : [path.basename(abs) || abs];
+      const components = snapshotComponents(target, abs);
       if (components.length === 0) {
-        throw new LockstepError('backing up the file system root "/" as a whole is not supported; name its folders instead');
+        if (path.isAbsolute(target)) throw new LockstepError('backing up the file system root "/" as a whole is not supported; name its folders instead');
+        if (!root.contentsOf.includes(abs)) root.contentsOf.push(abs);
+        continue;
       }
       let dir = root;
-      let real = path.isAbsolute(target) ? '' : path.dirname(abs);
+      // The folder that holds the first component: `/` for absolute targets.
+      let real = path.isAbsolute(target) ? '' : path.resolve(abs, ...components.map(() => '..'));
       for (let i = 0; i < components.length; i++) {
         const name = components[i];
         real = real === '/' ? `/${name}` : `${real}/${name}`;
@@ -218,7 +223,7 @@ class BackupRun {
         const next = dir.children.get(name);
         if (next?.kind === 'target') break; // an enclosing folder is already a target
         if (!next) {
-          const created: VirtualDir = { kind: 'virtual', realPath: real, children: new Map() };
+          const created: VirtualDir = { kind: 'virtual', realPath: real, children: new Map(), contentsOf: [] };
           dir.children.set(name, created);
           dir = created;
         } else dir = next;
@@ -282,6 +287,19 @@ class BackupRun {
       const node = nodeFromStat(nameBuf, 'dir', st);
       node.subtree = await this.saveVirtual(child, previous?.type === 'dir' ? await this.loadTreeNodes(previous.subtree) : undefined);
       entries.push(Promise.resolve(node));
+    }
+    // The entries of "." or ".." sit at the top, beside the other targets (which win where names meet).
+    const taken = new Set(dir.children.keys());
+    for (const folder of dir.contentsOf) {
+      let names: Buffer[];
+      try {
+        names = readdirSync(folder, { encoding: 'buffer' }).filter((name) => !taken.has(name.toString()));
+      } catch (err) {
+        this.warn(folder, describeFsError(err));
+        continue;
+      }
+      for (const name of names) taken.add(name.toString());
+      entries.push(...(await this.startEntries(Buffer.from(folder), names, parentNodes)));
     }
     return this.saveTree(await this.settled(entries));
   }
@@ -358,8 +376,13 @@ class BackupRun {
 
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Started<Id>> {
-    const names = readdirSync(dirPath, { encoding: 'buffer' });
-    const prefix = Buffer.concat([dirPath, Buffer.from('/')]);
+    const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes);
+    return { done: this.settled(entries).then((nodes) => this.saveTree(nodes)) };
+  }
+
+  /** Starts the entries `names` of the folder `dirPath` in turn; resolves once they are all under way. */
+  private async startEntries(dirPath: Buffer, names: Buffer[], previousNodes: ParentNodes): Promise<Promise<TreeNode | undefined>[]> {
+    const prefix = Buffer.concat([dirPath, Buffer.from(dirPath.length === 1 && dirPath[0] === 0x2f ? '' : '/')]);
     const subtrees = this.loadSubtrees(previousNodes);
     const entries: Promise<TreeNode | undefined>[] = [];
     for (const name of names) {
@@ -368,7 +391,7 @@ class BackupRun {
       const key = name.toString('latin1');
       entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(key), subtrees.get(key))));
     }
-    return { done: this.settled(entries).then((nodes) => this.saveTree(nodes)) };
+    return entries;
   }
 
   /** Starts backing up a file's content; resolves once the writer has accepted it, to when node.content is set. */
@@ -561,6 +584,18 @@ class BackupRun {
     this.summary.unreadable.push(where);
     this.options.onWarning?.(where, message);
   }
+}
+
+/**
+ * Where a target sits in the snapshot, as restic puts it: an absolute path at its whole path; a relative one at its
+ * cleaned path without leading ".." ("a/b" and "./a/b" at /a/b, "../x/y" at /x/y), and "." or ".." (no components
+ * left) as the top itself, holding the folder's entries.
+ */
+export function snapshotComponents(target: string, absolute: string): string[] {
+  if (path.isAbsolute(target)) return absolute.split('/').filter(Boolean);
+  const parts = path.normalize(target).split('/').filter((part) => part !== '' && part !== '.');
+  while (parts[0] === '..') parts.shift();
+  return parts;
 }
 
 export function isFsError(err: unknown): err is NodeJS.ErrnoException {
