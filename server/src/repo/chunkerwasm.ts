@@ -1,7 +1,7 @@
 // The chunker's rolling-hash loop as a small WebAssembly module: the 53-bit digest lives in one i64 instead of
 // two 32-bit halves, which makes the loop several times faster than its JavaScript form (chunker.ts keeps that
 // form as the fallback and as the reference the tests compare against).
-import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi } from './wasm';
+import { flat, func, get, i32, i64, name, section, set, uleb, vec, wasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
 const MEM_OUT = 0; // 256 x i64: what a byte leaving the window contributes
@@ -19,10 +19,6 @@ const PAGES = Math.ceil((MEM_PIECE + WASM_PIECE) / 65536);
  * read from and written back to memory.
  */
 export function buildChunkerWasm(minSize: number, maxSize: number, splitMask: number): Uint8Array {
-  const get = (l: number): number[] => [0x20, ...uleb(l)];
-  const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const i64 = (v: number): number[] => [0x42, ...sleb(v)];
   const scan = func(2, (local) => {
     const [len, shift] = [0, 1];
     const p = local(0x7f);

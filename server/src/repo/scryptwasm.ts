@@ -19,7 +19,7 @@
 // which replaces a function between calls, takes over during the first derivation rather than the next one.
 import { pbkdf2Sync } from 'node:crypto';
 import { collectSoon } from '../memory';
-import { Bytes, flat, func, name, section, sleb, uleb, vec, wasmApi, WasmApi } from './wasm';
+import { add32, Bytes, flat, func, get, i32, load128, ltU32, name, op, section, set, simd, store128, sub32, tee, uleb, vec, wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
 /** scrypt needs 128*r*N bytes for V; refuse more than this. */
@@ -35,28 +35,14 @@ const DIAGONAL = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
 // The module
 // ---------------------------------------------------------------------------------------------------------
 
-const get = (l: number): number[] => [0x20, ...uleb(l)];
-const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
-const tee = (l: number): number[] => [0x22, ...uleb(l)];
-const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-const op =
-  (...code: number[]) =>
-  (a: Bytes, b: Bytes): number[] =>
-    flat(a, b, code);
-const add32 = op(0x6a);
-const sub32 = op(0x6b);
 const mul32 = op(0x6c);
 const and32 = op(0x71);
 const shl32 = op(0x74);
-const ltU32 = op(0x49);
 const load32 = (ptr: Bytes, offset: number): number[] => flat(ptr, 0x28, 2, uleb(offset));
 const call = (index: number, ...args: Bytes[]): number[] => flat(args, 0x10, uleb(index));
 /** `loop { body; br_if 0 (condition) }`: the body runs at least once. */
 const doWhile = (body: Bytes, condition: Bytes): number[] => flat(0x03, 0x40, body, condition, 0x0d, 0, 0x0b);
 
-const simd = (opcode: number, ...immediates: Bytes[]): number[] => flat(0xfd, uleb(opcode), immediates);
-const load128 = (ptr: Bytes, offset: number): number[] => flat(ptr, simd(0x00, 4, uleb(offset)));
-const store128 = (ptr: Bytes, offset: number, v: Bytes): number[] => flat(ptr, v, simd(0x0b, 4, uleb(offset)));
 const xor128 = op(...simd(0x51));
 const add32x4 = op(...simd(0xae));
 const shl32x4 = (v: Bytes, bits: number): number[] => flat(v, i32(bits), simd(0xab));

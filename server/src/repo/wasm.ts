@@ -39,6 +39,27 @@ export function sleb(value: number): number[] {
   }
 }
 
+// Instructions used by every module here.
+/** local.get, local.set (of the value `e` leaves), local.tee. */
+export const get = (l: number): number[] => [0x20, ...uleb(l)];
+export const set = (l: number, e: Bytes): number[] => flat(e, 0x21, uleb(l));
+export const tee = (l: number): number[] => [0x22, ...uleb(l)];
+/** i32.const, i64.const. */
+export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+export const i64 = (v: number): number[] => [0x42, ...sleb(v)];
+/** A binary instruction: its two operands, then its opcode bytes. */
+export const op =
+  (...code: number[]) =>
+  (a: Bytes, b: Bytes): number[] =>
+    flat(a, b, code);
+export const add32 = op(0x6a);
+export const sub32 = op(0x6b);
+export const ltU32 = op(0x49);
+/** A SIMD128 instruction (0xfd prefix) and its immediates; v128.load and v128.store with 16-byte alignment. */
+export const simd = (opcode: number, ...immediates: Bytes[]): number[] => flat(0xfd, uleb(opcode), immediates);
+export const load128 = (ptr: Bytes, offset: number): number[] => flat(ptr, simd(0x00, 4, uleb(offset)));
+export const store128 = (ptr: Bytes, offset: number, v: Bytes): number[] => flat(ptr, v, simd(0x0b, 4, uleb(offset)));
+
 /** One function body; `local(type)` declares a local (i64 unless 0x7f = i32) and returns its index. */
 export function func(paramCount: number, body: (local: (type?: number) => number) => Bytes): number[] {
   const types: number[] = [];

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CiphertextVerificationError } from '../../../server/src/errors';
 import {
@@ -8,16 +9,18 @@ import {
   MasterKey,
   newRandomMasterKey,
   open,
+  Poly1305Backend,
   poly1305Aes,
   poly1305Backend,
+  poly1305ForTesting,
   seal,
-  usePureJsPoly1305ForTesting,
+  usePoly1305BackendForTesting,
 } from '../../../server/src/repo/crypto';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
 beforeAll(cryptoReady);
-afterEach(() => usePureJsPoly1305ForTesting(false));
+afterEach(() => usePoly1305BackendForTesting(undefined));
 
 /** Poly1305 straight from its definition, with BigInt: the reference the fast code is checked against. */
 function referencePoly1305(key32: Uint8Array, msg: Uint8Array): Buffer {
@@ -47,10 +50,13 @@ function referencePoly1305Aes(k: Buffer, r: Buffer, nonce: Buffer, msg: Uint8Arr
   return referencePoly1305(Buffer.concat([r, ecb.update(nonce)]), msg);
 }
 
-const backends = [
-  ['WebAssembly', false],
-  ['pure-JS fallback', true],
-] as const;
+/** name, backend, the length from which the SIMD module takes a message (0: every message goes through it) */
+const backends: readonly (readonly [string, Poly1305Backend, number?])[] = [
+  ['WebAssembly SIMD', 'wasm-simd'],
+  ['WebAssembly SIMD on every length', 'wasm-simd', 0],
+  ['scalar WebAssembly', 'wasm'],
+  ['pure-JS fallback', 'js'],
+];
 
 // restic-format.md §7 (Bernstein's Poly1305-AES vectors): msg, r, k, nonce, mac
 const vectors = [
@@ -80,8 +86,8 @@ const testKey: MasterKey = {
 };
 const testSealed = hex('69fb41c62d12def4593bd71757138606' + '338f621aeaeb39da0fe4f99233f8037a54ea' + '63338a813bcf3f75d8c3cc75dddf8750');
 
-it('uses the WebAssembly Poly1305 by default', () => {
-  expect(poly1305Backend()).toBe('wasm');
+it('uses the WebAssembly SIMD Poly1305 by default', () => {
+  expect(poly1305Backend()).toBe('wasm-simd');
 });
 
 it('cryptoReady() can be awaited again', async () => {
@@ -89,9 +95,9 @@ it('cryptoReady() can be awaited again', async () => {
   await expect(cryptoReady()).resolves.toBeUndefined();
 });
 
-for (const [backendName, pureJs] of backends) {
+for (const [backendName, backend, simdMin] of backends) {
   describe(`Poly1305-AES with the ${backendName}`, () => {
-    const use = (): void => usePureJsPoly1305ForTesting(pureJs);
+    const use = (): void => usePoly1305BackendForTesting(backend, simdMin);
 
     for (const [msg, r, k, nonce, mac] of vectors) {
       it(`matches the §7 vector for a ${msg.length / 2}-byte message`, () => {
@@ -151,6 +157,76 @@ for (const [backendName, pureJs] of backends) {
     });
   });
 }
+
+describe('Poly1305 engines', () => {
+  const nobleTag = (key: Uint8Array, msg: Uint8Array): string => Buffer.from(noblePoly1305(msg, key)).toString('hex');
+  const split = (msg: Uint8Array, size: number): Uint8Array[] => {
+    const pieces: Uint8Array[] = [];
+    for (let at = 0; at < msg.length; at += size) pieces.push(msg.subarray(at, at + size));
+    return pieces;
+  };
+  interface Case {
+    what: string;
+    key: Uint8Array;
+    pieces: readonly Uint8Array[];
+    expected: string;
+  }
+  /** Every case with every backend, one backend at a time (making an engine compiles its modules). */
+  const expectAllAgree = (cases: readonly Case[], which = backends): void => {
+    for (const [name, backend, simdMin] of which) {
+      usePoly1305BackendForTesting(backend, simdMin);
+      for (const c of cases) expect(poly1305ForTesting(c.key, c.pieces).toString('hex'), `${name}, ${c.what}`).toBe(c.expected);
+    }
+  };
+
+  it('matches the RFC 8439 §2.5.2 vector', () => {
+    const key = hex('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b');
+    const msg = Buffer.from('Cryptographic Forum Research Group');
+    const expected = 'a8061dc1305136c6c22b8baf0c0127a9';
+    expect(nobleTag(key, msg)).toBe(expected);
+    expectAllAgree([
+      { what: 'whole', key, pieces: [msg], expected },
+      { what: 'byte by byte', key, pieces: split(msg, 1), expected },
+    ]);
+  });
+
+  it('all give the same tag as noble on every length to 300 bytes, with random keys and with all-ones keys and messages', () => {
+    const cases: Case[] = [];
+    for (let len = 0; len <= 300; len++) {
+      for (const allOnes of [false, true]) {
+        const key = allOnes ? Buffer.alloc(32, 0xff) : randomBytes(32);
+        const msg = allOnes ? Buffer.alloc(len, 0xff) : randomBytes(len);
+        cases.push({ what: `length ${len}${allOnes ? ', all ones' : ''}`, key, pieces: [msg], expected: nobleTag(key, msg) });
+      }
+    }
+    expectAllAgree(cases);
+  });
+
+  it('all give the same tag as noble on long messages, whole or given to update() in pieces of 1, 15, 16, 17, 63 and 64 Ki bytes', () => {
+    // Not the pure-JS backend: noble is the reference here, and fed a byte at a time it takes seconds per MiB.
+    const wasmBackends = backends.filter(([, backend]) => backend !== 'js');
+    for (const len of [2 * 1024 * 1024 - 1, 65536 + 63, Math.floor(Math.random() * 2 * 1024 * 1024)]) {
+      const key = randomBytes(32);
+      const msg = randomBytes(len);
+      const expected = nobleTag(key, msg);
+      const cases = [len, 1, 15, 16, 17, 63, 65536].map((size) => ({ what: `length ${len}, pieces of ${size}`, key, pieces: split(msg, size), expected }));
+      expectAllAgree(cases, wasmBackends);
+    }
+  });
+
+  it('all agree on random lengths given in random pieces, one message after another', () => {
+    const cases: Case[] = [];
+    for (let n = 0; n < 300; n++) {
+      const allOnes = n % 7 === 0;
+      const key = allOnes ? Buffer.alloc(32, 0xff) : randomBytes(32);
+      const len = Math.floor(Math.random() * (n % 3 === 0 ? 70_000 : 3000));
+      const msg = allOnes ? Buffer.alloc(len, 0xff) : randomBytes(len);
+      const size = n % 2 === 0 ? len + 1 : 1 + Math.floor(Math.random() * 200);
+      cases.push({ what: `length ${len}, pieces of ${size}`, key, pieces: split(msg, size), expected: nobleTag(key, msg) });
+    }
+    expectAllAgree(cases);
+  });
+});
 
 describe('seal', () => {
   it('writes IV || AES-256-CTR(full IV as counter) || Poly1305-AES over the ciphertext only', () => {
