@@ -10,7 +10,7 @@ import { BlobSpanLoader } from '../repo/blobspans';
 import { applyMetadata, FileMetadata } from '../repo/restorefile';
 import { createBlobCodec } from '../repo/workerpool';
 import { CRYPTO_OVERHEAD } from '../repo/crypto';
-import { decodeBlobBytes } from '../repo/blobcodec';
+import { decodeLargeBlob } from '../repo/blobcodec';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
@@ -157,7 +157,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     try {
       const sealed = await repo.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into: memory }, signal);
       try {
-        return { data: decodeBlobBytes(repo.key, sealed, blob.uncompressedLength, id, true), memory };
+        return { data: await decodeLargeBlob(repo.key, sealed, blob.uncompressedLength, id, true), memory };
       } catch (err) {
         throw repo.blobFailure('data', id, packId, err);
       }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeBlobBytes, encodeBlob } from '../../../server/src/repo/blobcodec';
+import { BlobDecodeError, decodeBlobBytes, decodeLargeBlob, encodeBlob } from '../../../server/src/repo/blobcodec';
 import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/crypto';
 import { sha256Hex } from '../../../server/src/repo/ids';
 import { zstdReady } from '../../../server/src/repo/zstd';
@@ -40,5 +40,18 @@ describe('blob encoding: compress what shrinks, store random data as it is', () 
     expect(encoded.sealed.length).toBe(10_032);
     expect(decodeBlobBytes(key, encoded.sealed, undefined, encoded.id).equals(plain)).toBe(true);
     expect(() => encodeBlob(key, plain, false, into.subarray(0, 10_031))).toThrow(/too small/);
+  });
+
+  it('opens large blobs with the hash checked on the thread pool, and names a blob that is not what its ID says', async () => {
+    const plain = Buffer.concat([randomBytes(3 << 20), text]);
+    const encoded = encodeBlob(key, plain, true);
+    expect((await decodeLargeBlob(key, encoded.sealed, encoded.uncompressedLength, encoded.id)).equals(plain)).toBe(true);
+    const other = encodeBlob(key, plain.subarray(1), true);
+    const err = await decodeLargeBlob(key, other.sealed, other.uncompressedLength, encoded.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BlobDecodeError);
+    expect((err as BlobDecodeError).problem).toBe('hash');
+    const damaged = Buffer.from(encoded.sealed);
+    damaged[100] ^= 1;
+    await expect(decodeLargeBlob(key, damaged, encoded.uncompressedLength, encoded.id)).rejects.toMatchObject({ problem: 'mac' });
   });
 });
