@@ -80,14 +80,20 @@ const pad = (n: number | bigint, width = 2): string => String(n).padStart(width,
  * Offsets by quarter hour, for the TZ they were read under: a quarter hour whose start and end have the same offset
  * (all but those holding a change) has it throughout; NaN marks one that holds a change.
  */
-let offsetCache = new Map<number, number>();
+const offsetCache = new Map<number, number>();
 let offsetCacheTz: string | undefined;
 
+/** process.env.TZ is read only every so many offsets: reading the environment costs more than the rest. */
+const OFFSETS_PER_TZ_LOOK = 256;
+let offsetsSinceTzLook = OFFSETS_PER_TZ_LOOK;
+
 function cachedLocalOffset(unixSeconds: number): number {
-  if (offsetCacheTz !== process.env.TZ || offsetCache.size > 4096) {
-    offsetCache = new Map();
+  if (++offsetsSinceTzLook >= OFFSETS_PER_TZ_LOOK) {
+    offsetsSinceTzLook = 0;
+    if (offsetCacheTz !== process.env.TZ) offsetCache.clear();
     offsetCacheTz = process.env.TZ;
   }
+  if (offsetCache.size > 4096) offsetCache.clear();
   const quarter = Math.floor(unixSeconds / 900);
   let offset = offsetCache.get(quarter);
   if (offset === undefined) {
@@ -279,3 +285,8 @@ export function goTimeSeconds(s: GoTime): number {
   return (micros ?? Number(parseGoTime(s) / 1000n)) / 1e6;
 }
 
+/** Forgets the offsets of the local zone: for a process that changes TZ and formats times at once (the tests). */
+export function forgetLocalOffsets(): void {
+  offsetCache.clear();
+  offsetsSinceTzLook = OFFSETS_PER_TZ_LOOK;
+}

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../server/src/errors';
-import { formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+import { forgetLocalOffsets, formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+
+/** A new local zone, and formatGoTime told so (it reads TZ only every few hundred times). */
+function setTimeZone(tz: string): void {
+  process.env.TZ = tz;
+  forgetLocalOffsets();
+}
 
 const ns = (iso: string, nanos = 0n): bigint => BigInt(Date.parse(iso)) * 1_000_000n + nanos;
 
@@ -9,6 +15,7 @@ describe('formatGoTime', () => {
   afterEach(() => {
     if (savedTz === undefined) delete process.env.TZ;
     else process.env.TZ = savedTz;
+    forgetLocalOffsets();
   });
 
   it('writes RFC3339Nano like Go', () => {
@@ -47,14 +54,14 @@ describe('formatGoTime', () => {
   });
 
   it('uses the local zone at that instant by default', () => {
-    process.env.TZ = 'Europe/Berlin';
+    setTimeZone('Europe/Berlin');
     expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T14:00:00+02:00');
     expect(formatGoTime(ns('2024-01-01T12:00:00Z', 10n))).toBe('2024-01-01T13:00:00.00000001+01:00');
-    process.env.TZ = 'Asia/Kolkata';
+    setTimeZone('Asia/Kolkata');
     expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T17:30:00+05:30');
-    process.env.TZ = 'America/St_Johns';
+    setTimeZone('America/St_Johns');
     expect(formatGoTime(ns('2024-01-01T12:00:00Z'))).toBe('2024-01-01T08:30:00-03:30');
-    process.env.TZ = 'UTC';
+    setTimeZone('UTC');
     expect(formatGoTime(ns('2024-07-01T12:00:00Z'))).toBe('2024-07-01T12:00:00Z');
   });
 
@@ -62,7 +69,7 @@ describe('formatGoTime', () => {
     let seed = 7;
     const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (const tz of ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Europe/Amsterdam']) {
-      process.env.TZ = tz;
+      setTimeZone(tz);
       for (let i = 0; i < 3000; i++) {
         // From year 1 to 9999, with an eye on 1900-2100 and on exact seconds.
         const seconds = i % 3 === 0 ? Math.floor(-62135596800 + next() * 315537897599) : Math.floor(-2208988800 + next() * 6311433600);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, LockstepError } from '../../../server/src/errors';
 import { hasOnlySmallIntegers } from '../../../server/src/repo/gojson';
-import { formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+import { forgetLocalOffsets, formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/snapshot';
 import {
   decodeTree,
@@ -487,11 +487,13 @@ describe.skipIf(!existsSync('/usr/bin/restic'))('interop with the restic binary'
     expect(encodeTree([...ours].reverse()).toString('latin1')).toBe(srcTreeBytes.toString('latin1'));
     const savedTz = process.env.TZ;
     process.env.TZ = TZ; // formatGoTime's default zone is the local one, like Go's time.Local
+    forgetLocalOffsets();
     try {
       for (const node of ours) expect(formatGoTime(lstatSync(inSrc(node.name), { bigint: true }).mtimeNs)).toBe(node.mtime);
     } finally {
       if (savedTz === undefined) delete process.env.TZ;
       else process.env.TZ = savedTz;
+      forgetLocalOffsets();
     }
   });
 });
