@@ -8,11 +8,13 @@ import { runInNewContext } from 'node:vm';
 
 type Gc = (options?: { type?: 'minor' | 'major' }) => void;
 
-/** Bytes of short-lived buffers between scavenges. */
+/** Bytes of short-lived buffers between scavenges, and between full collections (for those that lived long enough to be promoted, such as data waiting to be written). */
 const SCAVENGE_EVERY = 8 * 1024 * 1024;
+const COLLECT_EVERY = 4;
 
 let gc: Gc | null | undefined;
 let churned = 0;
+let scavenges = 0;
 let majorQueued = false;
 
 function collector(): Gc | undefined {
@@ -32,7 +34,7 @@ export function churn(bytes: number): void {
   churned += bytes;
   if (churned < SCAVENGE_EVERY) return;
   churned = 0;
-  collector()?.({ type: 'minor' });
+  collector()?.({ type: ++scavenges % COLLECT_EVERY === 0 ? 'major' : 'minor' });
 }
 
 /**

@@ -556,9 +556,16 @@ export function open(key: MasterKey, sealed: Uint8Array, inPlace = false): Buffe
   const expected = poly1305Aes(key.macK, key.macR, iv, ct);
   if (!timingSafeEqual(expected, buf.subarray(buf.length - MAC_SIZE))) throw new CiphertextVerificationError();
   const n = ct.length;
+  const decipher = createCipheriv('aes-256-ctr', key.encrypt, iv);
+  if (n <= PIECE && !inPlace) {
+    // One piece: OpenSSL's output is the plaintext, without another buffer and a copy.
+    const whole = decipher.update(ct);
+    if (whole.length !== n) throw new Error('AES-CTR returned an unexpected length');
+    churn(n);
+    return whole;
+  }
   // Each piece is decrypted to a new buffer before it is copied back, so writing over the ciphertext is safe.
   const plain = inPlace ? ct : Buffer.allocUnsafe(n);
-  const decipher = createCipheriv('aes-256-ctr', key.encrypt, iv);
   for (let at = 0; at < n; at += PIECE) {
     const piece = decipher.update(ct.subarray(at, Math.min(n, at + PIECE)));
     if (piece.length !== Math.min(PIECE, n - at)) throw new Error('AES-CTR returned an unexpected length');
