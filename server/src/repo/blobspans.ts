@@ -5,9 +5,9 @@ import { Repository } from './repository';
 /** Blobs of one pack that are at most this far apart are read together (what lies between is read and dropped). */
 const MAX_GAP = 64 * 1024;
 /** A span read in one piece is never larger than this. */
-const MAX_SPAN = 16 * 1024 * 1024;
+const MAX_SPAN = 2 * 1024 * 1024;
 /** Spans read are kept, newest first, up to this many bytes: other folders' files often share their blobs. */
-const KEEP_BYTES = 8 * 1024 * 1024;
+const KEEP_BYTES = 1024 * 1024;
 
 interface Span {
   packId: Id;
