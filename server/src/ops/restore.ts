@@ -5,12 +5,11 @@ import { LockstepError } from '../errors';
 import { goTimeSeconds } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { BlobDecodeError } from '../repo/blobcodec';
 import { BlobSpanLoader } from '../repo/blobspans';
-import { applyMetadata, FileMetadata } from '../repo/restorefile';
-import { createBlobCodec } from '../repo/workerpool';
-import { CRYPTO_OVERHEAD } from '../repo/crypto';
-import { decodeLargeBlob } from '../repo/blobcodec';
+import { applyMetadata, FileMetadata } from '../repo/writefile';
+import { decodeBlobBytes, decodeLargeBlob } from '../repo/blobcodec';
+import { RestoredFileWriter } from '../repo/filewriter';
+import { DecodedBlobs } from '../repo/restorefile';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
@@ -35,7 +34,7 @@ export interface RestoreSummary {
   warnings: string[];
 }
 
-/** Files being restored at once: enough to batch small ones to the worker threads. */
+/** Files being restored at once: enough to fill the batches of the writer thread. */
 const FILES_IN_FLIGHT = 64;
 /** Of those, large files (several blobs, read ahead): they hold memory. */
 const LARGE_FILES_IN_FLIGHT = 4;
@@ -45,7 +44,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
  * Restores a snapshot below `target`, never writing outside it. Folders are walked in order while their files are
- * written (small ones by the worker threads, which also set their metadata); the folders' own metadata is set
+ * written (small ones opened here and written, with their metadata, in batches by this thread and a writer thread); the folders' own metadata is set
  * last, children first, once nothing more is written into them.
  */
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
@@ -61,9 +60,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
   const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
   const hardLinks = new Map<string, Promise<Buffer | undefined>>();
-  // Everything on this thread: a worker for restores was measured no faster here (the disk and the kernel set the
-  // pace), and 25 to 40 MB heavier.
-  const codec = createBlobCodec(repo.key, 0);
+  const decoded = new DecodedBlobs();
+  const writer = new RestoredFileWriter();
   const buffers = new BlobBuffers();
   const turns = new Turns();
   const blobs = new BlobSpanLoader(repo, signal);
@@ -118,22 +116,19 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
       const id = ids[0];
       const location = repo.index.lookup('data', id);
       if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
-      const { uncompressedLength, length } = location.blob;
-      let written: number;
-      try {
-        written = await codec.restoreFile({
-          path: dest,
-          expectedId: id,
-          uncompressedLength,
-          plainLength: uncompressedLength ?? length - CRYPTO_OVERHEAD,
-          meta: metadataOf(node),
-          replace: !folder.fresh,
-          load: async () => (await blobs.load(id)).sealed,
-        });
-      } catch (err) {
-        throw err instanceof BlobDecodeError ? repo.blobFailure('data', id, location.packId, err) : err;
+      const { uncompressedLength } = location.blob;
+      let data = decoded.get(id);
+      if (!data) {
+        const sealed = (await blobs.load(id)).sealed;
+        try {
+          data = decodeBlobBytes(repo.key, sealed, uncompressedLength, id);
+        } catch (err) {
+          throw repo.blobFailure('data', id, location.packId, err);
+        }
+        decoded.keep(id, data);
       }
-      summary.bytesRestored += written;
+      await writer.write(dest, data, metadataOf(node), !folder.fresh);
+      summary.bytesRestored += data.length;
       fileDone();
       return true;
     }
@@ -280,7 +275,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
       }
     }
   } finally {
-    await codec.close();
+    await writer.close();
   }
   return summary;
 }

@@ -7,7 +7,6 @@ import { MasterKey } from './crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from './ids';
 import { FinishedPack } from './packfile';
-import { DecodedBlobs, FileToRestore, restoreFileHere } from './restorefile';
 import { zstdReady } from './zstd';
 
 export interface WorkerSetup {
@@ -39,13 +38,6 @@ export interface FsErrorInfo {
 }
 
 
-/** A file of one blob to restore, as the codec is given it: the blob's bytes are loaded only if the thread needs them. */
-export type SmallFileRestore = Omit<FileToRestore, 'sealed'> & {
-  /** The blob's plaintext length (the restoring thread's store of decoded blobs is counted in it). */
-  plainLength: number;
-  /** The blob as it is stored. */
-  load(): Promise<Uint8Array>;
-};
 
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
@@ -81,13 +73,6 @@ export interface BlobCodec {
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
   /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
   decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
-  /**
-   * Writes a file of one blob as a fresh file with its metadata (writeRestoredFile), on a worker thread where
-   * there is one, so that files are created on every core. The thread keeps the last few MB of blobs it opened,
-   * so a blob that many files share is loaded and opened once. Resolves to the file's size; rejects with a
-   * BlobDecodeError when the blob is damaged, or with the file system's error (or load's).
-   */
-  restoreFile(file: SmallFileRestore): Promise<number>;
   /** Drops open data packs and stops the threads. */
   close(): Promise<void>;
 }
@@ -95,7 +80,6 @@ export interface BlobCodec {
 /** Everything on the calling thread; `storeNumber` numbers its data store among the codec's threads. */
 class InlineCodec implements BlobCodec {
   private dataStore: DataPackStore | undefined;
-  private readonly decoded = new DecodedBlobs();
   constructor(
     private readonly key: MasterKey,
     private readonly storeOptions: StoreOptions | undefined,
@@ -139,11 +123,6 @@ class InlineCodec implements BlobCodec {
   async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
     if (uncompressedLength !== undefined) await zstdReady();
     return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
-  }
-  async restoreFile(file: SmallFileRestore): Promise<number> {
-    if (file.uncompressedLength !== undefined) await zstdReady();
-    const sealed = this.decoded.get(file.expectedId) ? undefined : await file.load();
-    return restoreFileHere(this.key, { ...file, sealed }, this.decoded);
   }
   async close(): Promise<void> {
     this.dataStore?.discard();
@@ -263,9 +242,6 @@ class WorkerPoolCodec implements BlobCodec {
     return this.here.decode(sealed, uncompressedLength, expectedId);
   }
 
-  restoreFile(file: SmallFileRestore): Promise<number> {
-    return this.here.restoreFile(file);
-  }
 
   private postTo(target: number, job: DistributiveOmit<WorkerJob, 'seq'>, weight: number, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
     if (this.failure) return Promise.reject(this.failure);
