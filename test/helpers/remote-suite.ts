@@ -19,6 +19,8 @@ import { cleanupTempDirs, makeTempDir } from './tmp';
 const PASSWORD = 'remote password';
 // Refreshability 4.5 s: short for the test, long enough for a loaded 2-core machine.
 const LOCK_TIMING = { LOCKSTEP_LOCK_REFRESH_MS: '1000', LOCKSTEP_LOCK_STALE_MS: '6000' };
+/** Random data for a backup that must store its first pack while stdin is still open (see backupUntilFirstPack). */
+const PACK_FILLING_BYTES = 26 * 1024 * 1024;
 
 export function remoteBackendSuite(title: string, start: StartRemoteServer, available: () => boolean): void {
   const suite = available() || process.env.CI ? describe : describe.skip;
@@ -64,7 +66,10 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
       }
     };
 
-    /** Starts a Lockstep backup and waits until it has stored its first new pack. */
+    /**
+     * Starts a Lockstep backup and waits until it has stored its first new pack. Chunks are at most 8 MiB, so of
+     * PACK_FILLING_BYTES on stdin at least 18 MiB is stored while stdin is still open: a 16 MiB pack.
+     */
     const backupUntilFirstPack = async (args: string[], extra: Record<string, string>, stdin?: Buffer) => {
       const snapshotsBefore = await files('snapshots');
       const packsBefore = new Set(await files('data'));
@@ -137,7 +142,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
     }, 120_000);
 
     it('the seed: a paused backup whose lock was removed and the repository pruned exits with lock lost; no snapshot; restic check passes', async () => {
-      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'big.bin'], LOCK_TIMING, randomBytes(20 * 1024 * 1024));
+      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'big.bin'], LOCK_TIMING, randomBytes(PACK_FILLING_BYTES));
       const pausedAt = Date.now();
       child.kill('SIGSTOP');
       restic(['unlock', '--remove-all']);
@@ -154,7 +159,7 @@ export function remoteBackendSuite(title: string, start: StartRemoteServer, avai
     }, 120_000);
 
     it('a server that hangs mid-backup: the lock monitor ends the backup on time (exit 11), nothing is committed', async () => {
-      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'hang.bin'], LOCK_TIMING, randomBytes(20 * 1024 * 1024));
+      const { child, done, snapshotsBefore } = await backupUntilFirstPack(['backup', '--stdin', '--stdin-filename', 'hang.bin'], LOCK_TIMING, randomBytes(PACK_FILLING_BYTES));
       server.pause();
       const pausedAt = Date.now();
       child.stdin?.end(randomBytes(1024 * 1024));

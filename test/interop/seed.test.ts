@@ -103,8 +103,9 @@ describeWithPeer('restic-0.18', 'the seed scenario: pause, unlock, prune, resume
 
       child = spawnLockstep(['backup', '--stdin', '--stdin-filename', 'big.bin'], { repo, password: PASSWORD, env: v.timing });
       const done = finished(child);
-      // 20 MiB of random data: the first 16 MiB pack is written while stdin is still open.
-      child.stdin?.write(randomBytes(20 * 1024 * 1024));
+      // 26 MiB of random data: chunks are at most 8 MiB, so at least 18 MiB is stored while stdin is still open, and
+      // the first 16 MiB pack is written (20 MiB left it to chance: a last chunk of more than 4 MiB held it back).
+      child.stdin?.write(randomBytes(26 * 1024 * 1024));
       await waitFor('the backup to write its first pack', () => {
         if (child?.exitCode !== null) throw new Error(`the backup ended early (exit ${child?.exitCode})`);
         return packFiles(repo).some((p) => !packsBefore.has(p));
