@@ -8,14 +8,18 @@
 // order for a whole lane: the JavaScript side permutes a lane once going in and once coming out. Integerify's
 // word, x0 of the last block, is the first word in either order.
 //
-// Memory (B = 128*r bytes, one lane at a time; grown per call to fit):
-//   [0, N*B)          V[0..N-1]; the lane's input is written at V[0]
-//   [N*B, (N+1)*B)    X0: the lane's output after romix()
-//   [(N+1)*B, (N+2)*B) X1: the other half of the ping-pong for ROMix's second loop
-// Functions: romix(N, r) (exported) runs ROMix on the lane at V[0] and leaves the result in X0. Its first loop is
-// V[i+1] = blockMix(V[i]) (V[N] is X0), so no block is ever copied; its second loop is
-// X' = blockMixXor(X, V[j]), alternating X0 and X1 (N is even, so it ends in X0), with the XOR of V[j] done on
-// the way into each Salsa20/8. Both BlockMix functions are separate wasm functions so that V8's optimizing tier,
+// Memory (B = 128*r bytes, one lane at a time; grown per call to fit). ROMix keeps V[i] only where i % k != k-1
+// (k = 4, or N when N < 4) and rebuilds a skipped V[j] from V[j-1] when the second loop asks for it: a quarter
+// less memory (24 MiB instead of 32 for restic's usual N = 2^15, r = 8) for one BlockMix in eight more. V[i] is at
+// slot (k-1)*(i/k) + i%k, so that the first loop's last block, V[N], is the slot after the last one:
+//   [0, S*B)            the slots, S = (k-1)*N/k; the lane's input is written at V[0], slot 0
+//   [S*B, (S+1)*B)      X0: V[N] after the first loop, the lane's output after romix()
+//   [(S+1)*B, (S+2)*B)  X1: the other half of the ping-pong for ROMix's second loop
+//   [(S+2)*B, (S+3)*B)  T: a skipped V[i], on its way to V[i+1] in the first loop, rebuilt in the second
+// Functions: romix(N, r, log2k) (exported) runs ROMix on the lane at V[0] and leaves the result in X0. Its first
+// loop is V[i+1] = blockMix(V[i]), each written where it is kept (or to T), so no block is ever copied; its second
+// loop is X' = blockMixXor(X, V[j]), alternating X0 and X1 (N is even, so it ends in X0), with the XOR of V[j] done
+// on the way into each Salsa20/8. Both BlockMix functions are separate wasm functions so that V8's optimizing tier,
 // which replaces a function between calls, takes over during the first derivation rather than the next one.
 import { pbkdf2Sync } from 'node:crypto';
 import { collectSoon } from '../memory';
@@ -38,10 +42,15 @@ const DIAGONAL = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
 const mul32 = op(0x6c);
 const and32 = op(0x71);
 const shl32 = op(0x74);
+const shrU32 = op(0x76);
+const eq32 = op(0x46);
 const load32 = (ptr: Bytes, offset: number): number[] => flat(ptr, 0x28, 2, uleb(offset));
 const call = (index: number, ...args: Bytes[]): number[] => flat(args, 0x10, uleb(index));
 /** `loop { body; br_if 0 (condition) }`: the body runs at least once. */
 const doWhile = (body: Bytes, condition: Bytes): number[] => flat(0x03, 0x40, body, condition, 0x0d, 0, 0x0b);
+const ifElse = (condition: Bytes, then: Bytes, otherwise: Bytes): number[] => flat(condition, 0x04, 0x40, then, 0x05, otherwise, 0x0b);
+/** `select`: a when condition is non-zero, else b. */
+const select = (a: Bytes, b: Bytes, condition: Bytes): number[] => flat(a, b, condition, 0x1b);
 
 const xor128 = op(...simd(0x51));
 const add32x4 = op(...simd(0xae));
@@ -153,29 +162,46 @@ function blockMixFunction(xorsInput: boolean): number[] {
 const BLOCK_MIX = 0;
 const BLOCK_MIX_XOR = 1;
 
-/** romix(N, r): see the header. */
+/** romix(N, r, log2k): see the header. */
 const romixFunction = (): number[] =>
-  func(2, (local) => {
-    const [n, r] = [0, 1];
+  func(3, (local) => {
+    const [n, r, log2k] = [0, 1, 2];
     const bytes = local(I32);
+    const mask = local(I32);
+    const i = local(I32);
     const src = local(I32);
-    const end = local(I32);
+    const dst = local(I32);
+    const spare = local(I32);
     const cur = local(I32);
     const other = local(I32);
     const swap = local(I32);
     const j = local(I32);
     const remaining = local(I32);
+    /** Where V[index] is kept (index % k != k-1), or for index = N, X0. */
+    const slot = (index: Bytes): number[] => mul32(add32(mul32(get(mask), shrU32(index, get(log2k))), and32(index, get(mask))), get(bytes));
+    const skipped = (index: Bytes): number[] => eq32(and32(index, get(mask)), get(mask));
     return flat(
       set(bytes, shl32(get(r), i32(7))),
-      set(end, mul32(get(n), get(bytes))),
-      doWhile([call(BLOCK_MIX, get(src), add32(get(src), get(bytes)), get(r)), set(src, add32(get(src), get(bytes)))], ltU32(get(src), get(end))),
-      set(cur, get(end)),
-      set(other, add32(get(end), get(bytes))),
+      set(mask, sub32(shl32(i32(1), get(log2k)), i32(1))),
+      set(cur, slot(get(n))),
+      set(other, add32(get(cur), get(bytes))),
+      set(spare, add32(get(other), get(bytes))),
+      doWhile(
+        [
+          set(i, add32(get(i), i32(1))),
+          set(dst, select(get(spare), slot(get(i)), skipped(get(i)))),
+          call(BLOCK_MIX, get(src), get(dst), get(r)),
+          set(src, get(dst)),
+        ],
+        ltU32(get(i), get(n)),
+      ),
       set(j, load32(sub32(add32(get(cur), get(bytes)), i32(64)), 0)),
       set(remaining, get(n)),
       doWhile(
         [
-          set(j, call(BLOCK_MIX_XOR, get(cur), mul32(and32(get(j), sub32(get(n), i32(1))), get(bytes)), get(other), get(r))),
+          set(j, and32(get(j), sub32(get(n), i32(1)))),
+          ifElse(skipped(get(j)), [call(BLOCK_MIX, slot(sub32(get(j), i32(1))), get(spare), get(r)), set(src, get(spare))], set(src, slot(get(j)))),
+          set(j, call(BLOCK_MIX_XOR, get(cur), get(src), get(other), get(r))),
           set(swap, get(cur)),
           set(cur, get(other)),
           set(other, get(swap)),
@@ -195,7 +221,7 @@ export function buildScryptWasm(): Uint8Array {
         vec([
           [0x60, 3, I32, I32, I32, 0], // blockMix(src, dst, r)
           [0x60, 4, I32, I32, I32, I32, 1, I32], // blockMixXor(src, xorWith, dst, r) -> x0 of the last block
-          [0x60, 2, I32, I32, 0], // romix(N, r)
+          [0x60, 3, I32, I32, I32, 0], // romix(N, r, log2k)
         ]),
       ),
       section(3, vec([0, 1, 2])),
@@ -221,7 +247,7 @@ export function buildSimdProbe(): Uint8Array {
 
 interface ScryptExports {
   mem: { buffer: ArrayBuffer; grow(pages: number): number };
-  romix(n: number, r: number): void;
+  romix(n: number, r: number, log2k: number): void;
 }
 
 let compiled: object | null | undefined;
@@ -286,13 +312,15 @@ export function scryptWasm(password: Uint8Array, salt: Uint8Array, N: number, r:
   const lanes = pbkdf2Sync(password, salt, 1, p * laneBytes, 'sha256');
   // WebAssembly exports are untyped; the module built above has exactly these.
   const x = new wasmApi.Instance(module, {}).exports as unknown as ScryptExports;
-  const needed = Math.ceil(((N + 2) * laneBytes) / PAGE);
+  const log2k = Math.min(2, Math.log2(N));
+  const kept = N - N / 2 ** log2k;
+  const needed = Math.ceil(((kept + 3) * laneBytes) / PAGE);
   x.mem.grow(needed - x.mem.buffer.byteLength / PAGE);
   const mem = new DataView(x.mem.buffer);
-  const output = N * laneBytes;
+  const output = kept * laneBytes;
   for (let lane = 0; lane < p; lane++) {
     laneIn(lanes, lane * laneBytes, 2 * r, mem, 0);
-    x.romix(N, r);
+    x.romix(N, r, log2k);
     laneOut(mem, output, 2 * r, lanes, lane * laneBytes);
   }
   const key = pbkdf2Sync(password, lanes, 1, dkLen, 'sha256');

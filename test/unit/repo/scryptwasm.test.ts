@@ -80,6 +80,7 @@ describe('scryptWasm', () => {
       [16384, 9, 4, 33],
       [4096, 3, 4, 7],
       [8, 5, 3, 64],
+      [4, 2, 2, 64], // the smallest N that skips every fourth V[i]
     ];
     while (cases.length < 40) {
       const N = 2 ** (1 + random.int(14));
