@@ -9,7 +9,7 @@ import { Id } from '../repo/ids';
 import { BlobWriter } from '../repo/packer';
 import { Repository, SnapshotEntry } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';
-import { decodeTree, encodeTree, TreeNode } from '../repo/tree';
+import { encodeTree, readTree, sameNode, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
@@ -64,7 +64,14 @@ export interface BackupSummary {
   unreadable: string[];
 }
 
-type ParentNodes = Map<string, TreeNode> | undefined;
+/** A folder's tree in the parent snapshot: its nodes by name (latin1 of the raw bytes). */
+interface ParentTree {
+  id: Id;
+  byName: Map<string, TreeNode>;
+  /** The blob holds only these nodes, sorted and unique, as encodeTree writes them: it can stand for an equal tree. */
+  reusable: boolean;
+}
+type ParentNodes = ParentTree | undefined;
 
 /** Work that is under way: `done` settles when it is complete (an object, as a promise cannot resolve to a promise). */
 interface Started<T> {
@@ -247,7 +254,7 @@ class BackupRun {
   /** Starts loading the parent snapshot's trees of a folder's subfolders, all at once, before the folder is walked. */
   private loadSubtrees(previousNodes: ParentNodes): Map<string, Promise<ParentNodes>> {
     const subtrees = new Map<string, Promise<ParentNodes>>();
-    for (const [key, node] of previousNodes ?? []) {
+    for (const [key, node] of previousNodes?.byName ?? []) {
       if (node.type !== 'dir') continue;
       const loading = this.loadTreeNodes(node.subtree);
       loading.catch(() => undefined); // awaited (and its error met) where the subfolder is walked
@@ -258,11 +265,25 @@ class BackupRun {
 
   private async loadTreeNodes(treeId: Id | undefined): Promise<ParentNodes> {
     if (!treeId || !this.repo.index.has('tree', treeId)) return undefined;
-    const nodes = decodeTree(await this.repo.loadBlob('tree', treeId, this.signal), treeId);
-    return new Map(nodes.map((n) => [n.name.toString('latin1'), n]));
+    const { nodes, onlyKnownFields } = readTree(await this.repo.loadBlob('tree', treeId, this.signal), treeId);
+    const byName = new Map<string, TreeNode>();
+    let sorted = true;
+    let last = '';
+    for (const node of nodes) {
+      const key = node.name.toString('latin1');
+      if (byName.size > 0 && !(last < key)) sorted = false;
+      byName.set(key, node);
+      last = key;
+    }
+    return { id: treeId, byName, reusable: onlyKnownFields && sorted };
   }
 
-  private async saveTree(nodes: TreeNode[]): Promise<Id> {
+  /**
+   * Stores a folder's tree. Where every node is the same as in the parent's tree of that folder (an unchanged
+   * folder), that tree is the one this folder's would be: its ID is used without encoding and hashing it again.
+   */
+  private async saveTree(nodes: TreeNode[], parent?: ParentTree): Promise<Id> {
+    if (parent?.reusable && nodes.length === parent.byName.size && nodes.every((n) => sameAsParent(n, parent))) return parent.id;
     const { id } = await this.writer.save('tree', encodeTree(nodes));
     return id;
   }
@@ -272,7 +293,7 @@ class BackupRun {
     for (const [name, child] of dir.children) {
       throwIfAborted(this.signal);
       const nameBuf = Buffer.from(name);
-      const previous = parentNodes?.get(nameBuf.toString('latin1'));
+      const previous = parentNodes?.byName.get(nameBuf.toString('latin1'));
       if (child.kind === 'target') {
         entries.push(this.watched(await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous)));
         continue;
@@ -301,7 +322,7 @@ class BackupRun {
       for (const name of names) taken.add(name.toString());
       entries.push(...(await this.startEntries(Buffer.from(folder), names, parentNodes)));
     }
-    return this.saveTree(await this.settled(entries));
+    return this.saveTree(await this.settled(entries), parentNodes);
   }
 
   /** The nodes of a folder's entries once each is complete, leaving out those that turned out unreadable. */
@@ -377,7 +398,7 @@ class BackupRun {
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Started<Id>> {
     const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes);
-    return { done: this.settled(entries).then((nodes) => this.saveTree(nodes)) };
+    return { done: this.settled(entries).then((nodes) => this.saveTree(nodes, previousNodes)) };
   }
 
   /** Starts the entries `names` of the folder `dirPath` in turn; resolves once they are all under way. */
@@ -389,7 +410,7 @@ class BackupRun {
       const turn = this.turns.maybeYield();
       if (turn) await turn;
       const key = name.toString('latin1');
-      entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.get(key), subtrees.get(key))));
+      entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.byName.get(key), subtrees.get(key))));
     }
     return entries;
   }
@@ -584,6 +605,11 @@ class BackupRun {
     this.summary.unreadable.push(where);
     this.options.onWarning?.(where, message);
   }
+}
+
+function sameAsParent(node: TreeNode, parent: ParentTree): boolean {
+  const previous = parent.byName.get(node.name.toString('latin1'));
+  return previous !== undefined && sameNode(node, previous);
 }
 
 /**

@@ -251,6 +251,18 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
  * CorruptFileError for `tree <id>`. Node order is not checked.
  */
 export function decodeTree(bytes: Buffer, blobIdForErrors: string): TreeNode[] {
+  return readTree(bytes, blobIdForErrors).nodes;
+}
+
+/** A tree blob's nodes, and whether the blob says nothing beyond them (see readTree). */
+export interface ReadTree {
+  nodes: TreeNode[];
+  /** No key outside restic's Node fields, in any node or at the top, and every key spelt exactly. */
+  onlyKnownFields: boolean;
+}
+
+/** decodeTree, also telling whether the blob holds anything the nodes do not (unknown or oddly spelt keys). */
+export function readTree(bytes: Buffer, blobIdForErrors: string): ReadTree {
   const where = `tree ${blobIdForErrors}`;
   let doc: JsonValue;
   try {
@@ -264,10 +276,54 @@ export function decodeTree(bytes: Buffer, blobIdForErrors: string): TreeNode[] {
   if (!isJsonObject(doc)) throw new CorruptFileError(where, 'it is not a JSON object');
   const nodesKey = Object.prototype.hasOwnProperty.call(doc, 'nodes') ? 'nodes' : Object.keys(doc).find((k) => k.toLowerCase() === 'nodes');
   const nodes = nodesKey === undefined ? null : doc[nodesKey];
-  if (nodes === null) return [];
+  const topKnown = nodesKey === 'nodes' && Object.keys(doc).length === 1;
+  if (nodes === null) return { nodes: [], onlyKnownFields: topKnown };
   if (!Array.isArray(nodes)) throw new CorruptFileError(where, '"nodes" is not a list');
   const reader = new NodeReader(where);
-  return nodes.map((raw, i) => reader.read(raw, i));
+  const read = nodes.map((raw, i) => reader.read(raw, i));
+  return { nodes: read, onlyKnownFields: topKnown && reader.onlyKnownFields };
+}
+
+/** Whether two nodes say the same in every field, so that a tree of the one could stand for a tree of the other. */
+export function sameNode(a: TreeNode, b: TreeNode): boolean {
+  return (
+    a.type === b.type &&
+    a.mtime === b.mtime &&
+    a.ctime === b.ctime &&
+    a.atime === b.atime &&
+    a.inode === b.inode &&
+    a.size === b.size &&
+    a.mode === b.mode &&
+    a.uid === b.uid &&
+    a.gid === b.gid &&
+    a.user === b.user &&
+    a.group === b.group &&
+    a.deviceId === b.deviceId &&
+    a.links === b.links &&
+    a.device === b.device &&
+    a.subtree === b.subtree &&
+    a.error === b.error &&
+    a.name.equals(b.name) &&
+    sameBytes(a.linktarget, b.linktarget) &&
+    sameIds(a.content, b.content) &&
+    sameAttributes(a.extendedAttributes, b.extendedAttributes)
+  );
+}
+
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.equals(b);
+}
+
+function sameIds(a: Id[] | null, b: Id[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameAttributes(a: TreeNode['extendedAttributes'], b: TreeNode['extendedAttributes']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((attr, i) => attr.name === b[i].name && attr.value.equals(b[i].value));
 }
 
 function parseOrUndefined(text: string): JsonValue | undefined {
@@ -282,6 +338,8 @@ function parseOrUndefined(text: string): JsonValue | undefined {
 class NodeReader {
   private fields: Fields = {};
   private label = '';
+  /** No node so far had a key other than restic's exact field names. */
+  onlyKnownFields = true;
 
   constructor(private readonly where: string) {}
 
@@ -346,6 +404,7 @@ class NodeReader {
     this.label = `node ${index}`;
     if (!isJsonObject(raw)) return this.fail(`${this.label} is not an object`);
     this.fields = nodeFields(raw);
+    if (this.onlyKnownFields) for (const key in raw) if (!FIELD_SET.has(key)) this.onlyKnownFields = false;
 
     const quoted = this.str('name') ?? '';
     let name: Buffer;

@@ -14,6 +14,8 @@ import {
   GoFileMode,
   goModeFromStat,
   posixPermFromGoMode,
+  readTree,
+  sameNode,
   TreeNode,
 } from '../../../server/src/repo/tree';
 
@@ -253,6 +255,71 @@ describe('reading trees with JSON.parse where that is exact', () => {
     expect({ ...small[0], inode: 0n }).toEqual({ ...big[0], inode: 0n });
     expect(() => decodeTree(Buffer.from(`{"nodes":[${node('-1')}]}`), 't')).toThrow(CorruptFileError);
     expect(() => decodeTree(Buffer.from(`{"nodes":[${node('1.5')}]}`), 't')).toThrow(/unsigned integer/);
+  });
+});
+
+describe('telling whether a parent tree can stand for a new one', () => {
+  const full: TreeNode = {
+    name: Buffer.from('all'),
+    type: 'file',
+    mode: 0o644,
+    mtime: T,
+    atime: T,
+    ctime: T,
+    uid: 1000,
+    gid: 1000,
+    user: 'u',
+    group: 'g',
+    inode: 7n,
+    deviceId: 8n,
+    size: 9n,
+    links: 1n,
+    linktarget: Buffer.from('t'),
+    extendedAttributes: [{ name: 'user.x', value: Buffer.from('v') }],
+    device: 10n,
+    content: [id(1), id(2)],
+    subtree: id(3),
+    error: 'e',
+  };
+  const changes: Record<keyof TreeNode, unknown[]> = {
+    name: [Buffer.from('alL')],
+    type: ['dir'],
+    mode: [0o600, undefined],
+    mtime: ['2026-11-24T03:03:30.076448577Z'],
+    atime: ['2026-11-24T04:03:30.076448576+01:00'],
+    ctime: ['0001-01-01T00:00:00Z'],
+    uid: [0],
+    gid: [0],
+    user: ['v', undefined],
+    group: ['h', undefined],
+    inode: [8n, undefined],
+    deviceId: [9n, undefined],
+    size: [10n, undefined],
+    links: [2n, undefined],
+    linktarget: [Buffer.from('u'), undefined],
+    extendedAttributes: [[{ name: 'user.x', value: Buffer.from('w') }], [{ name: 'user.y', value: Buffer.from('v') }], [], undefined],
+    device: [11n, undefined],
+    content: [[id(1)], [id(2), id(1)], null],
+    subtree: [id(4), undefined],
+    error: ['f', undefined],
+  };
+
+  it('sees a difference in any one field, and none between a node and its copy read back', () => {
+    const [back] = decodeTree(encodeTree([full]), 't');
+    expect(sameNode(full, back)).toBe(true);
+    for (const [field, values] of Object.entries(changes)) {
+      for (const value of values) expect(sameNode(full, { ...full, [field]: value }), `${field} = ${String(value)}`).toBe(false);
+    }
+  });
+
+  it('knows a blob that holds only the nodes, spelt as restic spells them', () => {
+    const node = encodeTree([full]).toString().trim().slice('{"nodes":['.length, -2);
+    expect(readTree(encodeTree([full]), 't').onlyKnownFields).toBe(true);
+    expect(readTree(Buffer.from('{"nodes":null}'), 't').onlyKnownFields).toBe(true);
+    expect(readTree(Buffer.from(`{"nodes":[${node.replace('"name"', '"future":1,"name"')}]}`), 't').onlyKnownFields).toBe(false);
+    expect(readTree(Buffer.from(`{"nodes":[${node.replace('"name"', '"Name"')}]}`), 't').onlyKnownFields).toBe(false);
+    expect(readTree(Buffer.from(`{"nodes":[${node}],"extra":true}`), 't').onlyKnownFields).toBe(false);
+    expect(readTree(Buffer.from('{}'), 't').onlyKnownFields).toBe(false);
   });
 });
 
