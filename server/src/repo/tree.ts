@@ -337,7 +337,9 @@ function parseOrUndefined(text: string): JsonValue | undefined {
 /** Reads one node at a time (one object for the whole tree, to keep allocations down on big trees). */
 class NodeReader {
   private fields: Fields = {};
-  private label = '';
+  private index = 0;
+  /** The node's name once read; undefined before. */
+  private name: Buffer | undefined;
   /** No node so far had a key other than restic's exact field names. */
   onlyKnownFields = true;
 
@@ -348,7 +350,16 @@ class NodeReader {
   }
 
   private wrong(field: string, what: string): never {
-    return this.fail(`${this.label}: ${field} ${what}`);
+    return this.fail(`${this.label()}: ${field} ${what}`);
+  }
+
+  /** How errors name the node: by its name once known (built only for an error: trees hold many nodes). */
+  private label(): string {
+    return this.name === undefined ? `node ${this.index}` : `node ${this.shown()}`;
+  }
+
+  private shown(): string {
+    return JSON.stringify(this.name?.toString() ?? '');
   }
 
   private get(field: Field): JsonValue | undefined {
@@ -365,13 +376,16 @@ class NodeReader {
   private uint(field: Field, max: bigint): bigint | undefined {
     const v = this.get(field);
     if (v === undefined) return undefined;
-    if (typeof v === 'number') return v >= 0 && BigInt(v) <= max ? BigInt(v) : this.wrong(field, `${v} is out of range`);
+    // JSON.parse gives numbers only where all are safe integers, so below 2^53 and within any max here but uint32's.
+    if (typeof v === 'number') return v >= 0 && v <= Number(max) ? BigInt(v) : this.wrong(field, `${v} is out of range`);
     if (!(v instanceof JsonNumber) || !v.isInteger()) return this.wrong(field, 'is not an unsigned integer');
     const n = v.toBigInt();
     return n >= 0n && n <= max && !v.text.startsWith('-') ? n : this.wrong(field, `${v.text} is out of range`);
   }
 
   private u32(field: Field): number | undefined {
+    const n = this.get(field);
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= UINT32_MAX) return n;
     const v = this.uint(field, BigInt(UINT32_MAX));
     return v === undefined ? undefined : Number(v);
   }
@@ -401,8 +415,9 @@ class NodeReader {
   }
 
   read(raw: JsonValue, index: number): TreeNode {
-    this.label = `node ${index}`;
-    if (!isJsonObject(raw)) return this.fail(`${this.label} is not an object`);
+    this.index = index;
+    this.name = undefined;
+    if (!isJsonObject(raw)) return this.fail(`${this.label()} is not an object`);
     this.fields = nodeFields(raw);
     if (this.onlyKnownFields) for (const key in raw) if (!FIELD_SET.has(key)) this.onlyKnownFields = false;
 
@@ -411,14 +426,13 @@ class NodeReader {
     try {
       name = goUnquoteInner(quoted);
     } catch {
-      return this.fail(`${this.label} has an invalid name ${JSON.stringify(quoted)} (Unquote: invalid syntax)`);
+      return this.fail(`${this.label()} has an invalid name ${JSON.stringify(quoted)} (Unquote: invalid syntax)`);
     }
-    if (name.length === 0) return this.fail(`${this.label} has no name`);
-    const shown = JSON.stringify(name.toString());
-    this.label = `node ${shown}`;
+    if (name.length === 0) return this.fail(`${this.label()} has no name`);
+    this.name = name;
 
     const type = this.str('type');
-    if (type === undefined || !NODE_TYPES.has(type)) return this.fail(`${this.label} has an invalid type ${JSON.stringify(type ?? null)}`);
+    if (type === undefined || !NODE_TYPES.has(type)) return this.fail(`${this.label()} has an invalid type ${JSON.stringify(type ?? null)}`);
 
     const contentRaw = this.get('content');
     let content: Id[] | null = null;
@@ -426,11 +440,11 @@ class NodeReader {
       if (!Array.isArray(contentRaw)) return this.wrong('content', 'is not a list');
       content = contentRaw.map((c) => this.id(c, 'content'));
     }
-    if (type === 'file' && content === null) return this.fail(`file ${shown} has nil blob list`);
+    if (type === 'file' && content === null) return this.fail(`file ${this.shown()} has nil blob list`);
 
     const subtreeRaw = this.get('subtree');
     const subtree = subtreeRaw === undefined ? undefined : this.id(subtreeRaw, 'subtree');
-    if (type === 'dir' && subtree === undefined) return this.fail(`dir ${shown} has no subtree`);
+    if (type === 'dir' && subtree === undefined) return this.fail(`dir ${this.shown()} has no subtree`);
 
     const node: TreeNode = {
       name,
