@@ -47,7 +47,13 @@ function generate() {
   return { big: path.dirname(big), small };
 }
 
+/** Every command starts with nothing of the one before still being written back (a restore leaves GBs dirty). */
+function settle() {
+  spawnSync('sync');
+}
+
 function timed(label, argv, env) {
+  settle();
   const result = spawnSync(timeBin, ['-f', '__TIME__ %e %M', ...argv], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = result.stderr.split('\n').find((l) => l.startsWith('__TIME__'));
   if (result.status !== 0 || !line) throw new Error(`${label} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
