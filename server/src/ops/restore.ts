@@ -7,8 +7,9 @@ import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { BlobSpanLoader } from '../repo/blobspans';
 import { applyMetadata, FileMetadata } from '../repo/writefile';
-import { decodeBlobBytes, decodeLargeBlob } from '../repo/blobcodec';
-import { RestoredFileWriter } from '../repo/filewriter';
+import { BlobDecodeError, decodeBlobBytes, openBlob } from '../repo/blobcodec';
+import { BlobSlots, SLOT_BYTES } from '../repo/blobslots';
+import { ChunkHashMismatch, RestoredFileWriter } from '../repo/filewriter';
 import { DecodedBlobs } from '../repo/restorefile';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
@@ -39,6 +40,10 @@ const FILES_IN_FLIGHT = 64;
 /** Of those, large files (several blobs, read ahead): they hold memory. */
 const LARGE_FILES_IN_FLIGHT = 4;
 const PREFETCH_BLOBS = 2;
+/** A large file's blobs given to the writer thread and not yet written, beyond the one being written. */
+const WRITES_IN_FLIGHT = 1;
+/** Blobs of large files in memory at once, all files together: read ahead, being opened or being written. */
+const BLOB_SLOTS = PREFETCH_BLOBS + WRITES_IN_FLIGHT + 1;
 const SMALL_FILE = 512 * 1024;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -62,7 +67,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const hardLinks = new Map<string, Promise<Buffer | undefined>>();
   const decoded = new DecodedBlobs();
   const writer = new RestoredFileWriter();
-  const buffers = new BlobBuffers();
+  const slots = new BlobSlots(BLOB_SLOTS);
   const turns = new Turns();
   const blobs = new BlobSpanLoader(repo, signal);
   const fileSlots = new Semaphore(FILES_IN_FLIGHT);
@@ -143,30 +148,61 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     return false;
   };
 
-  /** A blob of a large file, read into memory of `buffers`, opened where it lies. */
-  const loadLargeBlob = async (id: Id): Promise<{ data: Buffer; memory: Buffer }> => {
+  /**
+   * A blob of a large file, read into a slot (or, too large for one, memory of its own) and opened where it lies;
+   * its hash is checked as it is written.
+   */
+  const loadLargeBlob = async (id: Id): Promise<OpenedBlob> => {
     const location = repo.index.lookup('data', id);
     if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
     const { packId, blob } = location;
-    const memory = buffers.take(blob.length);
+    const fits = blob.length <= SLOT_BYTES && (blob.uncompressedLength ?? 0) <= SLOT_BYTES;
+    const slot = fits ? await slots.take() : undefined;
+    const release = (): void => {
+      if (slot !== undefined) slots.give(slot);
+    };
     try {
-      const sealed = await repo.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into: memory }, signal);
+      const into = slot !== undefined ? slots.view(slot, blob.length) : Buffer.allocUnsafeSlow(blob.length);
+      const sealed = await repo.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into }, signal);
+      if (blob.uncompressedLength !== undefined) await zstdReady();
+      let data: Buffer;
       try {
-        return { data: await decodeLargeBlob(repo.key, sealed, blob.uncompressedLength, id, true), memory };
+        data = openBlob(repo.key, sealed, blob.uncompressedLength, true);
       } catch (err) {
         throw repo.blobFailure('data', id, packId, err);
       }
+      // Decompressed (or loaded by a backend into memory of its own): into the slot, where the writer thread reads.
+      if (slot !== undefined && data.buffer !== slots.block) {
+        const inSlot = slots.view(slot, data.length);
+        inSlot.set(data);
+        data = inSlot;
+      }
+      return { id, packId, data, release };
     } catch (err) {
-      buffers.give(memory);
+      release();
       throw err;
+    }
+  };
+
+  /** Has the writer thread check a blob's hash and write it at `position` of `file`; then frees its slot. */
+  const writeLargeBlob = async (file: fs.FileHandle, position: number, { id, packId, data, release }: OpenedBlob): Promise<void> => {
+    try {
+      const memory = data.buffer instanceof SharedArrayBuffer ? data.buffer : ownedCopy(data).buffer;
+      await writer.writeChunk(file.fd, position, data.buffer === memory ? data : new Uint8Array(memory), memory, id);
+    } catch (err) {
+      throw err instanceof ChunkHashMismatch ? repo.blobFailure('data', id, packId, new BlobDecodeError('hash', 'hash mismatch')) : err;
+    } finally {
+      release();
     }
   };
 
   const writeLargeFile = async (dest: Buffer, ids: Id[]): Promise<void> => {
     const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+    // The file stays open until every write given to the writer thread has settled: its descriptor is in use there.
+    const writes: Promise<void>[] = [];
     try {
       // Reads run a few blobs ahead of the writes.
-      const ahead: Promise<{ data: Buffer; memory: Buffer }>[] = [];
+      const ahead: Promise<OpenedBlob>[] = [];
       let next = 0;
       const fill = (): void => {
         while (ahead.length < PREFETCH_BLOBS && next < ids.length) {
@@ -176,23 +212,27 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
         }
       };
       fill();
+      let position = 0;
       try {
         while (ahead.length > 0) {
           throwIfAborted(signal);
-          const { data, memory } = await ahead.shift()!;
+          const blob = await ahead.shift()!;
           fill();
-          try {
-            await file.write(data);
-          } finally {
-            buffers.give(memory);
-          }
-          summary.bytesRestored += data.length;
+          const length = blob.data.length; // before its memory moves to the writer thread
+          const write = writeLargeBlob(file, position, blob);
+          write.catch(() => undefined); // awaited below
+          writes.push(write);
+          position += length;
+          summary.bytesRestored += length;
+          while (writes.length > WRITES_IN_FLIGHT) await writes.shift();
         }
+        while (writes.length > 0) await writes.shift();
       } finally {
         // Blobs read ahead of a failure give their memory back too.
-        for (const blob of ahead.splice(0)) void blob.then(({ memory }) => buffers.give(memory), () => undefined);
+        for (const blob of ahead.splice(0)) void blob.then(({ release }) => release(), () => undefined);
       }
     } finally {
+      await Promise.allSettled(writes);
       await file.close();
     }
   };
@@ -323,18 +363,18 @@ function metadataOf(node: TreeNode): FileMetadata {
  * Memory for large files' blobs, given out again once a blob is written: fresh memory for every blob would pile up
  * until a garbage collection (a 1 GiB restore held 70 MB of it). Keeps the few largest buffers given back.
  */
-class BlobBuffers {
-  private readonly free: Buffer[] = [];
-
-  take(size: number): Buffer {
-    const at = this.free.findIndex((b) => b.length >= size);
-    if (at >= 0) return this.free.splice(at, 1)[0];
-    return Buffer.allocUnsafeSlow(Math.max(size, 1 << 20));
-  }
-
-  give(buffer: Buffer): void {
-    this.free.push(buffer);
-    this.free.sort((a, b) => b.length - a.length);
-    this.free.length = Math.min(this.free.length, PREFETCH_BLOBS + 1);
-  }
+/** A large file's blob, opened but not yet checked against its ID (its hash is checked where it is written). */
+interface OpenedBlob {
+  id: Id;
+  packId: Id;
+  /** In a slot's memory, or (too large for one) in memory of its own. */
+  data: Buffer;
+  /** Gives the slot back, once the blob is written or dropped. */
+  release(): void;
 }
+
+/** `data` in an ArrayBuffer of exactly its size, which can be moved to another thread. */
+function ownedCopy(data: Buffer): Buffer {
+  return data.byteOffset === 0 && data.length === data.buffer.byteLength ? data : Buffer.from(data);
+}
+

@@ -1,5 +1,3 @@
-import { webcrypto } from 'node:crypto';
-import { churn } from '../memory';
 import { MasterKey, open, seal } from './crypto';
 import { sha256Hex } from './ids';
 import { zstdCompress, zstdDecompress } from './zstd';
@@ -102,20 +100,10 @@ export function decodeBlobBytes(key: MasterKey, sealed: Uint8Array, uncompressed
 }
 
 /**
- * decodeBlobBytes with the hash checked on libuv's thread pool (WebCrypto's digest), where it runs beside this
- * thread's work: for large blobs, whose hashing costs as much as their decryption.
+ * Checks the MAC, decrypts and decompresses a blob; its hash is left to the caller (a restore checks it where the
+ * data is written). With `inPlace`, the plaintext is decrypted over the ciphertext.
  */
-export async function decodeLargeBlob(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, expectedId: string, inPlace = false): Promise<Buffer> {
-  const plain = openBlob(key, sealed, uncompressedLength, inPlace);
-  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', plain));
-  // WebCrypto hashed a copy of the plaintext, garbage now.
-  churn(plain.length);
-  if (digest.toString('hex') !== expectedId) throw new BlobDecodeError('hash', 'hash mismatch');
-  return plain;
-}
-
-/** Checks the MAC, decrypts and decompresses a blob; its hash is left to the caller. */
-function openBlob(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, inPlace: boolean): Buffer {
+export function openBlob(key: MasterKey, sealed: Uint8Array, uncompressedLength: number | undefined, inPlace: boolean): Buffer {
   let plain: Buffer;
   try {
     plain = open(key, sealed, inPlace);

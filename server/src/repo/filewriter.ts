@@ -1,6 +1,9 @@
 // Restored small files are written in batches, each by this thread or by a writer thread, whichever is free: file
 // creation is the kernel's work, and two threads creating files here finished in two thirds of the time of one.
-import { existsSync } from 'node:fs';
+// Large files' blobs, opened here, are checked against their IDs and written by the writer thread, so that hashing
+// and writing them runs beside the reading and opening of the next ones.
+import { createHash } from 'node:crypto';
+import { existsSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { FileMetadata, writeRestoredFile } from './writefile';
@@ -23,9 +26,43 @@ interface FileToWrite {
 
 /** One message to the writer thread: its files' data side by side in `data`. */
 export interface WriteBatch {
+  kind: 'files';
   seq: number;
   files: FileToWrite[];
   data: ArrayBuffer;
+}
+
+/** One blob of a large file, to be checked against its ID and written at `position` of the open file `fd`. */
+export interface WriteChunk {
+  kind: 'chunk';
+  seq: number;
+  fd: number;
+  position: number;
+  expectedId: string;
+  data: ArrayBuffer | SharedArrayBuffer;
+  offset: number;
+  length: number;
+}
+
+/** The answer to a WriteChunk: whether the data had the expected hash (nothing is written if not). */
+export interface ChunkResult {
+  seq: number;
+  hashMismatch: boolean;
+  failure?: { code: string; syscall: string; message: string };
+  /** The blob's memory, moved back unless it is shared. */
+  data: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** The error a blob whose plaintext does not hash to its ID is rejected with. */
+export class ChunkHashMismatch extends Error {
+  constructor() {
+    super('hash mismatch');
+  }
+}
+
+interface PendingChunk {
+  resolve(): void;
+  reject(err: Error): void;
 }
 
 /** The writer thread's answer: per file, nothing, or the error `fs` threw; and the batch's memory, given back. */
@@ -51,6 +88,7 @@ export class RestoredFileWriter {
   private batchBytes = 0;
   private seq = 0;
   private readonly sent = new Map<number, Pending[]>();
+  private readonly chunks = new Map<number, PendingChunk>();
   private flushQueued = false;
   /** Batch memory the writer thread gave back. */
   private readonly spare: ArrayBuffer[] = [];
@@ -68,6 +106,28 @@ export class RestoredFileWriter {
         this.flushQueued = true;
         setImmediate(() => this.flush());
       }
+    });
+  }
+
+  /**
+   * Checks `data` (a view of `memory`: shared, or moved to the writer thread) against `expectedId` and writes it at
+   * `position` of the open file `fd`; rejects with ChunkHashMismatch (nothing written) or the error `fs` threw. On the
+   * writer thread where there is one.
+   */
+  writeChunk(fd: number, position: number, data: Uint8Array, memory: ArrayBuffer | SharedArrayBuffer, expectedId: string): Promise<void> {
+    if (!this.script || this.failure) {
+      try {
+        writeChunkHere(fd, position, data, expectedId);
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
+      const seq = this.seq++;
+      this.chunks.set(seq, { resolve, reject });
+      const job: WriteChunk = { kind: 'chunk', seq, fd, position, expectedId, data: memory, offset: data.byteOffset, length: data.length };
+      this.start().postMessage(job, memory instanceof SharedArrayBuffer ? [] : [memory]);
     });
   }
 
@@ -93,7 +153,7 @@ export class RestoredFileWriter {
     });
     const seq = this.seq++;
     this.sent.set(seq, files);
-    this.start().postMessage({ seq, files: items, data: data.buffer } satisfies WriteBatch, [data.buffer as ArrayBuffer]);
+    this.start().postMessage({ kind: 'files', seq, files: items, data: data.buffer } satisfies WriteBatch, [data.buffer as ArrayBuffer]);
   }
 
   private start(): Worker {
@@ -101,10 +161,18 @@ export class RestoredFileWriter {
       // node:worker_threads is loaded with the first batch (a restore of a few files starts no thread).
       const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
       this.worker = new Worker(this.script as string);
-      this.worker.on('message', (results: WriteResults) => this.settle(results));
+      this.worker.on('message', (results: WriteResults | ChunkResult) => ('hashMismatch' in results ? this.settleChunk(results) : this.settle(results)));
       this.worker.on('error', (err) => this.fail(err));
     }
     return this.worker;
+  }
+
+  private settleChunk({ seq, hashMismatch, failure }: ChunkResult): void {
+    const chunk = this.chunks.get(seq);
+    this.chunks.delete(seq);
+    if (hashMismatch) chunk?.reject(new ChunkHashMismatch());
+    else if (failure) chunk?.reject(Object.assign(new Error(failure.message), { code: failure.code, syscall: failure.syscall }));
+    else chunk?.resolve();
   }
 
   private settle({ seq, failures, data }: WriteResults): void {
@@ -123,12 +191,15 @@ export class RestoredFileWriter {
     this.failure = err;
     for (const files of this.sent.values()) writeHere(files.map((file) => ({ ...file, replace: true })));
     this.sent.clear();
+    // A blob's memory went with it: the large file cannot be finished here.
+    for (const chunk of this.chunks.values()) chunk.reject(err);
+    this.chunks.clear();
   }
 
   /** Stops the writer thread; every file given to write() must have settled. */
   async close(): Promise<void> {
     this.flush();
-    if (this.sent.size > 0) throw new Error('the restore writer was closed with files still being written');
+    if (this.sent.size > 0 || this.chunks.size > 0) throw new Error('the restore writer was closed with files still being written');
     await this.worker?.terminate();
   }
 }
@@ -142,6 +213,12 @@ function writeHere(files: Pending[]): void {
       file.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+/** WriteChunk's work: nothing is written unless the data hashes to `expectedId`. */
+export function writeChunkHere(fd: number, position: number, data: Uint8Array, expectedId: string): void {
+  if (createHash('sha256').update(data).digest('hex') !== expectedId) throw new ChunkHashMismatch();
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
 /** Where the bundled writer thread is, if this code runs from the bundle. */

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RestoredFileWriter } from '../../../server/src/repo/filewriter';
+import { BlobSlots, SLOT_BYTES } from '../../../server/src/repo/blobslots';
+import { ChunkHashMismatch, RestoredFileWriter } from '../../../server/src/repo/filewriter';
 import { DecodedBlobs } from '../../../server/src/repo/restorefile';
 
 describe('blobs a restore keeps decoded', () => {
@@ -62,5 +64,53 @@ describe('restored small files written in batches', () => {
       expect(readFileSync(f.path).equals(f.data)).toBe(true);
       expect(statSync(f.path).mtimeMs).toBe(1_600_000_000_500);
     }
+  });
+});
+
+describe("large files' blobs checked and written at their place", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-chunks-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+  for (const where of ['the bundled writer thread', 'this thread'] as const) {
+    it(`on ${where}: from shared or moved memory, each at its position; a blob that is not what its ID says writes nothing`, async () => {
+      const script = path.resolve(__dirname, '../../../dist/writer.js');
+      if (where === 'the bundled writer thread' && !existsSync(script)) throw new Error(`${script} is missing: run "node esbuild.mjs" first`);
+      const writer = new RestoredFileWriter(where === 'this thread' ? undefined : script);
+      const file = path.join(dir, where.replace(/ /g, '-'));
+      const fd = openSync(file, 'w');
+      const slots = new BlobSlots(2);
+      const first = slots.view(0, 300_000).fill(1);
+      const second = Buffer.alloc(200_000, 2); // memory of its own, moved to the thread
+      const wrong = slots.view(1, 1000).fill(3);
+      try {
+        await Promise.all([
+          writer.writeChunk(fd, 200_000, first, slots.block, sha(first)),
+          writer.writeChunk(fd, 0, second, second.buffer as ArrayBuffer, sha(Buffer.alloc(200_000, 2))),
+        ]);
+        await expect(writer.writeChunk(fd, 500_000, wrong, slots.block, sha(Buffer.from('something else')))).rejects.toBeInstanceOf(ChunkHashMismatch);
+        const readOnly = openSync(file, 'r');
+        await expect(writer.writeChunk(readOnly, 0, wrong, slots.block, sha(wrong)))
+          .rejects.toMatchObject({ code: 'EBADF' })
+          .finally(() => closeSync(readOnly));
+      } finally {
+        closeSync(fd);
+        await writer.close();
+      }
+      expect(readFileSync(file).equals(Buffer.concat([Buffer.alloc(200_000, 2), Buffer.alloc(300_000, 1)]))).toBe(true);
+    });
+  }
+
+  it('hands out slots in the order they were asked for, and waits while all are taken', async () => {
+    const slots = new BlobSlots(2);
+    const [a, b] = [await slots.take(), await slots.take()];
+    const order: number[] = [];
+    const third = slots.take().then((s) => order.push(s));
+    const fourth = slots.take().then((s) => order.push(s));
+    slots.give(b);
+    slots.give(a);
+    await Promise.all([third, fourth]);
+    expect(order).toEqual([b, a]);
+    expect(() => slots.view(0, SLOT_BYTES + 1)).toThrow(RangeError);
   });
 });
