@@ -55,8 +55,9 @@ export function collectSoon(): void {
  * glibc's malloc maps each block above 128 KiB on its own and gives back the top of its heap once 128 KiB are free
  * there, until it frees such a mapped block: then the first limit becomes that block's size and the second twice
  * that. Before, the 64 KiB pieces ciphers return, freed by the hundred at each scavenge, have their pages given back
- * and faulted in again over and over (a 1 GiB restore spent 0.4 s more in the kernel). Allocating and freeing one
- * block of `bytes` raises both limits; where the allocator is another, it costs one allocation.
+ * and faulted in again over and over (a 1 GiB restore spent 0.4 s more in the kernel, a 1 GiB backup 1.2 s: the
+ * limits are the process's, so worker threads gain too). Allocating and freeing one block of `bytes` raises both
+ * limits; where the allocator is another, it costs one allocation.
  */
 export function raiseMallocThresholds(bytes: number): void {
   Buffer.allocUnsafeSlow(bytes);

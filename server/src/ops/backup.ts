@@ -15,6 +15,7 @@ import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
+import { raiseMallocThresholds } from '../memory';
 import { trace } from '../trace';
 import { Turns } from '../yielding';
 
@@ -144,6 +145,7 @@ class BackupRun {
 
   async execute(): Promise<BackupSummary> {
     throwIfAborted(this.signal);
+    raiseMallocThresholds(8 * 1024 * 1024);
     await this.repo.loadIndex(this.signal);
     trace('index loaded');
     await this.writer.ready();
