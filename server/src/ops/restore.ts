@@ -359,10 +359,6 @@ function metadataOf(node: TreeNode): FileMetadata {
 }
 
 
-/**
- * Memory for large files' blobs, given out again once a blob is written: fresh memory for every blob would pile up
- * until a garbage collection (a 1 GiB restore held 70 MB of it). Keeps the few largest buffers given back.
- */
 /** A large file's blob, opened but not yet checked against its ID (its hash is checked where it is written). */
 interface OpenedBlob {
   id: Id;
