@@ -10,24 +10,20 @@ function salsa20x8(b: Uint32Array, at: number): void {
   const quarter = (t: number, u: number, v: number, bits: number): void => {
     x[t] ^= rotl((x[u] + x[v]) | 0, bits);
   };
+  const columns = [
+    [0, 4, 8, 12],
+    [5, 9, 13, 1],
+    [10, 14, 2, 6],
+    [15, 3, 7, 11],
+  ];
+  const rows = [
+    [0, 1, 2, 3],
+    [5, 6, 7, 4],
+    [10, 11, 8, 9],
+    [15, 12, 13, 14],
+  ];
   for (let round = 0; round < 8; round += 2) {
-    for (const [p0, p1, p2, p3] of [
-      [0, 4, 8, 12],
-      [5, 9, 13, 1],
-      [10, 14, 2, 6],
-      [15, 3, 7, 11],
-    ]) {
-      quarter(p1, p0, p3, 7);
-      quarter(p2, p1, p0, 9);
-      quarter(p3, p2, p1, 13);
-      quarter(p0, p3, p2, 18);
-    }
-    for (const [p0, p1, p2, p3] of [
-      [0, 1, 2, 3],
-      [5, 6, 7, 4],
-      [10, 11, 8, 9],
-      [15, 12, 13, 14],
-    ]) {
+    for (const [p0, p1, p2, p3] of [...columns, ...rows]) {
       quarter(p1, p0, p3, 7);
       quarter(p2, p1, p0, 9);
       quarter(p3, p2, p1, 13);

@@ -78,24 +78,23 @@ const ROWS: readonly (keyof Rows)[] = ['a', 'b', 'c', 'd'];
 const step = (target: number, x: number, y: number, bits: number, t: number): number[] =>
   set(target, xor128(xor128(get(target), shl32x4(flat(add32x4(get(x), get(y)), tee(t)), bits)), shrU32x4(get(t), 32 - bits)));
 
+/** Salsa20's quarter-round on whole rows: the same four steps serve the column round and the row round. */
+const quarterRound = (p0: number, p1: number, p2: number, p3: number, t: number): number[] =>
+  flat(step(p1, p0, p3, 7, t), step(p2, p1, p0, 9, t), step(p3, p2, p1, 13, t), step(p0, p3, p2, 18, t));
+
+/** Lane rotations of rows b, c and d. */
+const rotateRows = ({ b, c, d }: Rows, by: [number, number, number]): number[] =>
+  flat(set(b, rotateLanes(b, by[0])), set(c, rotateLanes(c, by[1])), set(d, rotateLanes(d, by[2])));
+
 /** One column round and one row round on the rows in diagonal order, ending in the same arrangement. */
-function doubleRound({ a, b, c, d }: Rows, t: number): number[] {
+function doubleRound(rows: Rows, t: number): number[] {
+  const { a, b, c, d } = rows;
   return flat(
-    step(b, a, d, 7, t),
-    step(c, b, a, 9, t),
-    step(d, c, b, 13, t),
-    step(a, d, c, 18, t),
-    // Now b = (x3, x4, x9, x14), c = (x2, x7, x8, x13), d = (x1, x6, x11, x12): the rows line up as columns.
-    set(b, rotateLanes(b, 3)),
-    set(c, rotateLanes(c, 2)),
-    set(d, rotateLanes(d, 1)),
-    step(d, a, b, 7, t),
-    step(c, d, a, 9, t),
-    step(b, c, d, 13, t),
-    step(a, b, c, 18, t),
-    set(b, rotateLanes(b, 1)),
-    set(c, rotateLanes(c, 2)),
-    set(d, rotateLanes(d, 3)),
+    quarterRound(a, b, c, d, t),
+    // Rotated, b = (x3, x4, x9, x14), c = (x2, x7, x8, x13), d = (x1, x6, x11, x12): the rows line up as columns.
+    rotateRows(rows, [3, 2, 1]),
+    quarterRound(a, d, c, b, t),
+    rotateRows(rows, [1, 2, 3]),
   );
 }
 
