@@ -16,7 +16,7 @@ import { Semaphore } from '../semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `storeFile`. */
-export type QueuedFileOutcome =
+export type StoredFileOutcome =
   | { kind: 'stored'; id: Id; length: number }
   | { kind: 'empty' }
   /** Too large by the time it was opened, or grew while read: the caller reads it piecewise. */
@@ -31,7 +31,6 @@ const MAX_UPLOADS = 2;
 const MAX_WAITING_PACKS = 4;
 /** Blobs (up to 8 MiB each) being encoded at once. */
 const MAX_ENCODING_BLOBS = 6;
-
 
 interface OpenPack {
   parts: Buffer[];
@@ -101,7 +100,6 @@ export class BlobWriter {
     return { compress: this.compress, packSize: this.packSize, pathPrefix: `${this.stagingPrefix}${n}-tmp-` };
   }
 
-
   /** Whether the repository has (or will have, once flushed) this blob. */
   has(type: BlobType, id: Id): boolean {
     return this.repo.index.has(type, id) || this.inFlight.has(type + id);
@@ -143,7 +141,7 @@ export class BlobWriter {
    * Reads a file smaller than `limit` bytes (`knownSize` when it was looked at) and stores it as one data blob, on
    * this thread; call ready() before the first, and wait for waitForRoom() before each.
    */
-  storeFile(path: Buffer, limit: number, knownSize?: number): QueuedFileOutcome {
+  storeFile(path: Buffer, limit: number, knownSize?: number): StoredFileOutcome {
     try {
       this.throwIfFailed();
       const first = this.encoder.storeFile(path, limit, false, knownSize);
@@ -206,7 +204,8 @@ export class BlobWriter {
     this.throwIfFailed();
     const release = await this.places.acquire();
     try {
-      while (this.waitingPacks >= MAX_WAITING_PACKS) await new Promise<void>((resolve) => this.packWaiters.push(resolve));
+      const room = this.waitForRoom();
+      if (room) await room;
       this.throwIfFailed();
     } catch (err) {
       release();

@@ -1,5 +1,5 @@
-// Worker thread entry (bundled as dist/worker.js): stores large files' chunks into its own pack files, and encodes
-// and decodes single blobs.
+// Worker thread entry (bundled as dist/worker.js): stores large files' chunks into its own pack files, and seals
+// single large blobs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { BlobDecodeError, encodeBlob } from './blobcodec';
 import { cryptoReady, MasterKey } from './crypto';

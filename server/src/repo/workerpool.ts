@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { BlobDecodeError, BlobProblem, decodeBlobBytes, EncodedBlob, encodeBlob } from './blobcodec';
+import { BlobDecodeError, BlobProblem, EncodedBlob, encodeBlob } from './blobcodec';
 import { MasterKey } from './crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from './ids';
@@ -37,8 +37,6 @@ export interface FsErrorInfo {
   message: string;
 }
 
-
-
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
   | { seq: number; kind: 'storedChunk'; outcome: StoreOutcome; id: Id; packs: FinishedPack[] }
@@ -55,7 +53,7 @@ export interface StoreOptions {
   onPacks(packs: FinishedPack[]): void;
 }
 
-/** Stores, seals and opens blobs, on worker threads where the bundle has them. */
+/** Stores and seals blobs, on worker threads where the bundle has them. */
 export interface BlobCodec {
   /** Loads what storing and encoding on the calling thread need (zstd, when compressing). */
   ready(compress: boolean): Promise<void>;
@@ -71,8 +69,6 @@ export interface BlobCodec {
   flushStore(): Promise<void>;
   /** Seals one blob (a tree, or data to repack) and returns it. Takes ownership of `plaintext`. */
   encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob>;
-  /** Opens a sealed blob and checks it; rejects with a BlobDecodeError. */
-  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer>;
   /** Drops open data packs and stops the threads. */
   close(): Promise<void>;
 }
@@ -94,7 +90,6 @@ class InlineCodec implements BlobCodec {
     }
     return this.dataStore;
   }
-
 
   private delivered<T>(result: T): T {
     const packs = this.dataStore?.takeFinished() ?? [];
@@ -119,10 +114,6 @@ class InlineCodec implements BlobCodec {
   async encode(plaintext: Buffer, compress: boolean): Promise<EncodedBlob> {
     if (compress) await zstdReady();
     return encodeBlob(this.key, plaintext, compress);
-  }
-  async decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
-    if (uncompressedLength !== undefined) await zstdReady();
-    return decodeBlobBytes(this.key, sealed, uncompressedLength, expectedId);
   }
   async close(): Promise<void> {
     this.dataStore?.discard();
@@ -236,10 +227,6 @@ class WorkerPoolCodec implements BlobCodec {
     const r = await this.postTo(this.pickWorker(), { kind: 'encode', data: own.buffer, offset: own.byteOffset, length: own.length, compress }, 1, transferList(own));
     if (r.kind !== 'blob') throw new Error('a worker answered an encode job with something else');
     return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
-  }
-
-  decode(sealed: Buffer, uncompressedLength: number | undefined, expectedId: string): Promise<Buffer> {
-    return this.here.decode(sealed, uncompressedLength, expectedId);
   }
 
 
