@@ -1,12 +1,13 @@
 // Locking a repository for one operation: acquire, start refresh and monitor, hand out a repository view whose
 // writes pass the lock's gate and a signal that stops the operation when the lock is lost.
 import { abortReason } from '../abort';
+import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { acquireLock, LockConflictError } from './acquire';
+import { AcquireContext, acquireLock, LockConflictError } from './acquire';
 import { Clock, systemClock } from './clock';
 import { GuardedBackend, WriteGate } from './guard';
 import { HeldLock, LockEvent } from './held';
-import { currentOwner, LockOwner } from './lockfile';
+import { currentOwner, LockInfo, LockOwner } from './lockfile';
 import { DEFAULT_LOCK_TIMING, LockTiming } from './timing';
 
 export type LockMode = 'shared' | 'exclusive';
@@ -36,16 +37,22 @@ export interface LockedRepository {
   release(): Promise<void>;
 }
 
-export async function lockRepository(repo: Repository, request: LockRequest): Promise<LockedRepository> {
-  const clock = request.clock ?? systemClock;
-  const timing = request.timing ?? DEFAULT_LOCK_TIMING;
-  const { id, info } = await acquireLock(
-    { repo, clock, timing, owner: request.owner ?? currentOwner(), signal: request.signal },
-    request.mode === 'exclusive',
-    { retryLockMs: request.retryLockMs ?? 0, onWaiting: request.onWaiting },
-  );
-  const lock = new HeldLock({ repo, clock, timing, id, info, parentSignal: request.signal, log: request.log, onEvent: request.onEvent });
+/** What acquiring a lock for `request` needs, its defaults filled in. */
+function acquireContext(repo: Repository, request: LockRequest): AcquireContext {
+  return { repo, clock: request.clock ?? systemClock, timing: request.timing ?? DEFAULT_LOCK_TIMING, owner: request.owner ?? currentOwner(), signal: request.signal };
+}
+
+/** The lock just acquired, refreshed and monitored from now on. */
+function startHeldLock(ctx: AcquireContext, request: LockRequest, acquired: { id: Id; info: LockInfo }): HeldLock {
+  const lock = new HeldLock({ ...acquired, repo: ctx.repo, clock: ctx.clock, timing: ctx.timing, parentSignal: request.signal, log: request.log, onEvent: request.onEvent });
   lock.start();
+  return lock;
+}
+
+export async function lockRepository(repo: Repository, request: LockRequest): Promise<LockedRepository> {
+  const ctx = acquireContext(repo, request);
+  const acquired = await acquireLock(ctx, request.mode === 'exclusive', { retryLockMs: request.retryLockMs ?? 0, onWaiting: request.onWaiting });
+  const lock = startHeldLock(ctx, request, acquired);
   return {
     repo: repo.withBackend(new GuardedBackend(repo.backend, lock)),
     signal: lock.signal,
@@ -111,8 +118,7 @@ interface Run<T> {
  * is aborted when the user cancels or the lock is lost, with the reason as its reason.
  */
 export async function runLocked<T>(repo: Repository, request: LockRequest, work: (repo: Repository, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const clock = request.clock ?? systemClock;
-  const timing = request.timing ?? DEFAULT_LOCK_TIMING;
+  const ctx = acquireContext(repo, request);
   const start = (gate: WriteGate): Run<T> => {
     const stop = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
@@ -129,7 +135,7 @@ export async function runLocked<T>(repo: Repository, request: LockRequest, work:
   };
   let acquired: Awaited<ReturnType<typeof acquireLock>>;
   try {
-    acquired = await acquireLock({ repo, clock, timing, owner: request.owner ?? currentOwner(), signal: request.signal }, request.mode === 'exclusive', {
+    acquired = await acquireLock(ctx, request.mode === 'exclusive', {
       retryLockMs: request.retryLockMs ?? 0,
       onWaiting: request.onWaiting,
       onFirstWritten: () => {
@@ -141,8 +147,7 @@ export async function runLocked<T>(repo: Repository, request: LockRequest, work:
     await stopEarly(err);
     throw err;
   }
-  const lock = new HeldLock({ repo, clock, timing, id: acquired.id, info: acquired.info, parentSignal: request.signal, log: request.log, onEvent: request.onEvent });
-  lock.start();
+  const lock = startHeldLock(ctx, request, acquired);
   request.onHeld?.(lock);
   let run: Run<T>;
   if (early && !early.stop.signal.aborted) {
