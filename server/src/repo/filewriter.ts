@@ -24,6 +24,13 @@ interface FileToWrite {
   replace: boolean;
 }
 
+/** The error `fs` threw on the writer thread, as it crosses to this one. */
+export interface WriteFailure {
+  code: string;
+  syscall: string;
+  message: string;
+}
+
 /** One message to the writer thread: its files' data side by side in `data`. */
 export interface WriteBatch {
   kind: 'files';
@@ -48,7 +55,7 @@ export interface WriteChunk {
 export interface ChunkResult {
   seq: number;
   hashMismatch: boolean;
-  failure?: { code: string; syscall: string; message: string };
+  failure?: WriteFailure;
   /** The blob's memory, moved back unless it is shared. */
   data: ArrayBuffer | SharedArrayBuffer;
 }
@@ -68,7 +75,7 @@ interface PendingChunk {
 /** The writer thread's answer: per file, nothing, or the error `fs` threw; and the batch's memory, given back. */
 export interface WriteResults {
   seq: number;
-  failures: ({ code: string; syscall: string; message: string } | undefined)[];
+  failures: (WriteFailure | undefined)[];
   data?: ArrayBuffer;
 }
 
@@ -171,7 +178,7 @@ export class RestoredFileWriter {
     const chunk = this.chunks.get(seq);
     this.chunks.delete(seq);
     if (hashMismatch) chunk?.reject(new ChunkHashMismatch());
-    else if (failure) chunk?.reject(Object.assign(new Error(failure.message), { code: failure.code, syscall: failure.syscall }));
+    else if (failure) chunk?.reject(fsErrorOf(failure));
     else chunk?.resolve();
   }
 
@@ -182,7 +189,7 @@ export class RestoredFileWriter {
     files.forEach((file, i) => {
       const failure = failures[i];
       if (!failure) file.resolve();
-      else file.reject(Object.assign(new Error(failure.message), { code: failure.code, syscall: failure.syscall }));
+      else file.reject(fsErrorOf(failure));
     });
   }
 
@@ -213,6 +220,11 @@ function writeHere(files: Pending[]): void {
       file.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+/** The writer thread's failure as the error `fs` would have thrown here. */
+function fsErrorOf(failure: WriteFailure): Error {
+  return Object.assign(new Error(failure.message), { code: failure.code, syscall: failure.syscall });
 }
 
 /** WriteChunk's work: nothing is written unless the data hashes to `expectedId`. */

@@ -2,12 +2,10 @@
 // kernel's work, most of a restore of many small files) runs on two cores, and checks and writes large files'
 // blobs. Only `fs` and a hash: a small thread.
 import { parentPort } from 'node:worker_threads';
-import { ChunkHashMismatch, type ChunkResult, type WriteBatch, type WriteChunk, type WriteResults, writeChunkHere } from './filewriter';
+import { ChunkHashMismatch, type ChunkResult, type WriteBatch, type WriteChunk, type WriteFailure, type WriteResults, writeChunkHere } from './filewriter';
 import { writeRestoredFile } from './writefile';
 
-type FsFailure = { code: string; syscall: string; message: string };
-
-function fsFailure(err: unknown): FsFailure {
+function fsFailure(err: unknown): WriteFailure {
   const { code, syscall, message } = (err ?? {}) as NodeJS.ErrnoException;
   return { code: code ?? 'EIO', syscall: syscall ?? 'write', message: message ?? String(err) };
 }
