@@ -12,7 +12,7 @@ export class Turns {
   private until = performance.now() + TURN_MS;
   private calls = 0;
 
-  /** Resolves at once, or on the next turn of the event loop once this loop has had it for TURN_MS. */
+  /** Undefined (go on), or once this loop has had the event loop for TURN_MS a promise of its next turn. */
   maybeYield(): Promise<void> | undefined {
     if (++this.calls < CALLS_PER_LOOK) return undefined;
     this.calls = 0;

@@ -46,7 +46,6 @@ const KEEPALIVE_MS = 15_000;
 const STATUS_NO_SUCH_FILE = 2;
 const STATUS_PERMISSION_DENIED = 3;
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
@@ -167,7 +166,6 @@ class Session {
     });
   }
 }
-
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` at once; stops starting new ones after a failure. */
 async function pool(count: number, limit: number, task: (i: number) => Promise<void>, signal?: AbortSignal): Promise<void> {

@@ -358,7 +358,6 @@ function metadataOf(node: TreeNode): FileMetadata {
   };
 }
 
-
 /** A large file's blob, opened but not yet checked against its ID (its hash is checked where it is written). */
 interface OpenedBlob {
   id: Id;

@@ -1,10 +1,9 @@
 // restic's `forget` retention policy (restic 0.18): which snapshots of a group to keep, and why.
 // Pure: no I/O; "now" and the local time zone (for --keep-within* arithmetic) are the only inputs
 // besides the snapshots.
-import { civilFromDayNumber, dayNumberFromCivil } from '../repo/gotime';
+import { civilFromDayNumber, dayNumberFromCivil, parseGoTime } from '../repo/gotime';
 import { LockstepError } from '../errors';
 import type { SnapshotEntry } from '../repo/repository';
-import { parseGoTime } from '../repo/gotime';
 
 export type { SnapshotEntry };
 
@@ -255,8 +254,6 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 };
-
-
 
 const TIME_FIELDS = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):\d{2}:\d{2}(?:[.,]\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 

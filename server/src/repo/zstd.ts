@@ -20,7 +20,6 @@ function requireReady(): void {
   if (!ready) throw new Error('zstdReady() must be awaited before compressing');
 }
 
-
 /** One compression context per thread, used again for every blob: making one per call cost a third of the time. */
 let context: number | undefined;
 const NO_DICTIONARY = new Uint8Array(0);
