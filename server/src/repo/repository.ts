@@ -4,6 +4,7 @@ import { CiphertextVerificationError, CorruptFileError, LockstepError, NoReposit
 import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './crypto';
 import { Id, isId, sha256Hex } from './ids';
+import { parseGoTime } from './gotime';
 import { encodeIndex, IndexFile, parseIndex } from './indexfile';
 import { createKeyFile, KdfParams, openKeyFile } from './key';
 import { MasterIndex } from './masterindex';
@@ -217,12 +218,15 @@ export class Repository {
     return blobError(type, id, packId, err);
   }
 
+  /** All snapshots, oldest first by the instant they name (their texts carry any zone offset and fraction length). */
   async listSnapshots(signal?: AbortSignal): Promise<SnapshotEntry[]> {
-    const entries: SnapshotEntry[] = [];
+    const timed: { entry: SnapshotEntry; ns: bigint }[] = [];
     for (const id of await this.listIds('snapshots', signal)) {
-      entries.push({ id, snapshot: parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`) });
+      const snapshot = parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`);
+      timed.push({ entry: { id, snapshot }, ns: parseGoTime(snapshot.time) });
     }
-    return entries.sort((a, b) => (a.snapshot.time < b.snapshot.time ? -1 : a.snapshot.time > b.snapshot.time ? 1 : 0));
+    timed.sort((a, b) => (a.ns !== b.ns ? (a.ns < b.ns ? -1 : 1) : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
+    return timed.map((t) => t.entry);
   }
 
   async loadSnapshot(id: Id, signal?: AbortSignal): Promise<Snapshot> {

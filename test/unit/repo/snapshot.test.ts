@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CorruptFileError, LockstepError } from '../../../server/src/errors';
+import { Repository } from '../../../server/src/repo/repository';
 import { encodeSnapshot, parseSnapshot, Snapshot } from '../../../server/src/repo/snapshot';
+import { MemoryBackend } from '../../helpers/memory-backend';
 
 const id = (n: number): string => createHash('sha256').update(String(n)).digest('hex');
 
@@ -96,4 +98,24 @@ describe('parseSnapshot', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+});
+
+describe('listSnapshots', () => {
+  it('orders snapshots by the instant they name, whatever their zone offset or number of fraction digits', async () => {
+    const repo = await Repository.init(new MemoryBackend(), 'pw-order', { kdf: { N: 1024, r: 8, p: 1 } });
+    // Oldest first; as text, each of these sorts the other way round against its neighbour.
+    const times = [
+      '2026-12-02T00:56:10Z',
+      '2026-12-02T00:56:10.1Z',
+      '2026-12-02T00:56:10.123Z',
+      '2026-12-02T01:56:11+01:00', // 00:56:11 UTC
+      '2026-12-02T00:56:12.5Z',
+      '2026-12-01T23:00:00-02:00', // 01:00:00 UTC on the 2nd
+    ];
+    const ids: string[] = [];
+    for (const time of [...times].reverse()) ids.unshift(await repo.saveSnapshot({ time, tree: id(9), paths: ['/src'] }));
+    expect((await repo.listSnapshots()).map((e) => e.snapshot.time)).toEqual(times);
+    expect((await repo.findSnapshot('latest')).id).toBe(ids.at(-1));
+    await repo.close();
+  });
 });
