@@ -8,7 +8,8 @@ import * as path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, 'bench', 'data');
 const workDir = path.join(root, 'bench', 'work');
-const cli = path.join(root, 'dist', 'cli.js');
+// The command users run: bin/lockstep, which keeps NODE_EXTRA_CA_CERTS out of Node's start-up where it is set.
+const launcher = path.join(root, 'bin', 'lockstep');
 const restic = process.env.RESTIC_BIN || '/usr/bin/restic';
 const rounds = Number(process.env.BENCH_ROUNDS || 1);
 const bigSize = Number(process.env.BENCH_BIG_MIB || 1024) * 1024 * 1024;
@@ -62,7 +63,7 @@ function timed(label, argv, env) {
 }
 
 const tools = {
-  lockstep: (repo) => ({ cmd: [process.execPath, cli], env: { RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password } }),
+  lockstep: (repo) => ({ cmd: [launcher], env: { RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password } }),
   restic: (repo) => ({ cmd: [restic], env: { RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: path.join(workDir, 'restic-cache') } }),
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers Lockstep's tests run against:
-#   Debian's restic (0.14), rclone, openssh-server and zstd (the tests' frame fixtures), with apt-get;
+#   Debian's restic (0.14), rclone, openssh-server, zstd (the tests' frame fixtures) and openssl (a test's
+#   self-signed certificate), with apt-get;
 #   restic 0.18 and rest-server 0.13, unpacked from Debian trixie's packages into
 #   ${LOCKSTEP_PEERS_DIR:-~/.cache/lockstep-peers}/bin without changing the system's apt state.
 # Then scripts/install-e2e.sh: chromium and code-server for the real-VS-Code tests.
@@ -8,7 +9,7 @@
 set -euo pipefail
 dest=${LOCKSTEP_PEERS_DIR:-$HOME/.cache/lockstep-peers}
 missing=()
-for pkg in restic:restic rclone:rclone sshd:openssh-server zstd:zstd; do
+for pkg in restic:restic rclone:rclone sshd:openssh-server zstd:zstd openssl:openssl; do
   command -v "${pkg%%:*}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg%%:*} ]] || missing+=("${pkg##*:}")
 done
 need_trixie=0

@@ -1,12 +1,15 @@
 // The `lockstep` command: restic's command names, flags, environment and exit codes over the same
 // operations the extension's backend runs.
+import { parseLocation } from './backend/location';
 import { openBackend } from './backend/open';
 import { parseArgs, splitCommand } from './cli/args';
+import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './errors';
 import { trace } from './trace';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deferredCaCerts?: string): Promise<number> {
   trace('main');
   const controller = new AbortController();
   let interrupts = 0;
@@ -35,10 +38,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       signal: controller.signal,
       out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-      openBackend: (location) => openBackend(location, env, (message) => process.stderr.write(`${message}\n`)),
+      openBackend: (location) => {
+        if (deferredCaCerts && reachedOverNodeTls(parseLocation(location))) throw new RerunWithCaCerts();
+        return openBackend(location, env, (message) => process.stderr.write(`${message}\n`));
+      },
     };
     return await command.run(ctx);
   } catch (err) {
+    if (err instanceof RerunWithCaCerts) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      return await rerunWithCaCerts(argv, env).catch((spawnErr: unknown) => reportError(spawnErr, json, env));
+    }
     return reportError(err, json, env);
   } finally {
     process.off('SIGINT', onSigint);
@@ -71,7 +82,8 @@ if (require.main === module) {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
   });
-  void main(process.argv.slice(2)).then((code) => {
+  const deferredCaCerts = takeDeferredCaCerts(process.env);
+  void main(process.argv.slice(2), process.env, deferredCaCerts).then((code) => {
     trace('done');
     process.exitCode = code;
   });

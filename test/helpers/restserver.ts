@@ -45,6 +45,20 @@ export const startRestServer: StartRemoteServer = (work) => {
   return startProcess(work, (port) => ({ bin, args: ['--listen', `127.0.0.1:${port}`, '--path', dir, '--no-auth'] }), (port) => `rest:http://127.0.0.1:${port}/repo/`);
 };
 
+/**
+ * restic's rest-server 0.13 over https with `cert`/`key` (PEM files), repository `/repo/`; clients trust it only
+ * when given the certificate.
+ */
+export function startRestServerTls(cert: string, key: string): StartRemoteServer {
+  return (work) => {
+    const bin = requirePeer('rest-server');
+    const dir = path.join(work, 'rest-server-tls');
+    mkdirSync(dir, { recursive: true });
+    const args = (port: number): string[] => ['--listen', `127.0.0.1:${port}`, '--path', dir, '--no-auth', '--tls', '--tls-cert', cert, '--tls-key', key];
+    return startProcess(work, (port) => ({ bin, args: args(port) }), (port) => `rest:https://127.0.0.1:${port}/repo/`);
+  };
+}
+
 /** `rclone serve restic` serving `work/rclone`, repository `/repo/`. */
 export const startRcloneRestic: StartRemoteServer = (work) => {
   const bin = requirePeer('rclone');

@@ -18,16 +18,38 @@ class HttpStatusError extends LockstepError {
   }
 }
 
+/** Node's codes for a server certificate that could not be verified: asking again gets the same answer. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function causeOf(err: unknown): { code?: string; message?: string } | undefined {
+  return err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+}
+
 function isTransient(err: unknown): boolean {
   if (err instanceof HttpStatusError) return err.status >= 500 || err.status === 408 || err.status === 429;
   if (err instanceof LockstepError) return false;
   // fetch's network failures: TypeError('fetch failed') with a cause such as ECONNREFUSED or ECONNRESET.
-  return err instanceof TypeError;
+  return err instanceof TypeError && !CERTIFICATE_CODES.has(causeOf(err)?.code ?? '');
 }
 
 function networkReason(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause = causeOf(err);
   const code = cause?.code;
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return `its certificate is not trusted (${cause?.message ?? code}); for a certificate of your own CA, give the CA's PEM file in NODE_EXTRA_CA_CERTS`;
+  }
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was reset';
   if (code === 'ENOTFOUND') return 'host not found';

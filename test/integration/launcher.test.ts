@@ -1,0 +1,102 @@
+// bin/lockstep, the command users run: it keeps NODE_EXTRA_CA_CERTS from Node's start-up (where Node parses the
+// file, and all its own roots, before any script runs) and Lockstep uses the certificates only where it reaches a
+// server over https: there it runs itself again with them. Real rest-server over TLS on 127.0.0.1.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, CliResult } from '../helpers/cli';
+import { describeWithPeer } from '../helpers/peers';
+import { RemoteServer } from '../helpers/remote-server';
+import { startRestServerTls } from '../helpers/restserver';
+import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
+
+const LAUNCHER = path.resolve(__dirname, '../../bin/lockstep');
+const NODE_WARNING = 'Ignoring extra certs';
+
+afterAll(cleanupTempDirs);
+
+/** Runs `command` (the launcher, or node on the bundle) with only the variables given, plus PATH and HOME. */
+function run(command: string[], env: Record<string, string>): CliResult {
+  const result = spawnSync(command[0], command.slice(1), {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env },
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+const viaLauncher = (args: string[], env: Record<string, string>): CliResult => run([LAUNCHER, ...args], env);
+const viaNode = (args: string[], env: Record<string, string>): CliResult => run([process.execPath, CLI, ...args], env);
+
+describe('bin/lockstep and NODE_EXTRA_CA_CERTS, local repository', () => {
+  let work: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    work = makeTempDir('launcher');
+    writeFileSync(path.join(work, 'file.txt'), 'launcher\n');
+    // A file that does not exist: Node warns at start-up when it reads the variable, which shows when it does.
+    const missing = path.join(work, 'no-such-ca.pem');
+    env = {
+      NODE_EXTRA_CA_CERTS: missing,
+      RESTIC_REPOSITORY: path.join(work, 'repo'),
+      // The password comes from a child process that insists on seeing the variable as the user set it.
+      RESTIC_PASSWORD_COMMAND: `sh -c 'test "$NODE_EXTRA_CA_CERTS" = "${missing}" && test -z "$LOCKSTEP_DEFERRED_CA_CERTS" && echo pw-launcher'`,
+    };
+  });
+
+  it('does not have Node read the certificates for a local repository, and children still see the variable', () => {
+    const init = viaLauncher(['init'], env);
+    expect(init.stderr).not.toContain(NODE_WARNING);
+    expect(init.code, init.stderr).toBe(0);
+    const backup = viaLauncher(['backup', path.join(work, 'file.txt')], env);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).not.toContain(NODE_WARNING);
+    const listed = viaLauncher(['--json', 'snapshots'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+    // Node itself, started on the bundle directly, reads the variable at start-up.
+    expect(viaNode(['snapshots'], env).stderr).toContain(NODE_WARNING);
+  });
+});
+
+describeWithPeer('rest-server', 'bin/lockstep and NODE_EXTRA_CA_CERTS, REST server over https', () => {
+  let work: string;
+  let cert: string;
+  let server: RemoteServer;
+
+  beforeAll(async () => {
+    work = makeTempDir('launcher-tls');
+    cert = path.join(work, 'cert.pem');
+    const key = path.join(work, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    writeFileSync(path.join(work, 'file.txt'), 'over tls\n');
+    server = await startRestServerTls(cert, key)(work);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('trusts the server through the certificates the user gave, and refuses it without them', () => {
+    const base = { RESTIC_REPOSITORY: server.location, RESTIC_PASSWORD: 'pw-tls' };
+    // Refused at once (a certificate is not retried for the backend's minute) with a sentence that says why.
+    const started = Date.now();
+    const untrusted = viaLauncher(['init'], base);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/^Fatal: cannot reach the REST server .*: its certificate is not trusted \(self-signed certificate\); .*NODE_EXTRA_CA_CERTS$/m);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const trusted = { ...base, NODE_EXTRA_CA_CERTS: cert };
+    const init = viaLauncher(['init'], trusted);
+    expect(init.code, init.stderr).toBe(0);
+    const backup = viaLauncher(['--json', 'backup', path.join(work, 'file.txt')], trusted);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout.trim().split('\n').at(-1)!).message_type).toBe('summary');
+    const listed = viaLauncher(['--json', 'snapshots'], trusted);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+  });
+});
