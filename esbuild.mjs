@@ -1,5 +1,5 @@
 // Bundles the three entry points (and the backup worker) into dist/ as CommonJS for Node 20.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -28,7 +28,9 @@ const common = {
 
 await Promise.all([
   // The AWS SDK and ssh2 are bundles of their own, loaded when a repository needs them.
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
+  // The CLI: dist/cli.js runs the bundle dist/lockstep.js from V8's code cache for it (written below).
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/lockstep.js', external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
+  build({ ...common, entryPoints: ['server/src/cliloader.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
   build({ ...common, entryPoints: ['server/src/backend/s3sdk.ts'], outfile: 'dist/s3sdk.js' }),
   build({ ...common, entryPoints: ['server/src/backend/ssh2lib.ts'], outfile: 'dist/ssh2.js' }),
@@ -40,3 +42,13 @@ await Promise.all([
 // The zstd WebAssembly module is loaded from next to the bundle.
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
+
+// V8's code cache for the CLI's bundle, made by this Node after the bundle's top level has run once (so that the
+// functions it ran are in it too); a Node whose V8 differs rejects it and compiles the bundle itself.
+{
+  const { compileBundle, BUNDLE, CODE_CACHE } = createRequire(import.meta.url)('./dist/cli.js');
+  const script = compileBundle();
+  const notMain = { exports: {} };
+  script.runInThisContext().call(notMain.exports, notMain.exports, createRequire(BUNDLE), notMain, BUNDLE, 'dist');
+  writeFileSync(CODE_CACHE, script.createCachedData());
+}

@@ -2,7 +2,7 @@
 // file, and all its own roots, before any script runs) and Lockstep uses the certificates only where it reaches a
 // server over https: there it runs itself again with them. Real rest-server over TLS on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, CliResult } from '../helpers/cli';
@@ -98,5 +98,32 @@ describeWithPeer('rest-server', 'bin/lockstep and NODE_EXTRA_CA_CERTS, REST serv
     const listed = viaLauncher(['--json', 'snapshots'], trusted);
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toHaveLength(1);
+  });
+});
+
+describe('dist/cli.js and the code cache of the bundle', () => {
+  const dist = path.dirname(CLI);
+
+  it('is accepted by the Node that built it', () => {
+    const probe = `const l = require(${JSON.stringify(CLI)}); const s = l.compileBundle(require('node:fs').readFileSync(l.CODE_CACHE)); process.stdout.write(String(s.cachedDataRejected));`;
+    const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('false');
+  });
+
+  it('runs the CLI as before with a cache V8 rejects, or none', () => {
+    const copy = makeTempDir('loader');
+    for (const file of ['cli.js', 'lockstep.js']) copyFileSync(path.join(dist, file), path.join(copy, file));
+    const version = (): CliResult => run([process.execPath, path.join(copy, 'cli.js'), 'version'], {});
+    const without = version();
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stdout).toMatch(/^lockstep \d+\.\d+\.\d+ on node v/);
+    writeFileSync(path.join(copy, 'lockstep.cache'), Buffer.alloc(4096, 7));
+    const rejected = version();
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect(rejected.stdout).toBe(without.stdout);
+    const missing = run([process.execPath, path.join(copy, 'cli.js'), 'snapshots'], { RESTIC_REPOSITORY: path.join(copy, 'none'), RESTIC_PASSWORD: 'x' });
+    expect(missing.code).toBe(10);
+    expect(missing.stderr).toMatch(/^Fatal: /);
   });
 });
