@@ -187,8 +187,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   /** Has the writer thread check a blob's hash and write it at `position` of `file`; then frees its slot. */
   const writeLargeBlob = async (file: fs.FileHandle, position: number, { id, packId, data, release }: OpenedBlob): Promise<void> => {
     try {
-      const memory = data.buffer instanceof SharedArrayBuffer ? data.buffer : ownedCopy(data).buffer;
-      await writer.writeChunk(file.fd, position, data.buffer === memory ? data : new Uint8Array(memory), memory, id);
+      const sent = data.buffer instanceof SharedArrayBuffer ? data : movable(data);
+      await writer.writeChunk(file.fd, position, sent, sent.buffer, id);
     } catch (err) {
       throw err instanceof ChunkHashMismatch ? repo.blobFailure('data', id, packId, new BlobDecodeError('hash', 'hash mismatch')) : err;
     } finally {
@@ -368,8 +368,10 @@ interface OpenedBlob {
   release(): void;
 }
 
-/** `data` in an ArrayBuffer of exactly its size, which can be moved to another thread. */
-function ownedCopy(data: Buffer): Buffer {
-  return data.byteOffset === 0 && data.length === data.buffer.byteLength ? data : Buffer.from(data);
+/** `data` in an ArrayBuffer of its own, exactly its size, which can be moved to another thread. */
+function movable(data: Buffer): Buffer {
+  if (data.byteOffset === 0 && data.length === data.buffer.byteLength) return data;
+  const copy = Buffer.allocUnsafeSlow(data.length);
+  copy.set(data);
+  return copy;
 }
-

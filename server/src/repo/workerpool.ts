@@ -229,7 +229,6 @@ class WorkerPoolCodec implements BlobCodec {
     return { id: r.id, sealed: Buffer.from(r.sealed, r.offset, r.length), uncompressedLength: r.uncompressedLength };
   }
 
-
   private postTo(target: number, job: DistributiveOmit<WorkerJob, 'seq'>, weight: number, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
