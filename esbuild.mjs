@@ -1,6 +1,7 @@
 // Bundles the three entry points (and the backup worker) into dist/ as CommonJS for Node 20.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { build } from 'esbuild';
 
 /** The WebAssembly modules' bytes, built once here rather than by every process (server/src/repo/wasmmodules.ts). */
@@ -49,6 +50,6 @@ copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd
   const { compileBundle, BUNDLE, CODE_CACHE } = createRequire(import.meta.url)('./dist/cli.js');
   const script = compileBundle();
   const notMain = { exports: {} };
-  script.runInThisContext().call(notMain.exports, notMain.exports, createRequire(BUNDLE), notMain, BUNDLE, 'dist');
+  script.runInThisContext().call(notMain.exports, notMain.exports, createRequire(BUNDLE), notMain, BUNDLE, path.dirname(BUNDLE));
   writeFileSync(CODE_CACHE, script.createCachedData());
 }

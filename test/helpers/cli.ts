@@ -16,6 +16,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   input?: string | Buffer;
   cwd?: string;
+  /** The program and its first arguments, instead of `node dist/cli.js` (for example the launcher bin/lockstep). */
+  command?: string[];
 }
 
 function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
@@ -28,7 +30,8 @@ function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
 /** Runs the bundled `lockstep` CLI (built by `npm test` before vitest starts). */
 export function lockstep(args: string[], options: CliOptions = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "node esbuild.mjs" first`);
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const [program, ...leading] = options.command ?? [process.execPath, CLI];
+  const result = spawnSync(program, [...leading, ...args], {
     env: cliEnv(options),
     input: options.input,
     cwd: options.cwd,

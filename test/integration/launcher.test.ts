@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CliResult } from '../helpers/cli';
+import { CLI, CliResult, lockstep } from '../helpers/cli';
 import { describeWithPeer } from '../helpers/peers';
 import { RemoteServer } from '../helpers/remote-server';
 import { startRestServerTls } from '../helpers/restserver';
@@ -16,18 +16,8 @@ const NODE_WARNING = 'Ignoring extra certs';
 
 afterAll(cleanupTempDirs);
 
-/** Runs `command` (the launcher, or node on the bundle) with only the variables given, plus PATH and HOME. */
-function run(command: string[], env: Record<string, string>): CliResult {
-  const result = spawnSync(command[0], command.slice(1), {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env },
-    encoding: 'utf8',
-  });
-  if (result.error) throw result.error;
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-const viaLauncher = (args: string[], env: Record<string, string>): CliResult => run([LAUNCHER, ...args], env);
-const viaNode = (args: string[], env: Record<string, string>): CliResult => run([process.execPath, CLI, ...args], env);
+const viaLauncher = (args: string[], env: Record<string, string>): CliResult => lockstep(args, { env, command: [LAUNCHER] });
+const viaNode = (args: string[], env: Record<string, string>): CliResult => lockstep(args, { env });
 
 describe('bin/lockstep and NODE_EXTRA_CA_CERTS, local repository', () => {
   let work: string;
@@ -114,7 +104,8 @@ describe('dist/cli.js and the code cache of the bundle', () => {
   it('runs the CLI as before with a cache V8 rejects, or none', () => {
     const copy = makeTempDir('loader');
     for (const file of ['cli.js', 'lockstep.js']) copyFileSync(path.join(dist, file), path.join(copy, file));
-    const version = (): CliResult => run([process.execPath, path.join(copy, 'cli.js'), 'version'], {});
+    const command = [process.execPath, path.join(copy, 'cli.js')];
+    const version = (): CliResult => lockstep(['version'], { command });
     const without = version();
     expect(without.code, without.stderr).toBe(0);
     expect(without.stdout).toMatch(/^lockstep \d+\.\d+\.\d+ on node v/);
@@ -122,7 +113,7 @@ describe('dist/cli.js and the code cache of the bundle', () => {
     const rejected = version();
     expect(rejected.code, rejected.stderr).toBe(0);
     expect(rejected.stdout).toBe(without.stdout);
-    const missing = run([process.execPath, path.join(copy, 'cli.js'), 'snapshots'], { RESTIC_REPOSITORY: path.join(copy, 'none'), RESTIC_PASSWORD: 'x' });
+    const missing = lockstep(['snapshots'], { command, repo: path.join(copy, 'none'), password: 'x' });
     expect(missing.code).toBe(10);
     expect(missing.stderr).toMatch(/^Fatal: /);
   });
