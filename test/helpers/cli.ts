@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { spawnPiped } from './process';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -50,5 +51,5 @@ export function lockstepOk(args: string[], options: CliOptions = {}): CliResult 
 }
 
 export function spawnLockstep(args: string[], options: CliOptions = {}) {
-  return spawn(process.execPath, [CLI, ...args], { env: cliEnv(options), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawnPiped(process.execPath, [CLI, ...args], { env: cliEnv(options), cwd: options.cwd });
 }

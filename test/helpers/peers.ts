@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'vitest';
+import { spawnPiped } from './process';
 import { makeTempDir } from './tmp';
 
 export type PeerName = 'restic-0.14' | 'restic-0.18' | 'rest-server' | 'rclone';
@@ -101,5 +102,5 @@ export function runRestic(bin: string, repo: string, args: string[], options: Re
 
 /** Starts restic in the background (e.g. a backup from a stdin that stays open, to hold a lock). */
 export function spawnRestic(bin: string, repo: string, args: string[], options: ResticOptions = {}): ChildProcess {
-  return spawn(bin, args, { env: resticEnv(repo, options), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawnPiped(bin, args, { env: resticEnv(repo, options), cwd: options.cwd });
 }

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -7,6 +7,22 @@ export interface Finished {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+/** A child's stdin stops taking data when the child exits or closes it: what a test expects of a child it fed. */
+const STDIN_CLOSED = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * Spawns a child with piped stdio whose stdin may be closed by the child at any time: a backup that exits 11 on
+ * its lost lock stops reading, and the rest of the test's write then fails with EPIPE on a stream nobody listens
+ * to, an unhandled error that fails the run. Every test that starts a child with a stdin pipe goes through here.
+ */
+export function spawnPiped(program: string, args: string[], options: Omit<SpawnOptions, 'stdio'> = {}): ChildProcess {
+  const child = spawn(program, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.on('error', (err: NodeJS.ErrnoException) => {
+    if (!STDIN_CLOSED.has(err.code ?? '')) throw err;
+  });
+  return child;
 }
 
 /** Collects a child's output and resolves when it exits. */

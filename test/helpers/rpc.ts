@@ -1,7 +1,8 @@
 // A JSON-RPC client for the real backend process (dist/server.js over stdio), as the extension talks to it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { spawnPiped } from './process';
 import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -22,9 +23,8 @@ export interface Backend {
 }
 
 export async function startBackend(env: Record<string, string>): Promise<Backend> {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], {
+  const child = spawnPiped(process.execPath, [SERVER, '--stdio'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const backend: Backend = {

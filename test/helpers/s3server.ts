@@ -6,10 +6,11 @@
 //
 // restic 0.14 and 0.18 need no options for it: their `s3.bucket-lookup=auto` uses path style for any endpoint
 // that is not AWS's (or Google's), so `http://127.0.0.1:PORT` gets `/lockstep-test/repo/…` requests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort, killAndWait } from './net';
+import { spawnPiped } from './process';
 import { RemoteServer, StartRemoteServer } from './remote-server';
 
 export const S3_BUCKET = 'lockstep-test';
@@ -24,8 +25,7 @@ export function s3rverAvailable(): boolean {
 function launchS3rver(port: number, directory: string, bucket: string, timeoutMs = 15_000): Promise<ChildProcess> {
   // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's OpenSSL 3 only has in its legacy
   // provider: without it every listing longer than one page (1000 keys) fails with HTTP 500.
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', MAIN, String(port), directory, bucket], { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin?.on('error', () => undefined);
+  const child = spawnPiped(process.execPath, ['--openssl-legacy-provider', MAIN, String(port), directory, bucket]);
   let output = '';
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => {
