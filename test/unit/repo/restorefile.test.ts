@@ -90,9 +90,11 @@ describe("large files' blobs checked and written at their place", () => {
         ]);
         await expect(writer.writeChunk(fd, 500_000, wrong, slots.block, sha(Buffer.from('something else')))).rejects.toBeInstanceOf(ChunkHashMismatch);
         const readOnly = openSync(file, 'r');
-        await expect(writer.writeChunk(readOnly, 0, wrong, slots.block, sha(wrong)))
-          .rejects.toMatchObject({ code: 'EBADF' })
-          .finally(() => closeSync(readOnly));
+        try {
+          await expect(writer.writeChunk(readOnly, 0, wrong, slots.block, sha(wrong))).rejects.toMatchObject({ code: 'EBADF' });
+        } finally {
+          closeSync(readOnly);
+        }
       } finally {
         closeSync(fd);
         await writer.close();
