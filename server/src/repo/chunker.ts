@@ -97,7 +97,7 @@ export class Chunker {
       i += skip;
       if (this.count < UNHASHED) return -1;
     }
-    const wasm = wasmRollingHash(CHUNK_MIN_SIZE, CHUNK_MAX_SIZE, SPLIT_MASK);
+    const wasm = wasmRollingHash();
     if (wasm && end - i >= WINDOW) return this.nextWasm(wasm, data, i, end);
     const { outHi, outLo, modHi, modLo } = this.t;
     const win = this.win;
