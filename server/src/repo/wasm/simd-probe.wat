@@ -1,3 +1,5 @@
+;; A module that only validates where WebAssembly has SIMD128: scryptwasm.ts compiles it to find out whether
+;; scrypt.wat can run, and uses Node's scrypt otherwise.
 (module
   (func $probe
     (local $v v128)
