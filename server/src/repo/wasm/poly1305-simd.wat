@@ -98,7 +98,7 @@
           (i32x4.add (local.tee $t (local.get $p_2)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_1)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66336 (i32.const 0) (local.get $c))
+    (v128.store offset=66336 (i32.const 0) (local.get $c)) ;; T[-8]
     (v128.store offset=66048 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -106,7 +106,7 @@
           (i32x4.add (local.tee $t (local.get $p_3)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_2)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66352 (i32.const 0) (local.get $c))
+    (v128.store offset=66352 (i32.const 0) (local.get $c)) ;; T[-7]
     (v128.store offset=66064 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -114,7 +114,7 @@
           (i32x4.add (local.tee $t (local.get $p_4)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_3)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66368 (i32.const 0) (local.get $c))
+    (v128.store offset=66368 (i32.const 0) (local.get $c)) ;; T[-6]
     (v128.store offset=66080 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -122,7 +122,7 @@
           (i32x4.add (local.tee $t (local.get $p_5)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_4)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66384 (i32.const 0) (local.get $c))
+    (v128.store offset=66384 (i32.const 0) (local.get $c)) ;; T[-5]
     (v128.store offset=66096 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -130,7 +130,7 @@
           (i32x4.add (local.tee $t (local.get $p_6)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_5)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66400 (i32.const 0) (local.get $c))
+    (v128.store offset=66400 (i32.const 0) (local.get $c)) ;; T[-4]
     (v128.store offset=66112 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -138,7 +138,7 @@
           (i32x4.add (local.tee $t (local.get $p_7)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_6)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66416 (i32.const 0) (local.get $c))
+    (v128.store offset=66416 (i32.const 0) (local.get $c)) ;; T[-3]
     (v128.store offset=66128 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -146,7 +146,7 @@
           (i32x4.add (local.tee $t (local.get $p_8)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_7)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66432 (i32.const 0) (local.get $c))
+    (v128.store offset=66432 (i32.const 0) (local.get $c)) ;; T[-2]
     (v128.store offset=66144 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
@@ -154,49 +154,49 @@
           (i32x4.add (local.tee $t (local.get $p_9)) (i32x4.shl (local.get $t) (i32.const 2)))
           (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_8)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66448 (i32.const 0) (local.get $c))
+    (v128.store offset=66448 (i32.const 0) (local.get $c)) ;; T[-1]
     (v128.store offset=66160 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or
         (v128.and (local.get $p_0) (i32x4.splat (i32.const 0xffff)))
         (i32x4.shl (i32x4.add (local.tee $t (local.get $p_9)) (i32x4.shl (local.get $t) (i32.const 2))) (i32.const 16))))
-    (v128.store offset=66464 (i32.const 0) (local.get $c))
+    (v128.store offset=66464 (i32.const 0) (local.get $c)) ;; T[0]
     (v128.store offset=66176 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_1) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_0) (i32.const 16))))
-    (v128.store offset=66480 (i32.const 0) (local.get $c))
+    (v128.store offset=66480 (i32.const 0) (local.get $c)) ;; T[1]
     (v128.store offset=66192 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_2) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_1) (i32.const 16))))
-    (v128.store offset=66496 (i32.const 0) (local.get $c))
+    (v128.store offset=66496 (i32.const 0) (local.get $c)) ;; T[2]
     (v128.store offset=66208 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_3) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_2) (i32.const 16))))
-    (v128.store offset=66512 (i32.const 0) (local.get $c))
+    (v128.store offset=66512 (i32.const 0) (local.get $c)) ;; T[3]
     (v128.store offset=66224 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_4) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_3) (i32.const 16))))
-    (v128.store offset=66528 (i32.const 0) (local.get $c))
+    (v128.store offset=66528 (i32.const 0) (local.get $c)) ;; T[4]
     (v128.store offset=66240 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_5) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_4) (i32.const 16))))
-    (v128.store offset=66544 (i32.const 0) (local.get $c))
+    (v128.store offset=66544 (i32.const 0) (local.get $c)) ;; T[5]
     (v128.store offset=66256 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_6) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_5) (i32.const 16))))
-    (v128.store offset=66560 (i32.const 0) (local.get $c))
+    (v128.store offset=66560 (i32.const 0) (local.get $c)) ;; T[6]
     (v128.store offset=66272 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_7) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_6) (i32.const 16))))
-    (v128.store offset=66576 (i32.const 0) (local.get $c))
+    (v128.store offset=66576 (i32.const 0) (local.get $c)) ;; T[7]
     (v128.store offset=66288 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_8) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_7) (i32.const 16))))
-    (v128.store offset=66592 (i32.const 0) (local.get $c))
+    (v128.store offset=66592 (i32.const 0) (local.get $c)) ;; T[8]
     (v128.store offset=66304 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     (local.set $c
       (v128.or (v128.and (local.get $p_9) (i32x4.splat (i32.const 0xffff))) (i32x4.shl (local.get $p_8) (i32.const 16))))
-    (v128.store offset=66608 (i32.const 0) (local.get $c))
+    (v128.store offset=66608 (i32.const 0) (local.get $c)) ;; T[9]
     (v128.store offset=66320 (i32.const 0) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $c) (local.get $c)))
     ;; The constants, and q = 0.
     (v128.store offset=66864 (i32.const 0) (i32x4.splat (i32.const 0x1fff)))
