@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
-/** The WebAssembly modules' bytes, built once here rather than by every process (server/src/repo/wasmmodules.ts). */
-async function prebuiltWasm() {
-  const script = 'dist/.wasmbuild.cjs';
-  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: ['server/src/repo/wasmbuild.ts'], outfile: script });
+/** The WebAssembly kernels assembled from their text format, carried in the bundles (server/src/repo/wasmmodules.ts). */
+async function assembledWasm() {
+  const script = 'dist/.assemble.cjs';
+  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['wabt'], entryPoints: ['server/src/repo/wasm/assemble.ts'], outfile: script });
   try {
-    return createRequire(import.meta.url)(`./${script}`).prebuiltWasm();
+    return await createRequire(import.meta.url)(`./${script}`).assembleWasmModules('server/src/repo/wasm');
   } finally {
     rmSync(script, { force: true });
   }
@@ -24,7 +24,7 @@ const common = {
   logLevel: 'warning',
   // ssh2 (and its optional cpu-features) try to load native addons and fall back to JavaScript when they are missing.
   external: ['*.node'],
-  define: { LOCKSTEP_PREBUILT_WASM: JSON.stringify(await prebuiltWasm()) },
+  define: { LOCKSTEP_PREBUILT_WASM: JSON.stringify(await assembledWasm()) },
 };
 
 await Promise.all([

@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     pool: 'forks',
-    setupFiles: ['./test/helpers/yield-between-tests.ts'],
+    globalSetup: ['./test/helpers/wasm-setup.ts'],
+    setupFiles: ['./test/helpers/yield-between-tests.ts', './test/helpers/wasm-modules.ts'],
   },
 });

@@ -1,6 +1,7 @@
 import { wasmRollingHash, WasmRollingHash } from './chunkerwasm';
 import { Polynomial, polyMod } from './polynomial';
 
+// restic's sizes and split mask; the WebAssembly loop (wasm/chunker.wat) has them written in.
 export const CHUNK_MIN_SIZE = 512 * 1024;
 export const CHUNK_MAX_SIZE = 8 * 1024 * 1024;
 const WINDOW = 64;
@@ -97,7 +98,7 @@ export class Chunker {
       i += skip;
       if (this.count < UNHASHED) return -1;
     }
-    const wasm = wasmRollingHash(CHUNK_MIN_SIZE, CHUNK_MAX_SIZE, SPLIT_MASK);
+    const wasm = wasmRollingHash();
     if (wasm && end - i >= WINDOW) return this.nextWasm(wasm, data, i, end);
     const { outHi, outLo, modHi, modLo } = this.t;
     const win = this.win;

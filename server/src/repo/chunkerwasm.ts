@@ -1,73 +1,17 @@
-// The chunker's rolling-hash loop as a small WebAssembly module: the 53-bit digest lives in one i64 instead of
-// two 32-bit halves, which makes the loop several times faster than its JavaScript form (chunker.ts keeps that
-// form as the fallback and as the reference the tests compare against).
-import { flat, func, get, i32, i64, name, section, set, uleb, vec, wasmApi } from './wasm';
+// The chunker's rolling-hash loop as a small WebAssembly module (wasm/chunker.wat): the 53-bit digest lives in one
+// i64 instead of two 32-bit halves, which makes the loop several times faster than its JavaScript form (chunker.ts
+// keeps that form as the fallback and as the reference the tests compare against).
+import { wasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
+// The module's memory, as chunker.wat has it:
 const MEM_OUT = 0; // 256 x i64: what a byte leaving the window contributes
 const MEM_MOD = 2048; // 256 x i64: the reduction for the digest's top byte
 const MEM_DIGEST = 4096; // i64
 const MEM_COUNT = 4104; // i32: bytes in the current chunk
 const MEM_WINDOW = 4160; // 64 bytes: the window before the piece, oldest first
+const MEM_PIECE = MEM_WINDOW + 64; // WASM_PIECE bytes: what scan() slides over
 export const WASM_PIECE = 64 * 1024;
-const MEM_PIECE = MEM_WINDOW + 64;
-const PAGES = Math.ceil((MEM_PIECE + WASM_PIECE) / 65536);
-
-/**
- * `scan(len, shift)` slides the `len` bytes at MEM_PIECE into the digest (the byte leaving the window is always the
- * one 64 bytes earlier in memory) and returns the offset just past the first cut, or -1. Digest and count are
- * read from and written back to memory.
- */
-export function buildChunkerWasm(minSize: number, maxSize: number, splitMask: number): Uint8Array {
-  const scan = func(2, (local) => {
-    const [len, shift] = [0, 1];
-    const p = local(0x7f);
-    const end = local(0x7f);
-    const count = local(0x7f);
-    const digest = local();
-    const storeState = flat(i32(0), get(digest), 0x37, 3, uleb(MEM_DIGEST), i32(0), get(count), 0x36, 2, uleb(MEM_COUNT));
-    return flat(
-      set(p, i32(MEM_PIECE)),
-      set(end, flat(get(p), get(len), 0x6a)),
-      set(digest, flat(i32(0), 0x29, 3, uleb(MEM_DIGEST))),
-      set(count, flat(i32(0), 0x28, 2, uleb(MEM_COUNT))),
-      0x02, 0x40, 0x03, 0x40,
-      flat(get(p), get(end), 0x4f), 0x0d, 1, // br_if out when p >= end
-      // digest ^= out[mem[p - 64]]
-      set(digest, flat(get(digest), flat(get(p), i32(64), 0x6b, 0x2d, 0, 0, i32(3), 0x74, 0x29, 3, uleb(MEM_OUT)), 0x85)),
-      // digest = ((digest << 8) | mem[p]) ^ mod[digest >> shift]
-      set(
-        digest,
-        flat(
-          flat(get(digest), i64(8), 0x86, get(p), 0x2d, 0, 0, 0xad, 0x84),
-          flat(get(digest), get(shift), 0x88, 0xa7, i32(3), 0x74, 0x29, 3, uleb(MEM_MOD)),
-          0x85,
-        ),
-      ),
-      set(p, flat(get(p), i32(1), 0x6a)),
-      set(count, flat(get(count), i32(1), 0x6a)),
-      flat(get(count), i32(minSize), 0x4f), 0x04, 0x40,
-      flat(flat(get(digest), i64(splitMask), 0x83, 0x50), flat(get(count), i32(maxSize), 0x4f), 0x72), 0x04, 0x40,
-      storeState,
-      flat(get(p), i32(MEM_PIECE), 0x6b), 0x0f,
-      0x0b, 0x0b,
-      0x0c, 0, // br loop
-      0x0b, 0x0b,
-      storeState,
-      i32(-1),
-    );
-  });
-  return new Uint8Array(
-    flat(
-      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      section(1, vec([[0x60, 2, 0x7f, 0x7e, 1, 0x7f]])), // (i32, i64) -> i32
-      section(3, vec([0])),
-      section(5, vec([[0x00, PAGES]])),
-      section(7, vec([[name('mem'), 0x02, 0], [name('scan'), 0x00, 0]])),
-      section(10, vec([scan])),
-    ),
-  );
-}
 
 interface ChunkerExports {
   mem: { buffer: ArrayBuffer };
@@ -96,20 +40,16 @@ export function useJsChunkerForTesting(on: boolean): void {
   forceJs = on;
 }
 
-export function chunkerModuleKey(minSize: number, maxSize: number, splitMask: number): string {
-  return `chunker:${minSize}:${maxSize}:${splitMask}`;
-}
-
-export function wasmRollingHash(minSize: number, maxSize: number, splitMask: number): WasmRollingHash | undefined {
+/** The module cuts chunks between restic's CHUNK_MIN_SIZE and CHUNK_MAX_SIZE where digest & SPLIT_MASK is 0 (chunker.ts). */
+export function wasmRollingHash(): WasmRollingHash | undefined {
   if (forceJs) return undefined;
   if (instance !== undefined) return instance ?? undefined;
   if (!wasmApi || process.env.LOCKSTEP_CHUNKER === 'js') {
     instance = null;
     return undefined;
   }
-  const bytes = wasmModuleBytes(chunkerModuleKey(minSize, maxSize, splitMask), () => buildChunkerWasm(minSize, maxSize, splitMask));
-  const made = new wasmApi.Instance(new wasmApi.Module(bytes), {});
-  // WebAssembly exports are untyped; the module built above has exactly these.
+  const made = new wasmApi.Instance(new wasmApi.Module(wasmModuleBytes('chunker')), {});
+  // WebAssembly exports are untyped; chunker.wat exports exactly these.
   const x = made.exports as unknown as ChunkerExports;
   const mem = new Uint8Array(x.mem.buffer);
   const view = new DataView(x.mem.buffer);

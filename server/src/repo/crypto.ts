@@ -1,17 +1,16 @@
 // restic's authenticated encryption (restic-format.md §2.1):
 //   sealed = IV(16) || AES-256-CTR(enc, counter block = IV)(plaintext) || Poly1305-AES(k, r, IV, ciphertext)(16)
-// AES comes from Node's OpenSSL. Node has no Poly1305, so this file carries its own, as small WebAssembly modules:
-// a scalar one (built below from readable expression helpers, 26-bit limbs in i64, two blocks per step; about
-// 1.4 GiB/s on the project's 2-core machine), and for messages of POLY1305_SIMD_MIN bytes or more a SIMD128 one
-// for the bulk of the message (poly1305simd.ts: four blocks per step, about 2.1 GiB/s). @noble/ciphers' pure-JS
-// Poly1305 (0.16-0.28 GiB/s) is the fallback when WebAssembly is unavailable (for example `node --jitless`). All
-// are checked against the paper's and RFC 8439's vectors, noble and a BigInt reference in the unit tests.
+// AES comes from Node's OpenSSL. Node has no Poly1305, so this file carries its own, as small WebAssembly modules: a
+// scalar one (wasm/poly1305.wat: 26-bit limbs in i64, two blocks per step; about 1.4 GiB/s on the project's 2-core
+// machine), and for messages of POLY1305_SIMD_MIN bytes or more a SIMD128 one for the bulk of the message
+// (wasm/poly1305-simd.wat: four blocks per step, about 2.1 GiB/s). @noble/ciphers' pure-JS Poly1305 (0.16-0.28
+// GiB/s) is the fallback when WebAssembly is unavailable (for example `node --jitless`). All are checked against the
+// paper's and RFC 8439's vectors, noble and a BigInt reference in the unit tests.
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { CiphertextVerificationError } from '../errors';
 import { churn } from '../memory';
-import { buildPoly1305SimdWasm, POLY1305_SIMD_AREA_BYTES, POLY1305_SIMD_STEP, Poly1305SimdLayout } from './poly1305simd';
-import { Bytes, flat, func, get, i32, i64, name, op, section, set, uleb, vec, wasmApi, WasmApi } from './wasm';
+import { wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
 /** The repository's master key: AES-256 for content, Poly1305-AES (k, r) for authentication. */
@@ -38,232 +37,27 @@ const PIECE = 64 * 1024;
 // Poly1305 in WebAssembly
 // ---------------------------------------------------------------------------------------------------------
 
-// Memory layout (byte offsets; the memory is 2 pages = 128 KiB, shared with the SIMD module):
+// Memory layout (byte offsets; the memory is 2 pages = 128 KiB, shared with the SIMD module). The modules have
+// these offsets written in; the ones only they use are listed for the whole picture.
 const MEM_KEY = 0; //     32 bytes: clamp(r) || s
 const MEM_LAST = 32; //   64 bytes: an unfinished block (or SIMD step) of the message; the final block is padded here
 const MEM_TAG = 96; //    16 bytes: the tag written by finish()
-const MEM_H = 112; //     5 x i64: accumulator limbs
-const MEM_R1 = 152; //    5 x i64: r
-const MEM_R2 = 192; //    5 x i64: r^2 mod 2^130-5
-const MEM_POWERS = 240; // 5 x 4 x u32: r^4, r^3, r^2, r side by side, written by powers() for the SIMD module
+//            112         5 x i64: accumulator limbs (h)
+//            152         5 x i64: r
+//            192         5 x i64: r^2 mod 2^130-5
+//            240         5 x 4 x u32: r^4, r^3, r^2, r side by side, written by powers() for the SIMD module
 const MEM_SCALAR_END = 320;
 const MEM_MSG = 512; //   PIECE bytes of message
-const MEM_SIMD = MEM_MSG + PIECE; // the SIMD module's area (POLY1305_SIMD_AREA_BYTES)
-const MEMORY_PAGES = 2;
+const MEM_SIMD = MEM_MSG + PIECE; // the SIMD module's area (POLY1305_SIMD_AREA_BYTES: tables, state, constants)
+const POLY1305_SIMD_AREA_BYTES = 880;
+/** The SIMD module's blocks() takes whole steps of this many bytes (four blocks). */
+const POLY1305_SIMD_STEP = 64;
 const HIBIT = 1 << 24; // 2^128 in the top 26-bit limb: appended to every full 16-byte block
-const SIMD_LAYOUT: Poly1305SimdLayout = { powers: MEM_POWERS, h: MEM_H, area: MEM_SIMD, pages: MEMORY_PAGES };
 /**
  * Messages whose first update() has at least this many bytes go through the SIMD module: below about 700 bytes,
  * computing r^3, r^4 and the SIMD tables and collapsing the lanes cost more than the faster steps save.
  */
 export const POLY1305_SIMD_MIN = 1024;
-
-/**
- * Builds the scalar Poly1305 module. Exports: `mem`; `init()` reads the 32-byte key at MEM_KEY, clamps r and
- * computes r^2; `blocks(ptr, len, hibit)` absorbs floor(len/16) blocks; `finish()` writes the tag at MEM_TAG;
- * `powers()` computes r^3 and r^4 and writes the four powers at MEM_POWERS for the SIMD module.
- *
- * Arithmetic is poly1305-donna-32 style: h and r in five 26-bit limbs held in i64, products summed in i64.
- * Bounds: limbs after a carry pass are < 2^26.01 (x = h + m < 2^27.01), 5*r limbs < 2^28.34, so one step's
- * ten products per limb stay < 2^58.3. The main loop does two blocks per step, h' = (h + m1)*r^2 + m2*r, which
- * gives the CPU two independent multiply chains and halves the carry passes (three or four ways measured slower:
- * register spills).
- */
-export function buildPoly1305Wasm(): Uint8Array {
-  const add = op(0x7c);
-  const sub = op(0x7d);
-  const mul = op(0x7e);
-  const and = op(0x83);
-  const or = op(0x84);
-  const xor = op(0x85);
-  const shl = op(0x86);
-  const shrU = op(0x88);
-  const add32 = op(0x6a);
-  const sub32 = op(0x6b);
-  const and32 = op(0x71);
-  const geU32 = op(0x4f);
-  const ltU32 = op(0x49);
-  const sum = (xs: Bytes[]): Bytes => xs.reduce((a, b) => add(a, b));
-  const load32u = (ptr: Bytes, offset: number): number[] => flat(ptr, 0x35, 2, uleb(offset)); // i64.load32_u
-  const load64 = (ptr: Bytes, offset: number): number[] => flat(ptr, 0x29, 3, uleb(offset));
-  const store64 = (ptr: Bytes, offset: number, v: Bytes): number[] => flat(ptr, v, 0x37, 3, uleb(offset));
-  const store32 = (ptr: Bytes, offset: number, v: Bytes): number[] => flat(ptr, v, 0x3e, 2, uleb(offset)); // i64.store32
-  const extendU = (e: Bytes): number[] => flat(e, 0xad); // i64.extend_i32_u
-  // `block { loop { br_if 1 (exitCondition); body; br 0 } }`
-  const whileNot = (exitCondition: Bytes, body: Bytes): number[] => flat(0x02, 0x40, 0x03, 0x40, exitCondition, 0x0d, 1, body, 0x0c, 0, 0x0b, 0x0b);
-  const M26 = 0x3ffffff;
-  const LIMBS = [0, 1, 2, 3, 4];
-  const zero = i32(0);
-
-  /** Limb i of a*b mod 2^130-5, as its five products (s = 5*b, used where the product wraps past 2^130). */
-  const productTerms = (a: Bytes[], b: Bytes[], s: Bytes[]): Bytes[][] =>
-    LIMBS.map((i) => LIMBS.map((j) => mul(a[j], j <= i ? b[i - j] : s[i - j + 5])));
-  /** Carries the sums in locals d[] into 26-bit limbs in locals h[] (the 2^130 overflow re-enters as *5). */
-  const carry = (d: number[], h: number[], c: number): number[] =>
-    flat(
-      set(c, shrU(get(d[0]), i64(26))),
-      set(h[0], and(get(d[0]), i64(M26))),
-      [1, 2, 3, 4].map((i) => [set(d[i], add(get(d[i]), get(c))), set(c, shrU(get(d[i]), i64(26))), set(h[i], and(get(d[i]), i64(M26)))]),
-      set(h[0], add(get(h[0]), mul(get(c), i64(5)))),
-      set(c, shrU(get(h[0]), i64(26))),
-      set(h[0], and(get(h[0]), i64(M26))),
-      set(h[1], add(get(h[1]), get(c))),
-    );
-  /** A 16-byte little-endian block at ptr+offset as five 26-bit limbs, plus hibit on the top one. */
-  const blockLimbs = (ptr: Bytes, offset: number, hibit: Bytes): Bytes[] => [
-    and(load32u(ptr, offset), i64(M26)),
-    and(shrU(load32u(ptr, offset + 3), i64(2)), i64(M26)),
-    and(shrU(load32u(ptr, offset + 6), i64(4)), i64(M26)),
-    shrU(load32u(ptr, offset + 9), i64(6)),
-    or(shrU(load32u(ptr, offset + 12), i64(8)), hibit),
-  ];
-  const limbsAt = (base: number): Bytes[] => LIMBS.map((i) => load64(zero, base + 8 * i));
-
-  // func 0: init()
-  const init = func(0, (local) => {
-    const d = LIMBS.map(() => local());
-    const r2 = LIMBS.map(() => local());
-    const c = local();
-    // Loading r this way and masking with these constants is exactly the standard clamp.
-    const masks = [0x3ffffff, 0x3ffff03, 0x3ffc0ff, 0x3f03fff, 0x00fffff];
-    const rLimbs = [
-      load32u(zero, MEM_KEY),
-      shrU(load32u(zero, MEM_KEY + 3), i64(2)),
-      shrU(load32u(zero, MEM_KEY + 6), i64(4)),
-      shrU(load32u(zero, MEM_KEY + 9), i64(6)),
-      shrU(load32u(zero, MEM_KEY + 12), i64(8)),
-    ].map((e, i) => and(e, i64(masks[i])));
-    const r = limbsAt(MEM_R1);
-    const s = r.map((e) => mul(e, i64(5)));
-    return [
-      rLimbs.map((e, i) => store64(zero, MEM_R1 + 8 * i, e)),
-      productTerms(r, r, s).map((terms, i) => set(d[i], sum(terms))),
-      carry(d, r2, c),
-      r2.map((l, i) => store64(zero, MEM_R2 + 8 * i, get(l))),
-      LIMBS.map((i) => store64(zero, MEM_H + 8 * i, i64(0))),
-    ];
-  });
-
-  // func 1: blocks(ptr: i32, len: i32, hibit: i32)
-  const blocks = func(3, (local) => {
-    const ptr = 0;
-    const len = 1;
-    const hibitParam = 2;
-    const end = local(0x7f);
-    const hibit = local();
-    const h = LIMBS.map(() => local());
-    const d = LIMBS.map(() => local());
-    const c = local();
-    const r1 = LIMBS.map(() => local());
-    const r2 = LIMBS.map(() => local());
-    const s1 = LIMBS.map((i) => (i === 0 ? -1 : local())); // s[0] is never used
-    const s2 = LIMBS.map((i) => (i === 0 ? -1 : local()));
-    const x1 = LIMBS.map(() => local());
-    const x2 = LIMBS.map(() => local());
-    const gets = (ls: number[]): Bytes[] => ls.map((l) => (l < 0 ? [] : get(l)));
-    const firstBlock = blockLimbs(get(ptr), 0, get(hibit));
-    const secondBlock = blockLimbs(get(ptr), 16, get(hibit));
-    const x1r2 = productTerms(gets(x1), gets(r2), gets(s2));
-    const x2r1 = productTerms(gets(x2), gets(r1), gets(s1));
-    const twoBlockTerms = LIMBS.map((i) => [...x1r2[i], ...x2r1[i]]);
-    return [
-      set(hibit, extendU(get(hibitParam))),
-      set(end, add32(get(ptr), and32(get(len), i32(-16)))),
-      h.map((l, i) => set(l, load64(zero, MEM_H + 8 * i))),
-      r1.map((l, i) => set(l, load64(zero, MEM_R1 + 8 * i))),
-      r2.map((l, i) => set(l, load64(zero, MEM_R2 + 8 * i))),
-      [1, 2, 3, 4].map((i) => [set(s1[i], mul(get(r1[i]), i64(5))), set(s2[i], mul(get(r2[i]), i64(5)))]),
-      // Two blocks per step while at least 32 bytes are left: h = (h + m1)*r^2 + m2*r.
-      whileNot(ltU32(sub32(get(end), get(ptr)), i32(32)), [
-        x1.map((l, i) => set(l, add(get(h[i]), firstBlock[i]))),
-        x2.map((l, i) => set(l, secondBlock[i])),
-        twoBlockTerms.map((terms, i) => set(d[i], sum(terms))),
-        carry(d, h, c),
-        set(ptr, add32(get(ptr), i32(32))),
-      ]),
-      // At most one block left: h = (h + m)*r.
-      whileNot(geU32(get(ptr), get(end)), [
-        x1.map((l, i) => set(l, add(get(h[i]), firstBlock[i]))),
-        productTerms(gets(x1), gets(r1), gets(s1)).map((terms, i) => set(d[i], sum(terms))),
-        carry(d, h, c),
-        set(ptr, add32(get(ptr), i32(16))),
-      ]),
-      h.map((l, i) => store64(zero, MEM_H + 8 * i, get(l))),
-    ];
-  });
-
-  // func 2: finish(): tag = (h mod 2^130-5) + s mod 2^128
-  const finish = func(0, (local) => {
-    const h = LIMBS.map(() => local());
-    const g = LIMBS.map(() => local());
-    const c = local();
-    const mask = local();
-    const f = local();
-    const code: Bytes[] = [h.map((l, i) => set(l, load64(zero, MEM_H + 8 * i)))];
-    // Full carry pass.
-    for (const i of [1, 2, 3, 4]) {
-      code.push(set(c, shrU(get(h[i]), i64(26))), set(h[i], and(get(h[i]), i64(M26))));
-      code.push(i < 4 ? set(h[i + 1], add(get(h[i + 1]), get(c))) : set(h[0], add(get(h[0]), mul(get(c), i64(5)))));
-    }
-    code.push(set(c, shrU(get(h[0]), i64(26))), set(h[0], and(get(h[0]), i64(M26))), set(h[1], add(get(h[1]), get(c))));
-    // g = h + 5 - 2^130; if it is not negative, h >= p and g is the reduced value.
-    code.push(set(g[0], add(get(h[0]), i64(5))));
-    for (const i of [0, 1, 2, 3]) {
-      code.push(set(c, shrU(get(g[i]), i64(26))), set(g[i], and(get(g[i]), i64(M26))), set(g[i + 1], add(get(h[i + 1]), get(c))));
-    }
-    code.push(set(g[4], sub(get(g[4]), i64(1 << 26))));
-    // mask = all ones when g4 >= 0 (select g), else zero (keep h); no branch.
-    code.push(set(mask, sub(shrU(get(g[4]), i64(63)), i64(1))));
-    code.push(h.map((l, i) => set(l, or(and(get(g[i]), get(mask)), and(get(l), xor(get(mask), i64(-1)))))));
-    // Repack into four 32-bit words and add s with carries.
-    const words = [
-      or(get(h[0]), shl(get(h[1]), i64(26))),
-      or(shrU(get(h[1]), i64(6)), shl(get(h[2]), i64(20))),
-      or(shrU(get(h[2]), i64(12)), shl(get(h[3]), i64(14))),
-      or(shrU(get(h[3]), i64(18)), shl(get(h[4]), i64(8))),
-    ];
-    words.forEach((w, i) => {
-      const v = add(and(w, i64(0xffffffff)), load32u(zero, MEM_KEY + 16 + 4 * i));
-      code.push(set(f, i === 0 ? v : add(v, shrU(get(f), i64(32)))), store32(zero, MEM_TAG + 4 * i, get(f)));
-    });
-    return code;
-  });
-
-  // func 3: powers(): r^3 = r^2*r, r^4 = r^2*r^2; limb j of r^4, r^3, r^2, r at MEM_POWERS + 16j + 0, 4, 8, 12
-  const powers = func(0, (local) => {
-    const d = LIMBS.map(() => local());
-    const r3 = LIMBS.map(() => local());
-    const r4 = LIMBS.map(() => local());
-    const c = local();
-    const r = limbsAt(MEM_R1);
-    const r2 = limbsAt(MEM_R2);
-    const fives = (limbs: Bytes[]): Bytes[] => limbs.map((e) => mul(e, i64(5)));
-    const lanes = [r4.map(get), r3.map(get), r2, r];
-    return [
-      productTerms(r2, r, fives(r)).map((terms, i) => set(d[i], sum(terms))),
-      carry(d, r3, c),
-      productTerms(r2, r2, fives(r2)).map((terms, i) => set(d[i], sum(terms))),
-      carry(d, r4, c),
-      LIMBS.map((j) => lanes.map((limbs, lane) => store32(zero, MEM_POWERS + 16 * j + 4 * lane, limbs[j]))),
-    ];
-  });
-
-  return new Uint8Array(
-    flat(
-      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-      section(1, vec([[0x60, 0, 0], [0x60, 3, 0x7f, 0x7f, 0x7f, 0]])), // types: () -> (), (i32, i32, i32) -> ()
-      section(3, vec([0, 1, 0, 0])), // init, blocks, finish, powers
-      section(5, vec([[0x00, MEMORY_PAGES]])), // one memory
-      section(7, vec([[name('mem'), 0x02, 0], [name('init'), 0x00, 0], [name('blocks'), 0x00, 1], [name('finish'), 0x00, 2], [name('powers'), 0x00, 3]])),
-      section(10, vec([init, blocks, finish, powers])),
-    ),
-  );
-}
-
-/** The SIMD module for this file's memory layout. */
-export function buildPoly1305SimdModule(): Uint8Array {
-  return buildPoly1305SimdWasm(SIMD_LAYOUT);
-}
 
 /** Which Poly1305 runs: the SIMD module for long messages (with the scalar one around it), the scalar one, noble. */
 export type Poly1305Backend = 'wasm-simd' | 'wasm' | 'js';
@@ -298,8 +92,8 @@ const BLOCK = 16;
  * compile).
  */
 function simdInstance(api: WasmApi, memory: object): Poly1305SimdExports {
-  const module = new api.Module(wasmModuleBytes('poly1305-simd', buildPoly1305SimdModule));
-  // WebAssembly exports are untyped; the module built in poly1305simd.ts has exactly these.
+  const module = new api.Module(wasmModuleBytes('poly1305-simd'));
+  // WebAssembly exports are untyped; poly1305-simd.wat exports exactly these.
   return new api.Instance(module, { env: { mem: memory } }).exports as unknown as Poly1305SimdExports;
 }
 
@@ -310,8 +104,8 @@ function simdInstance(api: WasmApi, memory: object): Poly1305SimdExports {
  * scalar module, after collapse() has put the SIMD lanes' sum where the scalar module keeps h.
  */
 function wasmEngine(api: WasmApi, simdMin?: number): Poly1305Engine {
-  const instance = new api.Instance(new api.Module(wasmModuleBytes('poly1305', buildPoly1305Wasm)), {});
-  // WebAssembly exports are untyped; the module built above has exactly these.
+  const instance = new api.Instance(new api.Module(wasmModuleBytes('poly1305')), {});
+  // WebAssembly exports are untyped; poly1305.wat exports exactly these.
   const x = instance.exports as unknown as Poly1305Exports;
   const mem = new Uint8Array(x.mem.buffer);
   if (mem.length < MEM_SIMD + POLY1305_SIMD_AREA_BYTES) throw new Error('Poly1305 module memory is too small');
