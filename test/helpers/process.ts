@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,9 +17,9 @@ const STDIN_CLOSED = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
  * its lost lock stops reading, and the rest of the test's write then fails with EPIPE on a stream nobody listens
  * to, an unhandled error that fails the run. Every test that starts a child with a stdin pipe goes through here.
  */
-export function spawnPiped(program: string, args: string[], options: Omit<SpawnOptions, 'stdio'> = {}): ChildProcess {
-  const child = spawn(program, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin?.on('error', (err: NodeJS.ErrnoException) => {
+export function spawnPiped(program: string, args: string[], options: SpawnOptionsWithoutStdio = {}): ChildProcessWithoutNullStreams {
+  const child = spawn(program, args, { ...options, stdio: 'pipe' });
+  child.stdin.on('error', (err: NodeJS.ErrnoException) => {
     if (!STDIN_CLOSED.has(err.code ?? '')) throw err;
   });
   return child;
