@@ -5,8 +5,8 @@ import { openBackend } from './backend/open';
 import { parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
-import { CancelledError, ExitCode, LockstepError } from './errors';
-import { trace } from './trace';
+import { CancelledError, ExitCode, LockstepError } from './base/errors';
+import { trace } from './base/trace';
 
 /** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deferredCaCerts?: string): Promise<number> {

@@ -1,5 +1,5 @@
-import { abortReason } from '../../server/src/abort';
-import type { Clock } from '../../server/src/lock/clock';
+import { abortReason } from '../../server/src/base/abort';
+import type { Clock } from '../../server/src/base/clock';
 
 interface Sleeper {
   at: number;

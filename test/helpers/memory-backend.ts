@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../server/src/abort';
+import { throwIfAborted } from '../../server/src/base/abort';
 import { Backend, describeHandle, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from '../../server/src/backend/backend';
 
 const key = (h: FileHandle): string => (h.type === 'config' ? 'config/config' : `${h.type}/${h.name}`);

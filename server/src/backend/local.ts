@@ -1,8 +1,8 @@
 import { closeSync, constants as fsConstants, mkdirSync, openSync, promises as fs, readSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 
 const DIR_MODE = 0o700;

@@ -1,6 +1,6 @@
 // Repository locations as restic spells them, parsed into what each backend needs to connect.
 import * as path from 'node:path';
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 
 export interface LocalLocation {
   kind: 'local';

@@ -1,10 +1,10 @@
 // restic's REST backend protocol (v2, v1 listings understood): rest-server, `rclone serve restic` and the like.
 // Node's fetch keeps connections alive; transient failures are retried with backoff; every call takes its signal.
-import { abortReason, throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { abortReason, throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { RestLocation } from './location';
-import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
+import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 const V2 = 'application/vnd.x.restic.rest.v2';
 

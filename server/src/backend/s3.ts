@@ -13,11 +13,11 @@ import { existsSync } from 'node:fs';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
-import { abortReason, raceAbort, throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { S3Location } from './location';
-import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
+import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 

@@ -9,12 +9,12 @@ import type { Socket } from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
-import { abortReason, raceAbort, throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
 import { SftpLocation } from './location';
-import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
+import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 type Ssh2 = typeof import('ssh2');
 

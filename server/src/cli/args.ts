@@ -1,4 +1,4 @@
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 
 export type FlagKind = 'bool' | 'string' | 'list';
 export interface FlagSpec {

@@ -1,6 +1,6 @@
 import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
-import { ExitCode, LockstepError } from '../errors';
+import { ExitCode, LockstepError } from '../base/errors';
 import { shortId } from '../repo/ids';
 import { chooseKdf } from '../repo/key';
 import { Repository } from '../repo/repository';
@@ -15,7 +15,7 @@ import { describeGroupKey, describePolicy, parseGroupBy, parseKeepCount, parseKe
 import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
 import { displayPath, walkTree } from '../ops/walk';
 import { PROGRAM_VERSION } from '../version';
-import { abortReason } from '../abort';
+import { abortReason } from '../base/abort';
 import { waitingMessage } from '../lock/acquire';
 import { formatGoDuration } from '../lock/lockfile';
 import { runLocked } from '../lock/session';

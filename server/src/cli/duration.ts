@@ -1,4 +1,4 @@
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

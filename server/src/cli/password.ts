@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 
 export interface PasswordSources {
   passwordFile?: string;

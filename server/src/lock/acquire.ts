@@ -1,14 +1,14 @@
 // Taking a lock (research/restic-locks.md §3.2, §3.3): look for conflicting locks, write our own, wait, look
 // again. Stale locks are never ignored here; only `unlock` removes them. Unreadable lock files count as held.
-import { abortReason } from '../abort';
-import { AlreadyLockedError, LockstepError } from '../errors';
+import { abortReason } from '../base/abort';
+import { AlreadyLockedError, LockstepError } from '../base/errors';
 import { Id, shortId } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { Clock } from './clock';
+import { Clock } from '../base/clock';
 import { describeLock, formatGoDuration, LockInfo, LockOwner, newLockInfo } from './lockfile';
 import { listLockIds, loadLock, removeLock, writeLock } from './store';
 import { LockTiming } from './timing';
-import { trace } from '../trace';
+import { trace } from '../base/trace';
 
 /** Passes over the lock files when some cannot be read (restic ≥0.17.1: 4, waiting 5, 10, 20 s between). */
 const UNREADABLE_PASSES = 4;

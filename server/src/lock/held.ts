@@ -1,11 +1,11 @@
 // A held lock (research/restic-locks.md §3.6–3.9): refreshed on a timer, watched by a monitor that polls the wall
 // clock, and tied to the operation's AbortSignal, which is aborted with a LockLostError the moment the lock can
 // no longer be trusted. Repository writes pass through gate(), so nothing is written on a lock that has expired.
-import { throwIfAborted } from '../abort';
-import { LockLostError, LockLostReason } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockLostError, LockLostReason } from '../base/errors';
 import { Id, shortId } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { Clock } from './clock';
+import { Clock } from '../base/clock';
 import { formatGoDuration, LockInfo, withTime } from './lockfile';
 import { lockExists, removeLock, writeLock } from './store';
 import { LockTiming } from './timing';

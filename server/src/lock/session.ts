@@ -1,10 +1,10 @@
 // Locking a repository for one operation: acquire, start refresh and monitor, hand out a repository view whose
 // writes pass the lock's gate and a signal that stops the operation when the lock is lost.
-import { abortReason } from '../abort';
+import { abortReason } from '../base/abort';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { AcquireContext, acquireLock, LockConflictError } from './acquire';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '../base/clock';
 import { GuardedBackend, WriteGate } from './guard';
 import { HeldLock, LockEvent } from './held';
 import { currentOwner, LockInfo, LockOwner } from './lockfile';

@@ -1,7 +1,7 @@
 // Reading and writing lock files in a repository. Lock files always go straight to the repository's own
 // backend: they are never held back by the lock guard (restic: lock traffic bypasses the upload queue).
 import { NotFoundError } from '../backend/backend';
-import { CorruptFileError } from '../errors';
+import { CorruptFileError } from '../base/errors';
 import { Id, isId } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { encodeLockJson, LockInfo, parseLockJson } from './lockfile';

@@ -1,4 +1,4 @@
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 
 /** The durations that govern locks, all in milliseconds. Defaults are restic's (research/restic-locks.md §2). */
 export interface LockTiming {

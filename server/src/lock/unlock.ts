@@ -1,7 +1,7 @@
 // `unlock`, `unlock --remove-all` and `locks`: these never take a lock themselves.
 import { Id, isId } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '../base/clock';
 import { currentOwner, LockInfo } from './lockfile';
 import { isStale, processExists, StaleContext } from './stale';
 import { listLockIds, loadLock, removeLock } from './store';

@@ -1,8 +1,8 @@
 import { lstatSync, promises as fs, readdirSync, type BigIntStats } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { CHUNK_MIN_SIZE, Chunker } from '../repo/chunker';
 import { formatGoTime } from '../repo/gotime';
 import { Id } from '../repo/ids';
@@ -13,11 +13,11 @@ import { encodeTree, readTree, sameNode, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
-import { Semaphore } from '../semaphore';
+import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
 import { raiseMallocThresholds } from '../memory';
-import { trace } from '../trace';
-import { Turns } from '../yielding';
+import { trace } from '../base/trace';
+import { Turns } from '../base/yielding';
 
 export type Compression = 'auto' | 'off' | 'max';
 

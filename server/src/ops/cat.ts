@@ -1,4 +1,4 @@
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 import { encodeMasterKeyJson } from '../repo/key';
 import { encodeConfig } from '../repo/config';
 import { isId } from '../repo/ids';

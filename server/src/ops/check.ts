@@ -1,6 +1,6 @@
 // check: the repository's structure (index vs packs, snapshots, reachable trees and blobs), and with readData
 // every pack read and every blob verified. Problems are collected, never thrown, so one run lists them all.
-import { throwIfAborted } from '../abort';
+import { throwIfAborted } from '../base/abort';
 import { CRYPTO_OVERHEAD } from '../repo/crypto';
 import { Id, isId, sha256Hex } from '../repo/ids';
 import { parseIndex } from '../repo/indexfile';

@@ -1,7 +1,7 @@
 // forget: removes snapshot files, chosen by ID or by a retention policy (ops/retention.ts), under the exclusive
 // lock. It never deletes data; prune does that (forget --prune runs it afterwards under the same lock).
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';

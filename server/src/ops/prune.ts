@@ -1,8 +1,8 @@
 // prune (research/restic-format.md; restic's documented behaviour): under the exclusive lock, find the blobs the
 // snapshots use, repack partly used packs, write a complete new index, and only then delete the old index files
 // and the packs nothing needs. Every step leaves a repository that `restic check` accepts.
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Id, isId } from '../repo/ids';
 import { encodeIndex, IndexPack } from '../repo/indexfile';
 import { PackedBlob } from '../repo/pack';

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../abort';
+import { throwIfAborted } from '../base/abort';
 import { Id } from '../repo/ids';
 import { BlobType } from '../repo/pack';
 import { Repository } from '../repo/repository';

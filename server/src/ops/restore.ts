@@ -1,7 +1,7 @@
 import { constants as C, rmSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { goTimeSeconds } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
@@ -14,10 +14,10 @@ import { DecodedBlobs } from '../repo/restorefile';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
-import { Semaphore } from '../semaphore';
+import { Semaphore } from '../base/semaphore';
 import { checkNodeName, loadTree } from './walk';
-import { trace } from '../trace';
-import { Turns } from '../yielding';
+import { trace } from '../base/trace';
+import { Turns } from '../base/yielding';
 
 export interface RestoreOptions {
   snapshot: string;

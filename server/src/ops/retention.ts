@@ -2,7 +2,7 @@
 // Pure: no I/O; "now" and the local time zone (for --keep-within* arithmetic) are the only inputs
 // besides the snapshots.
 import { civilFromDayNumber, dayNumberFromCivil, parseGoTime } from '../repo/gotime';
-import { LockstepError } from '../errors';
+import { LockstepError } from '../base/errors';
 import type { SnapshotEntry } from '../repo/repository';
 
 export type { SnapshotEntry };

@@ -1,5 +1,5 @@
-import { throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
+import { throwIfAborted } from '../base/abort';
+import { LockstepError } from '../base/errors';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { decodeTree, TreeNode } from '../repo/tree';

@@ -1,4 +1,4 @@
-import { CorruptFileError } from '../errors';
+import { CorruptFileError } from '../base/errors';
 import { Id } from './ids';
 import { Repository } from './repository';
 

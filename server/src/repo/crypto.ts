@@ -8,7 +8,7 @@
 // paper's and RFC 8439's vectors, noble and a BigInt reference in the unit tests.
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
-import { CiphertextVerificationError } from '../errors';
+import { CiphertextVerificationError } from '../base/errors';
 import { churn } from '../memory';
 import { wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
-import { throwIfAborted } from '../abort';
+import { throwIfAborted } from '../base/abort';
 import { saveLocalFile } from '../backend/backend';
 import { EncodedBlob } from './blobcodec';
 import { DataStoreSetup, StoreOutcome } from './datastore';
@@ -12,7 +12,7 @@ import { buildIndexedIds } from './indexedids';
 import { BlobType, encodePackHeader, PackedBlob } from './pack';
 import { FinishedPack } from './packfile';
 import { Repository } from './repository';
-import { Semaphore } from '../semaphore';
+import { Semaphore } from '../base/semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `storeFile`. */

@@ -1,6 +1,6 @@
-import { raceAbort, throwIfAborted } from '../abort';
+import { raceAbort, throwIfAborted } from '../base/abort';
 import { Backend, FileHandle, FileType, NotFoundError } from '../backend/backend';
-import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError, WrongPasswordError } from '../errors';
+import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError, WrongPasswordError } from '../base/errors';
 import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './crypto';
 import { Id, isId, sha256Hex } from './ids';

@@ -6,7 +6,7 @@ import { CancellationToken, ResponseError } from 'vscode-jsonrpc';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { openBackend } from '../backend/open';
 import { resolvePassword } from '../cli/password';
-import { AlreadyLockedError, CancelledError, LockLostError, LockstepError, NoRepositoryError, WrongPasswordError } from '../errors';
+import { AlreadyLockedError, CancelledError, LockLostError, LockstepError, NoRepositoryError, WrongPasswordError } from '../base/errors';
 import { LockConflictError } from '../lock/acquire';
 import { LockInfo } from '../lock/lockfile';
 import { HeldLock } from '../lock/held';

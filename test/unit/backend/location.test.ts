@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLocation, redactLocation } from '../../../server/src/backend/location';
-import { withRetries } from '../../../server/src/backend/retry';
+import { withRetries } from '../../../server/src/base/retry';
 import { ManualClock } from '../../helpers/clock';
 
 describe('repository locations as restic spells them', () => {

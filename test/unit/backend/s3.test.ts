@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, type FileType } from '../../../server/src/backend/backend';
 import { parseLocation, type S3Location } from '../../../server/src/backend/location';
 import { S3Backend, s3ClientConfig, usePathStyle } from '../../../server/src/backend/s3';
-import { LockLostError, LockstepError } from '../../../server/src/errors';
+import { LockLostError, LockstepError } from '../../../server/src/base/errors';
 import { lockstep, lockstepOk } from '../../helpers/cli';
 import { expectSameTree, makeSourceTree } from '../../helpers/fstree';
 import { freePort } from '../../helpers/net';

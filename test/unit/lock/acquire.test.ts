@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError, ExitCode } from '../../../server/src/errors';
+import { CancelledError, ExitCode } from '../../../server/src/base/errors';
 import { acquireLock, LockConflictError, tryLock, UnreadableLockError } from '../../../server/src/lock/acquire';
 import { newLockInfo } from '../../../server/src/lock/lockfile';
 import { writeLock } from '../../../server/src/lock/store';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError, LockLostError } from '../../../server/src/errors';
+import { CancelledError, LockLostError } from '../../../server/src/base/errors';
 import { LockEvent } from '../../../server/src/lock/held';
 import { lockRepository } from '../../../server/src/lock/session';
 import { lockTiming } from '../../../server/src/lock/timing';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from '../../../server/src/cli/duration';
-import { CorruptFileError } from '../../../server/src/errors';
+import { CorruptFileError } from '../../../server/src/base/errors';
 import { describeLock, encodeLockJson, formatGoDuration, newLockInfo, parseLockJson } from '../../../server/src/lock/lockfile';
 import { isStale } from '../../../server/src/lock/stale';
 import { lockTiming, lockTimingFromEnv } from '../../../server/src/lock/timing';

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CiphertextVerificationError } from '../../../server/src/errors';
+import { CiphertextVerificationError } from '../../../server/src/base/errors';
 import {
   CRYPTO_OVERHEAD,
   cryptoReady,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CorruptFileError } from '../../../server/src/errors';
+import { CorruptFileError } from '../../../server/src/base/errors';
 import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/crypto';
 import { goQuoteInner, goUnquoteInner } from '../../../server/src/repo/goquote';
 import { formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../server/src/errors';
+import { LockstepError } from '../../../server/src/base/errors';
 import { goJsonBytes, goJsonString } from '../../../server/src/repo/gojson';
 import { goQuoteInner, goUnquoteInner } from '../../../server/src/repo/goquote';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../server/src/errors';
+import { LockstepError } from '../../../server/src/base/errors';
 import { forgetLocalOffsets, formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 
 /** A new local zone, and formatGoTime told so (it reads TZ only every few hundred times). */

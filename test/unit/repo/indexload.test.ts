@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CorruptFileError } from '../../../server/src/errors';
+import { CorruptFileError } from '../../../server/src/base/errors';
 import { IndexFile } from '../../../server/src/repo/indexfile';
 import { twoClients } from '../lock/setup';
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../../../server/src/errors';
+import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../../../server/src/base/errors';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from '../../../server/src/repo/crypto';
 import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_TARGET_MS, KdfParams, openKeyFile } from '../../../server/src/repo/key';
 import { describeWithPeer, requirePeer } from '../../helpers/peers';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CorruptFileError, LockstepError } from '../../../server/src/errors';
+import { CorruptFileError, LockstepError } from '../../../server/src/base/errors';
 import { Repository } from '../../../server/src/repo/repository';
 import { encodeSnapshot, parseSnapshot, Snapshot } from '../../../server/src/repo/snapshot';
 import { MemoryBackend } from '../../helpers/memory-backend';

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorruptFileError, LockstepError } from '../../../server/src/errors';
+import { CorruptFileError, LockstepError } from '../../../server/src/base/errors';
 import { hasOnlySmallIntegers } from '../../../server/src/repo/gojson';
 import { forgetLocalOffsets, formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';
 import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/snapshot';

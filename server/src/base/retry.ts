@@ -1,8 +1,8 @@
 // Retries for remote backends: transient failures (connection resets, 5xx, 429) are tried again with exponential
 // backoff until a time budget is spent; the operation's AbortSignal stops the waiting at once.
-import { abortReason, throwIfAborted } from '../abort';
-import { LockstepError } from '../errors';
-import { Clock, systemClock } from '../lock/clock';
+import { abortReason, throwIfAborted } from './abort';
+import { LockstepError } from './errors';
+import { Clock, systemClock } from './clock';
 
 export interface RetryPolicy {
   /** How long to keep trying a call that fails transiently, from its first attempt. */

@@ -1,4 +1,4 @@
-import { abortReason } from '../abort';
+import { abortReason } from './abort';
 
 /**
  * Time as the lock logic sees it. `now()` is the wall clock: it keeps running through a laptop's standby.
