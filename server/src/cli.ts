@@ -6,6 +6,7 @@ import { parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
+import { setUpProcessTuning } from './base/processTuning';
 import { trace } from './base/trace';
 
 /** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
@@ -22,6 +23,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   process.on('SIGTERM', onSigint);
   let json = argv.includes('--json');
   try {
+    setUpProcessTuning(env);
     const { command: commandName, rest } = splitCommand(argv, GLOBAL_FLAGS);
     const command = commandName ? COMMANDS[commandName] : undefined;
     if (!commandName || argv.includes('--help') || argv.includes('-h')) {

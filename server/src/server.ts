@@ -30,9 +30,16 @@ import {
   UnlockRequest,
 } from './protocol';
 import { PROGRAM_VERSION } from './version';
+import { setUpProcessTuning } from './base/processTuning';
 
 // restic's unlock probes lock holders on this host with SIGHUP; like restic, survive the probe.
 process.on('SIGHUP', () => undefined);
+
+try {
+  setUpProcessTuning(process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}; running untuned\n`);
+}
 
 const connection = createConnection(ProposedFeatures.all);
 const ops = new Operations(connection, process.env);

@@ -15,7 +15,7 @@ import { ExcludeMatcher } from './exclude';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
-import { raiseMallocThresholds } from '../memory';
+import { processTuning } from '../base/processTuning';
 import { trace } from '../base/trace';
 import { Turns } from '../base/yielding';
 
@@ -145,7 +145,7 @@ class BackupRun {
 
   async execute(): Promise<BackupSummary> {
     throwIfAborted(this.signal);
-    raiseMallocThresholds(8 * 1024 * 1024);
+    processTuning.expectLargeBuffers(8 * 1024 * 1024);
     await this.repo.loadIndex(this.signal);
     trace('index loaded');
     await this.writer.ready();

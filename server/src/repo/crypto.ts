@@ -9,7 +9,7 @@
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { CiphertextVerificationError } from '../base/errors';
-import { churn } from '../memory';
+import { processTuning } from '../base/processTuning';
 import { wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
@@ -332,7 +332,7 @@ export function seal(key: MasterKey, plaintext: Uint8Array, into?: Buffer): Buff
     out.set(ct, IV_SIZE + at);
     mac.update(ct);
   }
-  churn(n);
+  processTuning.noteCipherOutput(n);
   mac.finish(out, IV_SIZE + n);
   return out;
 }
@@ -355,7 +355,7 @@ export function open(key: MasterKey, sealed: Uint8Array, inPlace = false): Buffe
     // One piece: OpenSSL's output is the plaintext, without another buffer and a copy.
     const whole = decipher.update(ct);
     if (whole.length !== n) throw new Error('AES-CTR returned an unexpected length');
-    churn(n);
+    processTuning.noteCipherOutput(n);
     return whole;
   }
   // Each piece is decrypted to a new buffer before it is copied back, so writing over the ciphertext is safe.
@@ -365,7 +365,7 @@ export function open(key: MasterKey, sealed: Uint8Array, inPlace = false): Buffe
     if (piece.length !== Math.min(PIECE, n - at)) throw new Error('AES-CTR returned an unexpected length');
     plain.set(piece, at);
   }
-  churn(n);
+  processTuning.noteCipherOutput(n);
   return plain;
 }
 

@@ -19,7 +19,7 @@
 //   [(S+2)*B, (S+3)*B)  T: a skipped V[i], on its way to V[i+1] in the first loop, rebuilt in the second
 // romix(N, r, log2k), the module's one export, runs ROMix on the lane at V[0] and leaves the result in X0.
 import { pbkdf2Sync } from 'node:crypto';
-import { collectSoon } from '../memory';
+import { processTuning } from '../base/processTuning';
 import { wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 
@@ -113,7 +113,7 @@ export function scryptWasm(password: Uint8Array, salt: Uint8Array, N: number, r:
   // Like OpenSSL, leave nothing of the derivation behind; and have the 128·N·r bytes given back at once, not
   // whenever a small heap next needs a full collection.
   new Uint8Array(x.mem.buffer).fill(0);
-  collectSoon();
+  processTuning.noteLargeRelease();
   return key;
 }
 

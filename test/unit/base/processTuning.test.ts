@@ -1,0 +1,103 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { runInNewContext } from 'node:vm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lockstep } from '../../helpers/cli';
+import { waitFor } from '../../helpers/process';
+import { startBackend } from '../../helpers/rpc';
+
+// The policy's effect is V8's: a collection asked for by the policy is a forced one in the gc performance entries,
+// and --expose-gc, once set, gives new contexts a gc(). Each test loads the modules afresh, as a new process would.
+
+type Tuning = typeof import('../../../server/src/base/processTuning');
+type Crypto = typeof import('../../../server/src/repo/crypto');
+
+const MiB = 1024 * 1024;
+/** What Node puts in a gc entry's `detail` (@types/node leaves it out of PerformanceEntry). */
+type GcDetail = { kind: number; flags: number };
+const gcDetail = (entry: PerformanceEntry): GcDetail => (entry as PerformanceEntry & { detail: GcDetail }).detail;
+let forced: GcDetail[];
+let observer: PerformanceObserver;
+
+beforeEach(() => {
+  vi.resetModules();
+  forced = [];
+  observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = gcDetail(entry);
+      if (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) forced.push(detail);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+});
+
+afterEach(() => observer.disconnect());
+
+async function load(): Promise<{ tuning: Tuning; crypto: Crypto }> {
+  const tuning = await import('../../../server/src/base/processTuning');
+  const crypto = await import('../../../server/src/repo/crypto');
+  await crypto.cryptoReady();
+  return { tuning, crypto };
+}
+
+/** Seals 32 MiB in 1 MiB blobs, as a backup's packer does. */
+function sealMany(crypto: Crypto): void {
+  const key = crypto.newRandomMasterKey();
+  const plain = Buffer.alloc(MiB, 7);
+  for (let i = 0; i < 32; i++) crypto.seal(key, plain);
+}
+
+const nextTurns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+describe('process tuning', () => {
+  // First: once --expose-gc is set it stays set for the rest of this process.
+  it('with LOCKSTEP_TUNING=0 asks V8 for nothing and leaves its flags alone', async () => {
+    const { tuning, crypto } = await load();
+    tuning.setUpProcessTuning({ LOCKSTEP_TUNING: '0' });
+    sealMany(crypto);
+    tuning.processTuning.expectLargeBuffers(8 * MiB);
+    tuning.processTuning.noteLargeRelease();
+    await nextTurns(3);
+    expect(forced).toEqual([]);
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
+
+  it('set up by an entry point, asks for a scavenge every 8 MiB of cipher output that seal() reports', async () => {
+    const { tuning, crypto } = await load();
+    tuning.setUpProcessTuning({});
+    sealMany(crypto);
+    await waitFor('four forced scavenges', () => forced.length >= 4);
+    expect(forced.length).toBe(4);
+    expect(forced.map((d) => d.kind)).toEqual(Array(4).fill(constants.NODE_PERFORMANCE_GC_MINOR));
+    expect(runInNewContext('typeof gc')).toBe('function');
+  });
+
+  it('raises malloc thresholds once per size: a smaller or equal size asks for nothing more', async () => {
+    const { tuning } = await load();
+    tuning.setUpProcessTuning({ LOCKSTEP_TUNING: '1' });
+    tuning.processTuning.expectLargeBuffers(8 * MiB);
+    await waitFor('one forced collection', () => forced.length === 1);
+    tuning.processTuning.expectLargeBuffers(8 * MiB);
+    tuning.processTuning.expectLargeBuffers(MiB);
+    await nextTurns(3);
+    expect(forced.length).toBe(1);
+  });
+
+  it('names a bad LOCKSTEP_TUNING in one line and exits 1', () => {
+    const result = lockstep(['snapshots', '--no-lock'], { repo: '/nonexistent', password: 'x', env: { LOCKSTEP_TUNING: 'yes' } });
+    expect(result.stderr).toBe('Fatal: LOCKSTEP_TUNING must be 0 (off) or 1 (on), not "yes"\n');
+    expect(result.code).toBe(1);
+  });
+
+  it('the backend logs a bad LOCKSTEP_TUNING and answers untuned', async () => {
+    const backend = await startBackend({ LOCKSTEP_TUNING: 'yes' });
+    try {
+      const line = 'LOCKSTEP_TUNING must be 0 (off) or 1 (on), not "yes"; running untuned\n';
+      await waitFor('the backend to log the bad value', () => backend.logs.join('').includes(line));
+      expect(await backend.connection.sendRequest('shutdown')).toBeNull();
+    } finally {
+      await backend.stop();
+    }
+  });
+});
