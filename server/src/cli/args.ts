@@ -1,3 +1,7 @@
+// The command line as restic's flag library reads it, extended rather than replaced by node:util's parseArgs: that
+// one (Node 20) refuses a value that starts with a dash after a flag (`forget --keep-last -1`, `--exclude -x`),
+// refuses `--json=false`, reads `-r=REPO` as the repository "=REPO", and its errors are several sentences
+// naming Node's own error codes; working around each of these is most of a parser anyway.
 import { LockstepError } from '../base/errors';
 
 export type FlagKind = 'bool' | 'string' | 'list';
@@ -12,13 +16,58 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/**
- * Parses `--name value`, `--name=value`, `-x value` and boolean flags; flags may stand anywhere, and
- * `--` ends them. Unknown flags are an error that names the flag.
- */
-export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
+const TRUE_WORDS = ['true', '1', 'yes'];
+const FALSE_WORDS = ['false', '0', 'no'];
+
+/** A flag as one argument spells it: its long name and a value written into the same argument, if any. */
+interface Written {
+  name: string;
+  inline?: string;
+}
+
+function shortNames(specs: FlagSpecs): Map<string, string> {
   const byShort = new Map<string, string>();
   for (const [name, spec] of Object.entries(specs)) if (spec.short) byShort.set(spec.short, name);
+  return byShort;
+}
+
+/**
+ * The flags of one argument that starts with a dash: `--name`, `--name=value`, or a group of short flags in which
+ * every flag but a value-taking one is a switch, and a value-taking one ends the group and takes the rest of it
+ * (`-qv`, `-rREPO`, `-r=REPO`, `-qr REPO`). Stops at the first name `specs` does not know, and returns it as
+ * `unknown` (spelled as written).
+ */
+function readWord(arg: string, specs: FlagSpecs, byShort: Map<string, string>): { flags: Written[]; unknown?: string } {
+  if (arg.startsWith('--')) {
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!specs[name]) return { flags: [], unknown: `--${name}` };
+    return { flags: [{ name, inline: eq >= 0 ? arg.slice(eq + 1) : undefined }] };
+  }
+  const flags: Written[] = [];
+  for (let at = 1; at < arg.length; at++) {
+    const name = byShort.get(arg[at]);
+    if (!name) return { flags, unknown: `-${arg[at]}` };
+    if (specs[name].kind === 'bool') {
+      flags.push({ name });
+      continue;
+    }
+    const rest = arg.slice(at + 1);
+    flags.push({ name, inline: rest === '' ? undefined : rest.startsWith('=') ? rest.slice(1) : rest });
+    break;
+  }
+  return { flags };
+}
+
+const isFlagWord = (arg: string): boolean => arg.startsWith('-') && arg !== '-' && arg !== '--';
+
+/**
+ * Parses restic's flag syntax: `--name value`, `--name=value`, `-x value`, `-xVALUE`, `-x=VALUE`, short switches
+ * grouped (`-qv`, `-qrREPO`), `--switch=false`; flags may stand anywhere among the positionals, a value may start
+ * with a dash, a list flag may be given again, and `--` ends the flags. Unknown flags are an error naming the flag.
+ */
+export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
+  const byShort = shortNames(specs);
   const flags = new Map<string, string | boolean | string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -27,35 +76,32 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    let name: string | undefined;
-    let inline: string | undefined;
-    if (arg.startsWith('--') && arg.length > 2) {
-      const eq = arg.indexOf('=');
-      name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    } else if (arg.startsWith('-') && arg.length === 2 && arg !== '-') {
-      name = byShort.get(arg[1]);
-      if (!name) throw new LockstepError(`unknown flag: ${arg}`);
-    } else {
+    if (!isFlagWord(arg)) {
       positionals.push(arg);
       continue;
     }
-    const spec = specs[name];
-    if (!spec) throw new LockstepError(`unknown flag: --${name}`);
-    if (spec.kind === 'bool') {
-      flags.set(name, inline === undefined ? true : !['false', '0', 'no'].includes(inline));
-      continue;
+    const word = readWord(arg, specs, byShort);
+    if (word.unknown) throw new LockstepError(`unknown flag: ${word.unknown}${word.unknown === arg ? '' : ` (in ${arg})`}`);
+    for (const { name, inline } of word.flags) {
+      const spec = specs[name];
+      if (spec.kind === 'bool') {
+        if (inline !== undefined && !TRUE_WORDS.includes(inline) && !FALSE_WORDS.includes(inline)) {
+          throw new LockstepError(`flag --${name} is true or false, not "${inline}"`);
+        }
+        flags.set(name, inline === undefined || TRUE_WORDS.includes(inline));
+        continue;
+      }
+      let value = inline;
+      if (value === undefined) {
+        if (i + 1 >= argv.length) throw new LockstepError(`flag --${name} needs a value`);
+        value = argv[++i];
+      }
+      if (spec.kind === 'list') {
+        const list = (flags.get(name) as string[] | undefined) ?? [];
+        list.push(value);
+        flags.set(name, list);
+      } else flags.set(name, value);
     }
-    let value = inline;
-    if (value === undefined) {
-      if (i + 1 >= argv.length) throw new LockstepError(`flag --${name} needs a value`);
-      value = argv[++i];
-    }
-    if (spec.kind === 'list') {
-      const list = (flags.get(name) as string[] | undefined) ?? [];
-      list.push(value);
-      flags.set(name, list);
-    } else flags.set(name, value);
   }
   return { flags, positionals };
 }
@@ -76,18 +122,18 @@ export function flagList(args: ParsedArgs, name: string): string[] {
 
 /**
  * Finds the command word: the first argument that is neither a global flag nor a global flag's value
- * (`lockstep -r REPO init`). Returns it and the other arguments.
+ * (`lockstep -r REPO init`, `lockstep -qr REPO init`). Returns it and the other arguments. A flag it does not know
+ * belongs to the command and is left to parseArgs.
  */
 export function splitCommand(argv: readonly string[], globals: FlagSpecs): { command?: string; rest: string[] } {
-  const byShort = new Map<string, string>();
-  for (const [name, spec] of Object.entries(globals)) if (spec.short) byShort.set(spec.short, name);
+  const byShort = shortNames(globals);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') break;
-    if (!arg.startsWith('-') || arg === '-') return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
-    const name = arg.startsWith('--') ? arg.slice(2) : byShort.get(arg.slice(1));
-    const spec = name === undefined || name.includes('=') ? undefined : globals[name];
-    if (spec && spec.kind !== 'bool') i++;
+    if (!isFlagWord(arg)) return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    const { flags } = readWord(arg, globals, byShort);
+    const last = flags.at(-1);
+    if (last && globals[last.name].kind !== 'bool' && last.inline === undefined) i++;
   }
   return { rest: [...argv] };
 }
