@@ -139,9 +139,15 @@ export class GuardedBackend implements Backend {
   }
 
   async remove(handle: FileHandle, signal?: AbortSignal): Promise<void> {
+    if (handle.type === 'locks') return this.inner.remove(handle, signal);
     // A delete after the lock was lost could take data a concurrent client now relies on.
-    if (handle.type !== 'locks') await this.lock.confirm();
-    return this.inner.remove(handle, signal);
+    await this.lock.confirm();
+    await this.inner.remove(handle, signal);
+    // A delete cannot be taken back. A pack's harms nobody (prune deletes only packs no index lists any more), but a
+    // backup that ran while the lock was lost may use blobs only a deleted index file listed: say so if it happened.
+    if (handle.type === 'index') {
+      await this.lock.confirmLanded(async () => `index/${shortId(handle.name)}, which it was deleting at that moment, is gone: if another client backed up while the lock was lost, run check`);
+    }
   }
 
   close(): Promise<void> {

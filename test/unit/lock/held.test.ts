@@ -232,4 +232,18 @@ describe('commit points', () => {
     await expect(clock.run(lost)).rejects.toMatchObject({ reason: 'lock-removed', message: expect.stringMatching(/removed in the meantime.*wrote nothing more to the repository$/) });
     expect(storage.names('snapshots')).toEqual(['d'.repeat(64)]);
   });
+
+  it('an index file deleted just as the lock was lost: the error says which one went', async () => {
+    const { clock, session, storage, b, faulty } = await locked({ mode: 'exclusive' });
+    const old = 'f'.repeat(64);
+    await storage.save({ type: 'index', name: old }, Buffer.from('x'));
+    // Another client removes the lock while we are stopped between the check and the delete.
+    faulty.fault = async (op, type) => {
+      if (op === 'remove' && type === 'index') await removeAllLocks(b);
+    };
+    const error = await clock.run(session.repo.backend.remove({ type: 'index', name: old })).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'lock-removed' });
+    expect((error as Error).message).toMatch(/cancelled and index\/ffffffff, which it was deleting at that moment, is gone: if another client backed up while the lock was lost, run check$/);
+    expect(storage.names('index')).toEqual([]);
+  });
 });
