@@ -143,8 +143,8 @@ class Ticker {
     this.stopped = false;
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.clock.advance(50);
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await this.clock.advance(100);
+        await new Promise((resolve) => setTimeout(resolve, 4));
       }
     })();
   }
@@ -169,7 +169,15 @@ interface Round {
 // The other client's lock: restic's timing scaled down, so its 200 ms re-check takes 7 ms of real time.
 const OTHER_TIMING = lockTiming(10_000, 60_000);
 
-async function setupRepository(): Promise<{ dir: string; base: string; work: string }> {
+interface Setup {
+  dir: string;
+  base: string;
+  work: string;
+  /** The repository, opened once: each client below is a view of it with a fresh index (no key derivation). */
+  repo: Repository;
+}
+
+async function setupRepository(): Promise<Setup> {
   const work = makeTempDir('commit-freeze');
   const dir = path.join(work, 'repo');
   // Small, so that each round's backup (which reads it again: no parent has the same paths) stays quick.
@@ -179,18 +187,18 @@ async function setupRepository(): Promise<{ dir: string; base: string; work: str
   writeFileSync(path.join(base, 'notes.txt'), 'kept by every prune\n'.repeat(500));
   const repo = await Repository.init(new LocalBackend(dir), PASSWORD, { kdf: { N: 1024, r: 8, p: 1 } });
   await backup(repo, { paths: [base], threads: 1 });
-  return { dir, base, work };
+  return { dir, base, work, repo };
 }
 
 /** One round: stop, unlock and prune by the other client, resume; then what the backup said and the repository. */
-async function playRound(where: { dir: string; base: string; work: string }, round: Round, n: number): Promise<void> {
+async function playRound(where: Setup, round: Round, n: number): Promise<void> {
   const label = `round ${n} (${round.commit} ${round.point}, pause ${round.pauseMs / MIN} min${round.refreshInFlight ? ', refresh in flight' : ''}${round.resticPeer ? ', restic 0.18' : ''})`;
   const source = path.join(where.work, `round-${n}`);
   mkdirSync(source);
   randomFile(path.join(source, 'new.bin'), 40_000 + n * 1000);
   const freezer = new FreezingBackend(new LocalBackend(where.dir));
   freezer.target = { type: round.commit, point: round.point };
-  const repoA = await Repository.open(freezer, PASSWORD);
+  const repoA = where.repo.withBackend(freezer);
   const clock = new ManualClock();
   const ticker = new Ticker(clock);
   let held: { lock: HeldLock; atMono: number } | undefined;
@@ -220,7 +228,7 @@ async function playRound(where: { dir: string; base: string; work: string }, rou
     runRestic(restic, where.dir, ['unlock', '--remove-all'], { password: PASSWORD });
     runRestic(restic, where.dir, ['prune'], { password: PASSWORD });
   } else {
-    const repoB = await Repository.open(new LocalBackend(where.dir), PASSWORD);
+    const repoB = where.repo.withBackend(new LocalBackend(where.dir));
     await removeAllLocks(repoB);
     await runLocked(repoB, { mode: 'exclusive', timing: OTHER_TIMING, owner: ownerB }, (repo, signal) => prune(repo, { signal }));
   }
@@ -254,7 +262,7 @@ async function playRound(where: { dir: string; base: string; work: string }, rou
   expect(repoFiles(where.dir, 'locks'), `${label}: lock files left behind`).toEqual([]);
 
   // The repository: undamaged for Lockstep, and for restic on the sample.
-  const checked = await check(await Repository.open(new LocalBackend(where.dir), PASSWORD));
+  const checked = await check(where.repo.withBackend(new LocalBackend(where.dir)));
   expect(checked.errors, `${label}: check found damage`).toEqual([]);
   if (round.resticPeer) runRestic(requirePeer('restic-0.18'), where.dir, ['check'], { password: PASSWORD });
 }
@@ -278,7 +286,7 @@ describeWithPeer('restic-0.18', 'a backup stopped at any write of its commit pat
         // The next backup (of the last round's files too, whose packs prune deleted) deduplicates only against data
         // that is there: restic checks it and reads every pack.
         const last = path.join(where.work, `round-${mine.length - 1}`);
-        await backup(await Repository.open(new LocalBackend(where.dir), PASSWORD), { paths: [where.base, last], threads: 1 });
+        await backup(where.repo.withBackend(new LocalBackend(where.dir)), { paths: [where.base, last], threads: 1 });
         runRestic(requirePeer('restic-0.18'), where.dir, ['check', '--read-data'], { password: PASSWORD });
       }, 60_000);
     }

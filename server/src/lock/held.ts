@@ -139,8 +139,9 @@ export class HeldLock {
     }
     const leftBehind = await undo();
     if (failure) this.lose(failure.reason, failure.detail, leftBehind);
-    const lost = this.lostError ?? new LockLostError(failure?.reason ?? 'refresh-failed', failure?.detail ?? 'the lock was released', leftBehind);
-    throw lost.leftBehind === leftBehind ? lost : new LockLostError(lost.reason, lost.detail, leftBehind);
+    // Lost earlier (by a refresh, say), the lock's error does not know what landed since; this one does.
+    const cause = this.lostError ?? failure ?? { reason: 'lock-removed', detail: this.removedDetail() };
+    throw cause instanceof LockLostError && cause.leftBehind === leftBehind ? cause : new LockLostError(cause.reason, cause.detail, leftBehind);
   }
 
   /**
