@@ -9,7 +9,6 @@ import { afterAll, expect, it } from 'vitest';
 import { Backend, FileHandle, FileInfo, FileType, LoadRange, SaveSteps, saveLocalFile } from '../../server/src/backend/backend';
 import { LocalBackend } from '../../server/src/backend/local';
 import { LockLostError } from '../../server/src/errors';
-import { HeldLock } from '../../server/src/lock/held';
 import { runLocked } from '../../server/src/lock/session';
 import { lockTiming } from '../../server/src/lock/timing';
 import { removeAllLocks } from '../../server/src/lock/unlock';
@@ -201,10 +200,11 @@ async function playRound(where: Setup, round: Round, n: number): Promise<void> {
   const repoA = where.repo.withBackend(freezer);
   const clock = new ManualClock();
   const ticker = new Ticker(clock);
-  let held: { lock: HeldLock; atMono: number } | undefined;
+  /** When the lock was taken, by the monotonic clock: its refreshes come every refreshMs from then. */
+  let heldAt: number | undefined;
   let settled = false;
   ticker.start();
-  const outcome = runLocked(repoA, { mode: 'shared', clock, timing: RESTIC_TIMING, owner: ownerA, onHeld: (lock) => (held = { lock, atMono: clock.elapsed }) }, (repo, signal) =>
+  const outcome = runLocked(repoA, { mode: 'shared', clock, timing: RESTIC_TIMING, owner: ownerA, onHeld: () => (heldAt = clock.elapsed) }, (repo, signal) =>
     backup(repo, { paths: [where.base, source], signal, threads: 1 }),
   ).then(
     (summary) => ({ summary }),
@@ -214,9 +214,9 @@ async function playRound(where: Setup, round: Round, n: number): Promise<void> {
   await waitFor(`${label}: the stop`, () => freezer.frozen !== undefined || settled);
   expect(freezer.frozen, `${label}: the backup ended without reaching the stop`).toBeDefined();
   await ticker.stop();
-  if (round.refreshInFlight && held) {
+  if (round.refreshInFlight && heldAt !== undefined) {
     // Let the next refresh start; its lock write is held up by the stop like everything else.
-    const nextRefresh = held.atMono + Math.ceil((clock.elapsed - held.atMono + 1) / RESTIC_TIMING.refreshMs) * RESTIC_TIMING.refreshMs;
+    const nextRefresh = heldAt + Math.ceil((clock.elapsed - heldAt + 1) / RESTIC_TIMING.refreshMs) * RESTIC_TIMING.refreshMs;
     await clock.advance(nextRefresh - clock.elapsed);
     await waitFor(`${label}: the refresh to start`, () => freezer.waiting > 0);
   }
