@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../../server/src/base/abort';
-import { Backend, describeHandle, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from '../../server/src/backend/backend';
+import { Backend, describeHandle, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from '../../server/src/backend/backend';
 
 const key = (h: FileHandle): string => (h.type === 'config' ? 'config/config' : `${h.type}/${h.name}`);
 
@@ -10,9 +10,14 @@ export class MemoryBackend implements Backend {
 
   async create(): Promise<void> {}
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     throwIfAborted(signal);
-    this.files.set(key(handle), Buffer.concat(data instanceof Uint8Array ? [data] : [...data]));
+    await steps?.creating?.();
+    await steps?.writing?.();
+    const bytes = Buffer.concat(data instanceof Uint8Array ? [data] : [...data]);
+    await steps?.landing?.();
+    throwIfAborted(signal);
+    this.files.set(key(handle), bytes);
   }
 
   async load(handle: FileHandle, range: LoadRange = {}, signal?: AbortSignal): Promise<Buffer> {
@@ -56,6 +61,8 @@ export type Operation = 'save' | 'load' | 'stat' | 'list' | 'remove';
  */
 export class FaultyBackend implements Backend {
   fault: (op: Operation, type: FileType, signal?: AbortSignal) => void | Promise<void> = () => undefined;
+  /** Runs as a save is about to land, after the caller's own landing step (the lock guard's last check). */
+  landing: (type: FileType) => void | Promise<void> = () => undefined;
   readonly calls: { op: Operation; type: FileType; name?: string }[] = [];
 
   constructor(readonly inner: Backend) {}
@@ -73,9 +80,15 @@ export class FaultyBackend implements Backend {
     return this.inner.create(signal);
   }
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     await this.before('save', handle.type, handle.name, signal);
-    return this.inner.save(handle, data, signal);
+    return this.inner.save(handle, data, signal, {
+      ...steps,
+      landing: async () => {
+        await steps?.landing?.();
+        await this.landing(handle.type);
+      },
+    });
   }
 
   async load(handle: FileHandle, range?: LoadRange, signal?: AbortSignal): Promise<Buffer> {

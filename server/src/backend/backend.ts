@@ -24,13 +24,30 @@ export interface LoadRange {
   into?: Buffer;
 }
 
+/**
+ * The steps of one save, each awaited by the backend just before it takes it. A step may wait or throw; a throw
+ * abandons the save, and the backend removes whatever temporary file it made. The lock guard uses `landing` to
+ * check the lock right before an index or snapshot becomes visible; tests use the steps to freeze a save midway.
+ */
+export interface SaveSteps {
+  /** Before the temporary file is created (backends without one call it with `writing`, before `landing`). */
+  creating?(): Promise<void>;
+  /** Before the bytes are written to it. */
+  writing?(): Promise<void>;
+  /**
+   * Before the file becomes visible under its name: the rename of the temporary file, or the one request (an
+   * HTTP POST, an S3 PUT) that stores it; before each try of that request.
+   */
+  landing?(): Promise<void>;
+}
+
 export interface Backend {
   /** Where the repository is, as the user named it. */
   readonly location: string;
   /** Creates the repository's folders; fails if a config already exists. */
   create(signal?: AbortSignal): Promise<void>;
-  /** Stores a whole file atomically: readers see all of it or nothing. */
-  save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void>;
+  /** Stores a whole file atomically: readers see all of it or nothing. `steps` hears each step as it is taken. */
+  save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void>;
   load(handle: FileHandle, range?: LoadRange, signal?: AbortSignal): Promise<Buffer>;
   /** Throws NotFoundError when the file does not exist. */
   stat(handle: FileHandle, signal?: AbortSignal): Promise<FileInfo>;

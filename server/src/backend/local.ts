@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
 
 const DIR_MODE = 0o700;
 /** Ranged reads up to this size are done with synchronous calls. */
@@ -38,11 +38,12 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     throwIfAborted(signal);
     const target = this.filePath(handle);
     const parts = data instanceof Uint8Array ? [data] : data;
     const temp = `${target}-tmp-${randomBytes(6).toString('hex')}`;
+    await steps?.creating?.();
     let file: fs.FileHandle;
     try {
       file = await fs.open(temp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
@@ -56,6 +57,7 @@ export class LocalBackend implements Backend {
       }
     }
     try {
+      await steps?.writing?.();
       await file.writev(parts as Uint8Array[]);
       await file.sync();
       await file.chmod(FILE_MODE);
@@ -66,6 +68,7 @@ export class LocalBackend implements Backend {
     }
     await file.close();
     try {
+      await steps?.landing?.();
       throwIfAborted(signal);
       await fs.rename(temp, target);
     } catch (err) {

@@ -2,7 +2,7 @@
 // Node's fetch keeps connections alive; transient failures are retried with backoff; every call takes its signal.
 import { abortReason, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
 import { RestLocation } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
@@ -85,6 +85,8 @@ export class RestBackend implements Backend {
     init: { method: string; headers?: Record<string, string>; body?: Buffer },
     accept: (status: number) => boolean,
     signal?: AbortSignal,
+    /** Awaited before each try: a save's landing step. */
+    beforeTry?: () => Promise<void>,
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: V2, ...init.headers };
     if (this.authorization) headers.Authorization = this.authorization;
@@ -92,6 +94,7 @@ export class RestBackend implements Backend {
       this.retry,
       isTransient,
       async () => {
+        await beforeTry?.();
         let response: Response;
         try {
           response = await fetch(url, { method: init.method, headers, body: init.body, signal });
@@ -124,15 +127,19 @@ export class RestBackend implements Backend {
     await this.request('creating the repository', `${this.where.url}?create=true`, { method: 'POST' }, (s) => s === 200, signal);
   }
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     throwIfAborted(signal);
     const body = Buffer.concat(data instanceof Uint8Array ? [data] : [...data]);
+    // One POST both writes and lands the file.
+    await steps?.creating?.();
+    await steps?.writing?.();
     const response = await this.request(
       `saving ${describeHandle(handle)}`,
       this.url(handle),
       { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) }, body },
       (s) => s === 200,
       signal,
+      steps?.landing,
     );
     await response.body?.cancel();
   }

@@ -15,7 +15,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
 import { S3Location } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
@@ -271,18 +271,23 @@ export class S3Backend implements Backend {
     if (exists) throw new LockstepError(`repository at ${this.location} already exists (config file found)`);
   }
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     throwIfAborted(signal);
     const body = Buffer.concat(data instanceof Uint8Array ? [data] : [...data]);
     // S3 checks Content-MD5 and refuses a body that arrived damaged.
     const md5 = createHash('md5').update(body).digest('base64');
+    // One PUT both writes and lands the object.
+    await steps?.creating?.();
+    await steps?.writing?.();
     await this.send(
       `saving ${describeHandle(handle)}`,
-      (sdk, client, abortSignal) =>
-        client.send(
+      async (sdk, client, abortSignal) => {
+        await steps?.landing?.();
+        return client.send(
           new sdk.PutObjectCommand({ Bucket: this.where.bucket, Key: this.key(handle), Body: body, ContentLength: body.length, ContentMD5: md5, ContentType: 'application/octet-stream' }),
           { abortSignal },
-        ),
+        );
+      },
       signal,
       describeHandle(handle),
     );

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
 import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
 import { SftpLocation } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
@@ -546,13 +546,14 @@ export class SftpBackend implements Backend {
     });
   }
 
-  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+  async save(handle: FileHandle, data: Uint8Array | readonly Uint8Array[], signal?: AbortSignal, steps?: SaveSteps): Promise<void> {
     throwIfAborted(signal);
     const target = this.filePath(handle);
     const parts = (data instanceof Uint8Array ? [data] : [...data]).map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
     await this.run(`saving ${describeHandle(handle)}`, signal, async (s) => {
       const temp = `${target}-tmp-${randomBytes(6).toString('hex')}`;
       const open = (): Promise<Buffer> => s.req<Buffer>((cb) => s.sftp.open(temp, 'wx', { mode: FILE_MODE }, cb));
+      await steps?.creating?.();
       let fh: Buffer;
       try {
         fh = await open();
@@ -567,6 +568,7 @@ export class SftpBackend implements Backend {
         await s.req((cb) => s.sftp.unlink(temp, cb)).catch(() => undefined);
       };
       try {
+        await steps?.writing?.();
         await this.writeAll(s, fh, parts, signal);
         if (s.fsync) await s.req((cb) => s.sftp.ext_openssh_fsync(fh, cb));
       } catch (err) {
@@ -574,10 +576,13 @@ export class SftpBackend implements Backend {
         throw err;
       }
       await this.closeHandle(s, fh);
-      if (signal?.aborted) {
+      try {
+        await steps?.landing?.();
+        throwIfAborted(signal);
+      } catch (err) {
         // Cancelled (or the lock was lost) before the commit point: nothing becomes visible.
         void s.req((cb) => s.sftp.unlink(temp, cb)).catch(() => undefined);
-        throw abortReason(signal);
+        throw err;
       }
       await this.rename(s, temp, target);
     });

@@ -66,14 +66,16 @@ export class CancelledError extends LockstepError {
 
 /**
  * The operation's lock was lost, so it was stopped before its next commit point: another client may have
- * removed the lock and pruned, and anything written from here on could point at deleted data.
+ * removed the lock and pruned, and anything written from here on could point at deleted data. `leftBehind`
+ * says what became of a commit point that landed just as the lock was lost (the default: nothing did).
  */
 export class LockLostError extends LockstepError {
   constructor(
     readonly reason: LockLostReason,
     readonly detail: string,
+    readonly leftBehind?: string,
   ) {
-    super(`lock lost (${reason}): ${detail}; the operation was cancelled and wrote nothing more to the repository`, ExitCode.lockFailed);
+    super(`lock lost (${reason}): ${detail}; the operation was cancelled ${leftBehind ? `and ${leftBehind}` : 'and wrote nothing more to the repository'}`, ExitCode.lockFailed);
   }
 }
 

@@ -115,8 +115,33 @@ export class HeldLock {
       throwIfAborted(this.signal);
       throw err;
     }
-    if (!exists) this.lose('lock-removed', `the lock file ${shortId(this.currentId)} was removed in the meantime (someone ran unlock; the repository may have been pruned since)`);
+    if (!exists) this.lose('lock-removed', this.removedDetail());
     throwIfAborted(this.signal);
+  }
+
+  /**
+   * After a commit point has landed: our lock file must still be there. A process stopped between its last check
+   * and the landing (standby, SIGSTOP) wakes to land a file that may name data a prune deleted meanwhile. If the
+   * file is gone, or the lock was lost meanwhile, or the check itself fails, `undo` removes what landed and says
+   * what is left (undefined: nothing had landed), and the LockLostError thrown says that instead of "wrote nothing
+   * more". A lock file that still exists proves nobody took a conflicting lock: locks block even when stale.
+   */
+  async confirmLanded(undo: () => Promise<string | undefined>): Promise<void> {
+    let failure: { reason: LockLostReason; detail: string } | undefined;
+    if (!this.lostError) {
+      try {
+        const exists = await this.serialized(() => lockExists(this.options.repo, this.currentId, this.ioSignal));
+        if (exists && !this.lostError) return;
+        if (!exists) failure = { reason: 'lock-removed', detail: this.removedDetail() };
+      } catch (err) {
+        if (!this.lostError) failure = { reason: 'refresh-failed', detail: `the lock file could not be checked once a commit point had landed: ${message(err)}` };
+      }
+    }
+    const leftBehind = await undo();
+    if (failure) this.lose(failure.reason, failure.detail, leftBehind);
+    // Lost earlier (by a refresh, say), the lock's error does not know what landed since; this one does.
+    const cause = this.lostError ?? failure ?? { reason: 'lock-removed', detail: this.removedDetail() };
+    throw cause instanceof LockLostError && cause.leftBehind === leftBehind ? cause : new LockLostError(cause.reason, cause.detail, leftBehind);
   }
 
   /**
@@ -153,9 +178,13 @@ export class HeldLock {
     return run;
   }
 
-  private lose(reason: LockLostReason, detail: string): void {
+  private removedDetail(): string {
+    return `the lock file ${shortId(this.currentId)} was removed in the meantime (someone ran unlock; the repository may have been pruned since)`;
+  }
+
+  private lose(reason: LockLostReason, detail: string, leftBehind?: string): void {
     if (this.lostError || this.released) return;
-    this.lostError = new LockLostError(reason, detail);
+    this.lostError = new LockLostError(reason, detail, leftBehind);
     this.log(`Fatal: failed to refresh lock in time: ${detail}`);
     this.loss.abort(this.lostError);
     this.options.onEvent?.({ kind: 'lost', reason, message: this.lostError.message });

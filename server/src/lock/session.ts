@@ -1,6 +1,7 @@
 // Locking a repository for one operation: acquire, start refresh and monitor, hand out a repository view whose
 // writes pass the lock's gate and a signal that stops the operation when the lock is lost.
 import { abortReason } from '../base/abort';
+import { LockLostError } from '../base/errors';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { AcquireContext, acquireLock, LockConflictError } from './acquire';
@@ -102,6 +103,11 @@ class PendingGate implements WriteGate {
     await this.ready;
     await this.lock?.confirm();
   }
+
+  async confirmLanded(undo: () => Promise<string | undefined>): Promise<void> {
+    await this.ready;
+    await this.lock?.confirmLanded(undo);
+  }
 }
 
 /** One run of an operation, started with its own signal so that it can be stopped on its own. */
@@ -163,6 +169,8 @@ export async function runLocked<T>(repo: Repository, request: LockRequest, work:
   try {
     return await run.result;
   } catch (err) {
+    // A lost lock's own error can say more than the signal's reason: what became of a commit point that landed.
+    if (err instanceof LockLostError) throw err;
     // The operation saw its signal aborted; report why (lock lost or cancelled), not how it noticed.
     if (run.stop.signal.aborted) throw abortReason(run.stop.signal);
     throw err;

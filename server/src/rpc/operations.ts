@@ -129,7 +129,8 @@ export class Operations {
 export function toResponseError(err: unknown, spec: OperationSpec): ResponseError<unknown> {
   if (err instanceof ResponseError) return err;
   if (err instanceof LockLostError) {
-    return new ResponseError(LockstepErrorCodes.lockLost, `${spec.name}: ${err.message}`, { reason: err.reason, notCommitted: spec.notCommitted });
+    const notCommitted = err.leftBehind ? `${spec.notCommitted}; ${err.leftBehind}` : spec.notCommitted;
+    return new ResponseError(LockstepErrorCodes.lockLost, `${spec.name}: ${err.message}`, { reason: err.reason, notCommitted });
   }
   if (err instanceof CancelledError) return new ResponseError(LockstepErrorCodes.cancelled, err.message);
   if (err instanceof LockConflictError) return new ResponseError(LockstepErrorCodes.lockedByOther, err.message, holderOf(err.holder, err.holderId));

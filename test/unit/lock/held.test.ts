@@ -196,4 +196,54 @@ describe('commit points', () => {
     expect(storage.names('snapshots')).toEqual([]);
     expect(storage.names('index')).toEqual(['a'.repeat(64)]);
   });
+
+  it('a stop between the last check and the landing: the index lands, the lock is found gone, the index is removed again and the error says so', async () => {
+    const { clock, session, storage, b, faulty, events } = await locked();
+    // Another client runs unlock --remove-all while we are stopped just before the file becomes visible.
+    faulty.landing = async (type) => {
+      if (type === 'index') await removeAllLocks(b);
+    };
+    const name = 'c'.repeat(64);
+    const save = session.repo.backend.save({ type: 'index', name }, Buffer.from('x'));
+    const error = await clock.run(save).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(LockLostError);
+    expect((error as LockLostError).reason).toBe('lock-removed');
+    expect((error as Error).message).toMatch(/the operation was cancelled and the index file written at that moment \(index\/cccccccc\) was removed again; any packs written before it/);
+    expect((error as Error).message).not.toMatch(/wrote nothing more/);
+    expect(storage.names('index')).toEqual([]);
+    // The lost-lock notification says the same.
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'lost', message: (error as Error).message }));
+  });
+
+  it('standby in the middle of a snapshot write: the lock is judged by the wall clock it wakes to, before the snapshot lands', async () => {
+    const { clock, session, storage, b } = await locked();
+    const write = (name: string, pause: () => Promise<void>): Promise<void> =>
+      session.repo.backend.save({ type: 'snapshots', name }, Buffer.from('x'), undefined, { writing: pause });
+    // Three hours asleep, the lock file untouched: the stale-lock refresh replaces it before the snapshot lands.
+    const before = session.lock.id;
+    await clock.run(write('d'.repeat(64), async () => clock.standby(3 * 3_600_000)));
+    expect(session.lock.id).not.toBe(before);
+    expect(storage.names('snapshots')).toEqual(['d'.repeat(64)]);
+    // Forty minutes asleep while another client removed the lock: nothing lands, and the error says so.
+    const lost = write('e'.repeat(64), async () => {
+      clock.standby(40 * MIN);
+      await removeAllLocks(b);
+    });
+    await expect(clock.run(lost)).rejects.toMatchObject({ reason: 'lock-removed', message: expect.stringMatching(/removed in the meantime.*wrote nothing more to the repository$/) });
+    expect(storage.names('snapshots')).toEqual(['d'.repeat(64)]);
+  });
+
+  it('an index file deleted just as the lock was lost: the error says which one went', async () => {
+    const { clock, session, storage, b, faulty } = await locked({ mode: 'exclusive' });
+    const old = 'f'.repeat(64);
+    await storage.save({ type: 'index', name: old }, Buffer.from('x'));
+    // Another client removes the lock while we are stopped between the check and the delete.
+    faulty.fault = async (op, type) => {
+      if (op === 'remove' && type === 'index') await removeAllLocks(b);
+    };
+    const error = await clock.run(session.repo.backend.remove({ type: 'index', name: old })).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'lock-removed' });
+    expect((error as Error).message).toMatch(/cancelled and index\/ffffffff, which it was deleting at that moment, is gone: if another client backed up while the lock was lost, run check$/);
+    expect(storage.names('index')).toEqual([]);
+  });
 });
