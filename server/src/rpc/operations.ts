@@ -13,6 +13,7 @@ import { HeldLock } from '../lock/held';
 import { LockMode, runLocked } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Repository } from '../repo/repository';
+import { Admission } from './admission';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
 
 export interface Progress {
@@ -48,6 +49,7 @@ export class Operations {
   constructor(
     private readonly connection: Connection,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly admission: Admission,
   ) {}
 
   location(): string {
@@ -62,7 +64,12 @@ export class Operations {
     return password;
   }
 
-  async run<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
+  /** Runs the operation once the admission lets it (see admission.ts); the token also ends it when the backend stops. */
+  run<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
+    return this.admission.run(spec.name, spec.lock === 'none' ? 'lock-free' : 'locking', token, (admitted) => this.runAdmitted(spec, admitted, work));
+  }
+
+  private async runAdmitted<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
     const operationId = this.nextId++;
     const cancel = new AbortController();
     const onCancel = token.onCancellationRequested(() => cancel.abort(new CancelledError(`${spec.name} cancelled`)));
