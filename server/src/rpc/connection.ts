@@ -4,8 +4,8 @@
 // is gone (a 3-second poll), each time with operations still holding their locks. Here each of those, the IPC
 // channel's disconnect, SIGTERM and Ctrl-C go through Shutdown, which removes the locks first.
 import { format } from 'node:util';
-import { createConnection, createProtocolConnection, ProposedFeatures, type Connection, type WatchDog } from 'vscode-languageserver';
-import { IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
+import { createConnection, createProtocolConnection, ErrorCodes, ProposedFeatures, type Connection, type WatchDog } from 'vscode-languageserver';
+import { IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageReader, type MessageWriter, type ResponseMessage } from 'vscode-jsonrpc/node';
 import { ExitCode } from '../errors';
 import { onInterrupt } from '../interrupt';
 import type { Stoppable } from './admission';
@@ -86,7 +86,17 @@ export function createBackendConnection(work: Stoppable, argv: readonly string[]
     exit: (code) => shutdown.exit('the client sent exit', code),
   };
   const connection = createConnection(
-    (logger) => createProtocolConnection(transport.reader, transport.writer, logger),
+    (logger) => {
+      const protocol = createProtocolConnection(transport.reader, transport.writer, logger);
+      // The reader reports a message that is not JSON as an error and reads on; JSON-RPC wants it answered with
+      // -32700 and a null id, which no request handler can send, so the answer goes to the writer directly.
+      protocol.onError(([error]) => {
+        if (!(error instanceof SyntaxError)) return;
+        const answer: ResponseMessage = { jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${error.message}` } };
+        void transport.writer.write(answer);
+      });
+      return protocol;
+    },
     watchDog,
     ProposedFeatures.all,
   );

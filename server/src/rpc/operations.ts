@@ -14,6 +14,7 @@ import { LockMode, runLocked } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Repository } from '../repo/repository';
 import { Admission } from './admission';
+import { createServerProgress } from './progress';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
 
 export interface Progress {
@@ -124,7 +125,7 @@ export class Operations {
       reporter.begin(`Lockstep: ${spec.name}`, 0, undefined, true);
       return reporter;
     }
-    const reporter = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    const reporter = await createServerProgress(this.connection, cancel.signal);
     if (!reporter) return this.connection.window.attachWorkDoneProgress(undefined);
     reporter.token.onCancellationRequested(() => cancel.abort(new CancelledError(`${spec.name} cancelled`)));
     reporter.begin(`Lockstep: ${spec.name}`, 0, undefined, true);
