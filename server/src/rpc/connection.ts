@@ -93,7 +93,7 @@ export function createBackendConnection(work: Stoppable, argv: readonly string[]
       protocol.onError(([error]) => {
         if (!(error instanceof SyntaxError)) return;
         const answer: ResponseMessage = { jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: `Parse error: ${error.message}` } };
-        void transport.writer.write(answer);
+        transport.writer.write(answer).catch(() => undefined); // a client already gone has no use for it
       });
       return protocol;
     },
