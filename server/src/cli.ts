@@ -8,19 +8,13 @@ import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
 import { setUpProcessTuning } from './base/processTuning';
 import { trace } from './base/trace';
+import { onInterrupt } from './interrupt';
 
 /** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deferredCaCerts?: string): Promise<number> {
   trace('main');
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    controller.abort(new CancelledError('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stopHandlingInterrupts = onInterrupt(() => controller.abort(new CancelledError('interrupted')));
   let json = argv.includes('--json');
   try {
     setUpProcessTuning(env);
@@ -48,14 +42,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     return await command.run(ctx);
   } catch (err) {
     if (err instanceof RerunWithCaCerts) {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
+      stopHandlingInterrupts();
       return await rerunWithCaCerts(argv, env).catch((spawnErr: unknown) => reportError(spawnErr, json, env));
     }
     return reportError(err, json, env);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    stopHandlingInterrupts();
   }
 }
 

@@ -3,7 +3,7 @@
 // string appears anywhere else. The repository location and password are not part of any message: the client
 // starts the backend with them in its environment (RESTIC_REPOSITORY, RESTIC_PASSWORD), so they never show up
 // in a JSON-RPC trace.
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, ParameterStructures, RequestType } from 'vscode-jsonrpc';
 
 /** Error codes of failed requests (outside JSON-RPC's reserved −32768…−32000). Cancelled: −32800 as in LSP. */
 export const LockstepErrorCodes = {
@@ -66,7 +66,7 @@ export interface InitResult {
 }
 /** Creates the repository the backend was started for. */
 export namespace InitRequest {
-  export const type = new RequestType<InitParams, InitResult, void>('lockstep/init');
+  export const type = new RequestType<InitParams, InitResult, void>('lockstep/init', ParameterStructures.byName);
 }
 
 export interface BackupParams extends LockedParams {
@@ -89,7 +89,7 @@ export interface BackupResult {
 }
 /** Backs up files and folders under a shared lock, packs → index → snapshot. */
 export namespace BackupRequest {
-  export const type = new RequestType<BackupParams, BackupResult, void>('lockstep/backup');
+  export const type = new RequestType<BackupParams, BackupResult, void>('lockstep/backup', ParameterStructures.byName);
 }
 
 export interface SnapshotInfo {
@@ -107,7 +107,7 @@ export interface SnapshotsResult {
 }
 /** Lists the snapshots, oldest first (shared lock). */
 export namespace SnapshotsRequest {
-  export const type = new RequestType<LockedParams, SnapshotsResult, void>('lockstep/snapshots');
+  export const type = new RequestType<LockedParams, SnapshotsResult, void>('lockstep/snapshots', ParameterStructures.byName);
 }
 
 export interface RestoreParams extends LockedParams {
@@ -124,7 +124,7 @@ export interface RestoreResult {
 }
 /** Restores a snapshot into a folder (shared lock); never writes outside it. */
 export namespace RestoreRequest {
-  export const type = new RequestType<RestoreParams, RestoreResult, void>('lockstep/restore');
+  export const type = new RequestType<RestoreParams, RestoreResult, void>('lockstep/restore', ParameterStructures.byName);
 }
 
 export interface PruneParams extends LockedParams {
@@ -143,7 +143,7 @@ export interface PruneResult {
 }
 /** Removes unused data under the exclusive lock. */
 export namespace PruneRequest {
-  export const type = new RequestType<PruneParams, PruneResult, void>('lockstep/prune');
+  export const type = new RequestType<PruneParams, PruneResult, void>('lockstep/prune', ParameterStructures.byName);
 }
 
 export interface ForgetParams extends LockedParams {
@@ -168,7 +168,7 @@ export interface ForgetResult {
 }
 /** Forgets snapshots by policy or ID under the exclusive lock, and prunes when asked. */
 export namespace ForgetRequest {
-  export const type = new RequestType<ForgetParams, ForgetResult, void>('lockstep/forget');
+  export const type = new RequestType<ForgetParams, ForgetResult, void>('lockstep/forget', ParameterStructures.byName);
 }
 
 export interface CheckParams extends LockedParams {
@@ -180,7 +180,7 @@ export interface CheckResult {
 }
 /** Checks the repository under the exclusive lock; problems come back in the result, not as an error. */
 export namespace CheckRequest {
-  export const type = new RequestType<CheckParams, CheckResult, void>('lockstep/check');
+  export const type = new RequestType<CheckParams, CheckResult, void>('lockstep/check', ParameterStructures.byName);
 }
 
 export interface UnlockParams {
@@ -192,7 +192,7 @@ export interface UnlockResult {
 }
 /** Removes stale locks (or all of them); takes no lock itself and answers while other operations run. */
 export namespace UnlockRequest {
-  export const type = new RequestType<UnlockParams, UnlockResult, void>('lockstep/unlock');
+  export const type = new RequestType<UnlockParams, UnlockResult, void>('lockstep/unlock', ParameterStructures.byName);
 }
 
 export interface LockListEntry {
@@ -208,7 +208,7 @@ export interface LocksResult {
 }
 /** Lists every lock in the repository; takes no lock. */
 export namespace LocksRequest {
-  export const type = new RequestType<Record<string, never>, LocksResult, void>('lockstep/locks');
+  export const type = new RequestType<Record<string, never>, LocksResult, void>('lockstep/locks', ParameterStructures.byName);
 }
 
 // ---- notifications: server → client --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 // the CLI runs. One per VS Code window, started by the client with the repository and password in its environment.
 import { redactLocation } from './backend/location';
 import { CancellationToken, ErrorCodes, ResponseError } from 'vscode-jsonrpc';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { openBackend } from './backend/open';
 import { chooseKdf } from './repo/key';
 import { Repository } from './repo/repository';
@@ -14,6 +13,8 @@ import { parseMaxUnused, prune, PruneSummary } from './ops/prune';
 import { restore } from './ops/restore';
 import { lockTimingFromEnv } from './lock/timing';
 import { listLocks, removeAllLocks, removeStaleLocks } from './lock/unlock';
+import { Admission } from './rpc/admission';
+import { createBackendConnection } from './rpc/connection';
 import { holderOf, Operations, toResponseError } from './rpc/operations';
 import { optBoolean, optCount, optMilliseconds, Raw, optString, optStrings, optToken, paramsObject, reqString, reqStrings } from './rpc/validate';
 import {
@@ -38,11 +39,13 @@ process.on('SIGHUP', () => undefined);
 try {
   setUpProcessTuning(process.env);
 } catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}; running untuned\n`);
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}; running untuned
+`);
 }
 
-const connection = createConnection(ProposedFeatures.all);
-const ops = new Operations(connection, process.env);
+const admission = new Admission();
+const connection = createBackendConnection(admission);
+const ops = new Operations(connection, process.env, admission);
 
 connection.onInitialize(() => ({ capabilities: {}, serverInfo: { name: 'lockstep', version: PROGRAM_VERSION } }));
 

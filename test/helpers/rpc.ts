@@ -1,7 +1,7 @@
-// A JSON-RPC client for the real backend process (dist/server.js over stdio), as the extension talks to it.
-import type { ChildProcess } from 'node:child_process';
+// A JSON-RPC client for the real backend process (dist/server.js over stdio or IPC), as the extension talks to it.
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
 import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
 
@@ -22,11 +22,22 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-export async function startBackend(env: Record<string, string>): Promise<Backend> {
-  const child = spawnPiped(process.execPath, [SERVER, '--stdio'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env },
-  });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+export interface BackendOptions {
+  /** stdio (the default) or the IPC channel the extension uses. */
+  transport?: 'stdio' | 'ipc';
+  /** The editor's pid sent with initialize (default: this process). */
+  processId?: number;
+}
+
+export async function startBackend(env: Record<string, string>, options: BackendOptions = {}): Promise<Backend> {
+  const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env };
+  const ipc = options.transport === 'ipc';
+  const child = ipc
+    ? spawn(process.execPath, [SERVER, '--node-ipc'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    : spawnPiped(process.execPath, [SERVER, '--stdio'], { env: childEnv });
+  const connection = ipc
+    ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+    : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const backend: Backend = {
     child,
     connection,
@@ -57,7 +68,7 @@ export async function startBackend(env: Record<string, string>): Promise<Backend
     backend.progress.push(p);
   });
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } } });
+  await connection.sendRequest('initialize', { processId: options.processId ?? process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } } });
   connection.sendNotification('initialized', {});
   return backend;
 }

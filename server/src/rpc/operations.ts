@@ -13,6 +13,8 @@ import { HeldLock } from '../lock/held';
 import { LockMode, runLocked } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Repository } from '../repo/repository';
+import { Admission } from './admission';
+import { createServerProgress } from './progress';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
 
 export interface Progress {
@@ -48,6 +50,7 @@ export class Operations {
   constructor(
     private readonly connection: Connection,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly admission: Admission,
   ) {}
 
   location(): string {
@@ -62,7 +65,12 @@ export class Operations {
     return password;
   }
 
-  async run<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
+  /** Runs the operation once the admission lets it (see admission.ts); the token also ends it when the backend stops. */
+  run<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
+    return this.admission.run(spec.name, spec.lock === 'none' ? 'lock-free' : 'locking', token, (admitted) => this.runAdmitted(spec, admitted, work));
+  }
+
+  private async runAdmitted<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
     const operationId = this.nextId++;
     const cancel = new AbortController();
     const onCancel = token.onCancellationRequested(() => cancel.abort(new CancelledError(`${spec.name} cancelled`)));
@@ -117,7 +125,7 @@ export class Operations {
       reporter.begin(`Lockstep: ${spec.name}`, 0, undefined, true);
       return reporter;
     }
-    const reporter = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    const reporter = await createServerProgress(this.connection, cancel.signal);
     if (!reporter) return this.connection.window.attachWorkDoneProgress(undefined);
     reporter.token.onCancellationRequested(() => cancel.abort(new CancelledError(`${spec.name} cancelled`)));
     reporter.begin(`Lockstep: ${spec.name}`, 0, undefined, true);

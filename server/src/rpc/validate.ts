@@ -4,6 +4,13 @@ import { ErrorCodes, ResponseError } from 'vscode-jsonrpc';
 
 export type Raw = Record<string, unknown>;
 
+/**
+ * What one request may carry. A backup's strings go into its snapshot, which every later `snapshots`, `forget` and
+ * `backup` loads: a 50 MB tag was accepted and then made each `snapshots` take 1.2 GB. A string is at most a path
+ * (PATH_MAX is 4096 bytes on Linux); a list is bounded in entries and in characters over all of them.
+ */
+export const PARAM_LIMITS = { stringChars: 4096, listEntries: 10_000, listChars: 1 << 20 } as const;
+
 function invalid(message: string): never {
   throw new ResponseError(ErrorCodes.InvalidParams, message);
 }
@@ -19,6 +26,7 @@ export function optString(p: Raw, name: string): string | undefined {
   const v = p[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') invalid(`params.${name} must be a string`);
+  if (v.length > PARAM_LIMITS.stringChars) invalid(`params.${name} is longer than ${PARAM_LIMITS.stringChars} characters`);
   return v;
 }
 
@@ -53,7 +61,11 @@ export function optStrings(p: Raw, name: string): string[] | undefined {
   const v = p[name];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) invalid(`params.${name} must be a list of strings`);
-  return v as string[];
+  const list = v as string[];
+  if (list.length > PARAM_LIMITS.listEntries) invalid(`params.${name} has more than ${PARAM_LIMITS.listEntries} entries`);
+  if (list.some((s) => s.length > PARAM_LIMITS.stringChars)) invalid(`params.${name} has an entry longer than ${PARAM_LIMITS.stringChars} characters`);
+  if (list.reduce((sum, s) => sum + s.length, 0) > PARAM_LIMITS.listChars) invalid(`params.${name} is longer than ${PARAM_LIMITS.listChars} characters in all`);
+  return list;
 }
 
 export function reqStrings(p: Raw, name: string): string[] {
@@ -66,5 +78,6 @@ export function optToken(p: Raw): string | number | undefined {
   const v = p.workDoneToken;
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' && typeof v !== 'number') invalid('params.workDoneToken must be a string or a number');
+  if (typeof v === 'string' && v.length > PARAM_LIMITS.stringChars) invalid(`params.workDoneToken is longer than ${PARAM_LIMITS.stringChars} characters`);
   return v;
 }
