@@ -105,8 +105,10 @@ connection.onRequest(BackupRequest.type, (raw, token) => {
 
 connection.onRequest(SnapshotsRequest.type, (raw, token) => {
   const { retryLockMs, workDoneToken } = locking(raw);
-  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs, workDoneToken }, token, async ({ repo, signal }) => ({
-    snapshots: (await repo.listSnapshots(signal)).map(({ id, snapshot: s }) => ({
+  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs, workDoneToken }, token, async ({ repo, signal }) => {
+    const damaged: string[] = [];
+    const listed = await repo.listSnapshots(signal, (damage) => damaged.push(damage.message));
+    const snapshots = listed.map(({ id, snapshot: s }) => ({
       id,
       time: s.time,
       hostname: s.hostname,
@@ -115,8 +117,9 @@ connection.onRequest(SnapshotsRequest.type, (raw, token) => {
       tags: s.tags ?? [],
       tree: s.tree,
       parent: s.parent,
-    })),
-  }));
+    }));
+    return { snapshots, damaged };
+  });
 });
 
 connection.onRequest(RestoreRequest.type, (raw, token) => {
@@ -161,7 +164,7 @@ connection.onRequest(ForgetRequest.type, (raw, token) => {
   if (snapshots.length === 0 && isEmptyPolicy(policy)) throw new ResponseError(ErrorCodes.InvalidParams, 'give snapshots to forget or a policy (keepLast, keepDaily, …)');
   return ops.run({ name: 'forget', lock: 'exclusive', notCommitted: 'some snapshots may not have been forgotten', ...lock }, token, async ({ repo, signal, progress }) => {
     const summary = await forget(repo, { snapshots, policy, dryRun, signal });
-    const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed };
+    const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed, damaged: summary.damaged.map((e) => e.message) };
     if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, onStep: (s) => progress.report(s) }));
     return result;
   });

@@ -1,6 +1,6 @@
 import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
-import { ExitCode, LockstepError } from '../errors';
+import { CorruptFileError, ExitCode, LockstepError } from '../errors';
 import { shortId } from '../repo/ids';
 import { chooseKdf } from '../repo/key';
 import { Repository } from '../repo/repository';
@@ -254,7 +254,7 @@ const snapshots: Command = {
       const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(','));
       const pathsWanted = flagList(ctx.args, 'path');
       const ids = ctx.args.positionals;
-      let list = (await repo.listSnapshots(signal)).filter(
+      let list = (await repo.listSnapshots(signal, (damage) => warnDamagedSnapshot(ctx, damage))).filter(
         (e) =>
           (hosts.length === 0 || hosts.includes(e.snapshot.hostname ?? '')) &&
           tags.every((t) => e.snapshot.tags?.includes(t)) &&
@@ -274,6 +274,12 @@ const snapshots: Command = {
     });
   },
 };
+
+/** A snapshot file left out of a listing because it is damaged (restic 0.18: `Ignoring "<id>": …`, exit code 0). */
+function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): void {
+  if (ctx.json) ctx.err(JSON.stringify({ message_type: 'error', error: { message: damage.message }, item: damage.file }));
+  else ctx.err(`Ignoring a damaged snapshot: ${damage.message}`);
+}
 
 function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
   return {
@@ -479,6 +485,7 @@ const forgetCommand: Command = {
         dryRun,
         signal,
       });
+      for (const damage of summary.damaged) warnDamagedSnapshot(ctx, damage);
       if (summary.noPolicy) {
         ctx.err('no policy was specified, no snapshots will be removed');
         return ExitCode.ok;

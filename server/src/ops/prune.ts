@@ -7,7 +7,7 @@ import { Id, isId } from '../repo/ids';
 import { encodeIndex, IndexPack } from '../repo/indexfile';
 import { PackedBlob } from '../repo/pack';
 import { BlobWriter } from '../repo/packer';
-import { Repository } from '../repo/repository';
+import { failedOnDamage, Repository } from '../repo/repository';
 import { zstdReady } from '../repo/zstd';
 import { BlobKey, blobKey, reachableBlobs } from './reachable';
 
@@ -80,7 +80,7 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   step('loading indexes...');
   await repo.loadIndex(signal);
   step('loading all snapshots...');
-  const snapshots = await repo.listSnapshots(signal);
+  const snapshots = await repo.listSnapshots(signal).catch(failedOnDamage('cannot tell which data is still in use', '; prune removes nothing while a snapshot cannot be read'));
   step('finding data that is still in use for ' + snapshots.length + ' snapshots');
   const { blobs: used } = await reachableBlobs(
     repo,
