@@ -13,6 +13,7 @@ import { isEmptyPolicy, parseKeepDuration, parseKeepTag, RetentionPolicy, valida
 import { parseMaxUnused, prune, PruneSummary } from './ops/prune';
 import { restore } from './ops/restore';
 import { lockTimingFromEnv } from './lock/timing';
+import { leftoverRuleFromEnv } from './ops/leftovers';
 import { listLocks, removeAllLocks, removeStaleLocks } from './lock/unlock';
 import { holderOf, Operations, toResponseError } from './rpc/operations';
 import { optBoolean, optCount, optMilliseconds, Raw, optString, optStrings, optToken, paramsObject, reqString, reqStrings } from './rpc/validate';
@@ -143,7 +144,7 @@ connection.onRequest(PruneRequest.type, (raw, token) => {
   const maxUnused = parseMaxUnusedParam(optString(p, 'maxUnused'));
   const dryRun = optBoolean(p, 'dryRun') ?? false;
   return ops.run({ name: 'prune', lock: 'exclusive', readsIndex: true, notCommitted: 'the prune stopped before its next index write or delete', ...lock }, token, async ({ repo, signal, progress }) =>
-    pruneResult(await prune(repo, { maxUnused, dryRun, signal, onStep: (s) => progress.report(s) })),
+    pruneResult(await prune(repo, { maxUnused, dryRun, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) })),
   );
 });
 
@@ -165,7 +166,7 @@ connection.onRequest(ForgetRequest.type, (raw, token) => {
   return ops.run({ name: 'forget', lock: 'exclusive', notCommitted: 'some snapshots may not have been forgotten', ...lock }, token, async ({ repo, signal, progress }) => {
     const summary = await forget(repo, { snapshots, policy, dryRun, signal });
     const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed, damaged: summary.damaged.map((e) => e.message) };
-    if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, onStep: (s) => progress.report(s) }));
+    if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) }));
     return result;
   });
 });
@@ -194,7 +195,7 @@ connection.onRequest(CheckRequest.type, (raw, token) => {
   const { p, ...lock } = locking(raw);
   const readData = optBoolean(p, 'readData') ?? false;
   return ops.run({ name: 'check', lock: 'exclusive', readsIndex: true, notCommitted: 'the check did not finish', ...lock }, token, ({ repo, signal, progress }) =>
-    check(repo, { readData, signal, onStep: (s) => progress.report(s) }),
+    check(repo, { readData, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) }),
   );
 });
 

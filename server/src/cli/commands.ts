@@ -10,6 +10,7 @@ import { backup, Compression } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';
 import { check } from '../ops/check';
+import { leftoverRuleFromEnv } from '../ops/leftovers';
 import { forget, ForgetSummary } from '../ops/forget';
 import { describeGroupKey, describePolicy, parseGroupBy, parseKeepCount, parseKeepDuration, parseKeepTag, RetentionPolicy } from '../ops/retention';
 import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
@@ -386,6 +387,7 @@ const pruneCommand: Command = {
         maxUnused,
         dryRun: flagBool(ctx.args, 'dry-run'),
         signal,
+        leftovers: leftoverRuleFromEnv(ctx.env),
         onStep: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s),
       });
       printPruneSummary(ctx, summary);
@@ -415,6 +417,8 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
         remaining_size: s.remaining.bytes,
         remaining_packs: s.remaining.packs,
         remaining_unused_size: s.remaining.unusedBytes,
+        removed_temporary_files: s.leftovers.files,
+        removed_temporary_size: s.leftovers.bytes,
       }),
     );
     return;
@@ -427,6 +431,10 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   ctx.out(line('to repack:', s.repack));
   ctx.out(line('this removes:', s.remove));
   ctx.out(`${'to delete:'.padEnd(18)}${s.deletePacks} packs, ${s.unreferencedPacks} unreferenced packs`);
+  if (s.leftovers.files > 0 || s.leftovers.kept > 0) {
+    const kept = s.leftovers.kept > 0 ? ` (${s.leftovers.kept} newer ones kept for now)` : '';
+    ctx.out(`${'temporary files:'.padEnd(18)}${s.leftovers.files} left by interrupted writers / ${formatBytes(s.leftovers.bytes)}${kept}`);
+  }
   ctx.out(line('remaining:', s.remaining));
   const pct = s.remaining.bytes > 0 ? ((100 * s.remaining.unusedBytes) / s.remaining.bytes).toFixed(3) : '0.000';
   ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
@@ -493,7 +501,7 @@ const forgetCommand: Command = {
       printForget(ctx, summary, policy);
       if (flagBool(ctx.args, 'prune') && summary.removed.length > 0) {
         if (!ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
-        const pruned = await prune(repo, { maxUnused, dryRun, signal, onStep: ctx.json ? undefined : (s) => ctx.out(s) });
+        const pruned = await prune(repo, { maxUnused, dryRun, signal, leftovers: leftoverRuleFromEnv(ctx.env), onStep: ctx.json ? undefined : (s) => ctx.out(s) });
         if (!ctx.json) printPruneSummary(ctx, pruned);
       }
       return ExitCode.ok;
@@ -547,6 +555,7 @@ const checkCommand: Command = {
       const result = await check(repo, {
         readData: flagBool(ctx.args, 'read-data'),
         signal,
+        leftovers: leftoverRuleFromEnv(ctx.env),
         onStep: ctx.json ? undefined : (s) => ctx.out(s),
       });
       if (ctx.json) {

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { Backend, FileHandle, FileInfo, FileType, LoadRange, saveLocalFile } from '../backend/backend';
+import { Backend, FileHandle, FileInfo, FileType, LoadRange, saveLocalFile, TemporaryFile } from '../backend/backend';
 
 /** Anything that can hold repository traffic back until the lock is known to be good. */
 export interface WriteGate {
@@ -82,6 +82,18 @@ export class GuardedBackend implements Backend {
     // A delete after the lock was lost could take data a concurrent client now relies on.
     if (handle.type !== 'locks') await this.lock.confirm();
     return this.inner.remove(handle, signal);
+  }
+
+  async listTemporary(signal?: AbortSignal): Promise<TemporaryFile[]> {
+    if (!this.inner.listTemporary) return [];
+    await this.lock.readGate();
+    return this.inner.listTemporary(signal);
+  }
+
+  async removeTemporary(path: string, signal?: AbortSignal): Promise<void> {
+    if (!this.inner.removeTemporary) throw new Error(`${this.inner.location} has no temporary files to remove`);
+    await this.lock.confirm();
+    return this.inner.removeTemporary(path, signal);
   }
 
   close(): Promise<void> {
