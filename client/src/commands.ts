@@ -158,6 +158,7 @@ export class BackupRunner {
 async function pickSnapshot(deps: CommandDeps, placeHolder: string): Promise<SnapshotInfo | undefined> {
   const listed = await withProgress(deps, 'snapshots', () => Promise.resolve(), (token) => deps.backend.request(SnapshotsRequest.type, {}, token));
   if (!listed) return undefined;
+  reportDamaged(deps, listed.damaged);
   if (listed.snapshots.length === 0) {
     void vscode.window.showInformationMessage('Lockstep: the repository has no snapshots yet.');
     return undefined;
@@ -169,6 +170,13 @@ async function pickSnapshot(deps: CommandDeps, placeHolder: string): Promise<Sna
     snapshot: s,
   }));
   return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true }))?.snapshot;
+}
+
+/** Snapshot files the backend left out of a listing because they are damaged: each in the log, one warning. */
+function reportDamaged(deps: CommandDeps, damaged: string[]): void {
+  if (damaged.length === 0) return;
+  for (const message of damaged) deps.log.warn(`left out: ${message}`);
+  void vscode.window.showWarningMessage(`Lockstep: ${damaged.length} damaged snapshot file${damaged.length === 1 ? ' was' : 's were'} left out (see the log; check reports it).`);
 }
 
 async function restoreSnapshot(deps: CommandDeps, snapshot?: SnapshotInfo): Promise<void> {
@@ -193,6 +201,7 @@ async function forgetSnapshots(deps: CommandDeps): Promise<void> {
   if (!policy) return;
   const preview = await withProgress(deps, 'forget (dry run)', () => Promise.resolve(), (token) => deps.backend.request(ForgetRequest.type, { ...policy.params, dryRun: true }, token));
   if (!preview) return;
+  reportDamaged(deps, preview.damaged);
   if (preview.removed.length === 0) {
     void vscode.window.showInformationMessage(`Lockstep: that policy keeps all ${preview.kept.length} snapshots.`);
     return;

@@ -104,6 +104,8 @@ export interface SnapshotInfo {
 }
 export interface SnapshotsResult {
   snapshots: SnapshotInfo[];
+  /** Snapshot files left out because they are damaged, one message each naming the file (restic lists the rest too). */
+  damaged: string[];
 }
 /** Lists the snapshots, oldest first (shared lock). */
 export namespace SnapshotsRequest {
@@ -164,6 +166,8 @@ export interface ForgetParams extends LockedParams {
 export interface ForgetResult {
   kept: string[];
   removed: string[];
+  /** Snapshot files left out because they are damaged: neither kept nor removed. */
+  damaged: string[];
   prune?: PruneResult;
 }
 /** Forgets snapshots by policy or ID under the exclusive lock, and prunes when asked. */

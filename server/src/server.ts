@@ -12,6 +12,7 @@ import { isEmptyPolicy, parseKeepDuration, parseKeepTag, RetentionPolicy, valida
 import { parseMaxUnused, prune, PruneSummary } from './ops/prune';
 import { restore } from './ops/restore';
 import { lockTimingFromEnv } from './lock/timing';
+import { leftoverRuleFromEnv } from './ops/leftovers';
 import { listLocks, removeAllLocks, removeStaleLocks } from './lock/unlock';
 import { Admission } from './rpc/admission';
 import { createBackendConnection } from './rpc/connection';
@@ -115,8 +116,10 @@ connection.onRequest(BackupRequest.type, (raw, token) => {
 
 connection.onRequest(SnapshotsRequest.type, (raw, token) => {
   const { retryLockMs, workDoneToken } = locking(raw);
-  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs, workDoneToken }, token, async ({ repo, signal }) => ({
-    snapshots: (await repo.listSnapshots(signal)).map(({ id, snapshot: s }) => ({
+  return ops.run({ name: 'snapshots', lock: 'shared', notCommitted: 'nothing (listing only)', retryLockMs, workDoneToken }, token, async ({ repo, signal }) => {
+    const damaged: string[] = [];
+    const listed = await repo.listSnapshots(signal, (damage) => damaged.push(damage.message));
+    const snapshots = listed.map(({ id, snapshot: s }) => ({
       id,
       time: s.time,
       hostname: s.hostname,
@@ -125,8 +128,9 @@ connection.onRequest(SnapshotsRequest.type, (raw, token) => {
       tags: s.tags ?? [],
       tree: s.tree,
       parent: s.parent,
-    })),
-  }));
+    }));
+    return { snapshots, damaged };
+  });
 });
 
 connection.onRequest(RestoreRequest.type, (raw, token) => {
@@ -150,7 +154,7 @@ connection.onRequest(PruneRequest.type, (raw, token) => {
   const maxUnused = parseMaxUnusedParam(optString(p, 'maxUnused'));
   const dryRun = optBoolean(p, 'dryRun') ?? false;
   return ops.run({ name: 'prune', lock: 'exclusive', readsIndex: true, notCommitted: 'the prune stopped before its next index write or delete', ...lock }, token, async ({ repo, signal, progress }) =>
-    pruneResult(await prune(repo, { maxUnused, dryRun, signal, onStep: (s) => progress.report(s) })),
+    pruneResult(await prune(repo, { maxUnused, dryRun, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) })),
   );
 });
 
@@ -171,8 +175,8 @@ connection.onRequest(ForgetRequest.type, (raw, token) => {
   if (snapshots.length === 0 && isEmptyPolicy(policy)) throw new ResponseError(ErrorCodes.InvalidParams, 'give snapshots to forget or a policy (keepLast, keepDaily, …)');
   return ops.run({ name: 'forget', lock: 'exclusive', notCommitted: 'some snapshots may not have been forgotten', ...lock }, token, async ({ repo, signal, progress }) => {
     const summary = await forget(repo, { snapshots, policy, dryRun, signal });
-    const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed };
-    if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, onStep: (s) => progress.report(s) }));
+    const result: ForgetResult = { kept: summary.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: summary.removed, damaged: summary.damaged.map((e) => e.message) };
+    if (runPrune && summary.removed.length > 0) result.prune = pruneResult(await prune(repo, { dryRun, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) }));
     return result;
   });
 });
@@ -201,7 +205,7 @@ connection.onRequest(CheckRequest.type, (raw, token) => {
   const { p, ...lock } = locking(raw);
   const readData = optBoolean(p, 'readData') ?? false;
   return ops.run({ name: 'check', lock: 'exclusive', readsIndex: true, notCommitted: 'the check did not finish', ...lock }, token, ({ repo, signal, progress }) =>
-    check(repo, { readData, signal, onStep: (s) => progress.report(s) }),
+    check(repo, { readData, signal, leftovers: leftoverRuleFromEnv(process.env), onStep: (s) => progress.report(s) }),
   );
 });
 

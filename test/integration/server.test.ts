@@ -63,7 +63,7 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
     const b = await backendFor(repo);
     const init = await b.connection.sendRequest(InitRequest.type, {});
     expect(init.location).toBe(repo);
-    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
 
     const first = await b.connection.sendRequest(BackupRequest.type, { paths: [source], tags: ['rpc'] });
     expect(first).toMatchObject({ filesNew: 10, unreadable: [] });
@@ -127,7 +127,7 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
       expect(err.message).toMatch(message);
     }
     expect(b.child.exitCode).toBe(null);
-    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
   });
 
   it('a wrong password, a missing repository and a missing path are clear errors with their codes', async () => {

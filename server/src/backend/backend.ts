@@ -41,6 +41,27 @@ export interface SaveSteps {
   landing?(): Promise<void>;
 }
 
+/** A file a writer left half-made under a temporary name ("-tmp-" in it), which `list` never shows. */
+export interface TemporaryFile {
+  /** Its path inside the repository, with forward slashes: "data/3f/lockstep-…-tmp-2", "snapshots/<id>-tmp-…". */
+  path: string;
+  size: number;
+  /** When it was last written, by the clock of whoever wrote it (or of the file system). */
+  mtimeMs: number;
+}
+
+/** Whether a path inside a repository names a temporary file: one of its folders and a name with "-tmp-". */
+export function isTemporaryPath(p: string): boolean {
+  const parts = p.split('/');
+  const name = parts.at(-1) ?? '';
+  const folders = parts.slice(0, -1);
+  const inRepository =
+    folders.length === 0 ||
+    (folders.length === 1 && (FILE_TYPES as readonly string[]).includes(folders[0]) && folders[0] !== 'config') ||
+    (folders.length === 2 && folders[0] === 'data' && /^[0-9a-f]{2}$/.test(folders[1]));
+  return inRepository && name.includes('-tmp-') && !name.startsWith('.') && !name.includes('\\');
+}
+
 export interface Backend {
   /** Where the repository is, as the user named it. */
   readonly location: string;
@@ -66,6 +87,13 @@ export interface Backend {
    * whether this succeeds or not. Backends without it are given the file's bytes (`saveLocalFile`).
    */
   saveFile?(handle: FileHandle, localPath: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Temporary files in the repository's folders (writers that were killed leave them); undefined where the backend
+   * cannot have any (REST and S3 store each file in one request).
+   */
+  listTemporary?(signal?: AbortSignal): Promise<TemporaryFile[]>;
+  /** Removes one of the files listTemporary found; refuses any path isTemporaryPath does not accept. */
+  removeTemporary?(path: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Stores a finished local file through `backend`: renamed into place where it can be, else read and saved. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, isTemporaryPath, LoadRange, NotFoundError, SaveSteps, TemporaryFile } from './backend';
 
 const DIR_MODE = 0o700;
 /** Ranged reads up to this size are done with synchronous calls. */
@@ -201,6 +201,28 @@ export class LocalBackend implements Backend {
   async remove(handle: FileHandle, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
     await fs.rm(this.filePath(handle), { force: true });
+  }
+
+  async listTemporary(signal?: AbortSignal): Promise<TemporaryFile[]> {
+    const dataFolders = (await subfolders(path.join(this.location, 'data'))).map((dir) => `data/${path.basename(dir)}`);
+    const found: TemporaryFile[] = [];
+    for (const folder of ['', 'index', 'keys', 'locks', 'snapshots', ...dataFolders]) {
+      throwIfAborted(signal);
+      const names = await fs.readdir(path.join(this.location, folder)).catch(() => [] as string[]);
+      for (const name of names) {
+        const relative = folder === '' ? name : `${folder}/${name}`;
+        if (!isTemporaryPath(relative)) continue;
+        const st = await fs.lstat(path.join(this.location, relative)).catch(() => undefined);
+        if (st?.isFile()) found.push({ path: relative, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+    return found;
+  }
+
+  async removeTemporary(relative: string, signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    if (!isTemporaryPath(relative)) throw new LockstepError(`refusing to remove ${JSON.stringify(relative)}: not a temporary file of the repository`);
+    await fs.rm(path.join(this.location, relative), { force: true });
   }
 
   async close(): Promise<void> {}

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { AnyAuthMethod, Client, FileEntryWithStats, ParsedKey, SFTPWrapper, Stats } from 'ssh2';
 import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
+import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, isTemporaryPath, LoadRange, NotFoundError, SaveSteps, TemporaryFile } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
 import { SftpLocation } from './location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
@@ -698,6 +698,39 @@ export class SftpBackend implements Backend {
         }
       }, signal);
       return result;
+    });
+  }
+
+  async listTemporary(signal?: AbortSignal): Promise<TemporaryFile[]> {
+    throwIfAborted(signal);
+    return this.run('listing temporary files', signal, async (s) => {
+      const readdir = (dir: string) =>
+        s.req<FileEntryWithStats[]>((cb) => s.sftp.readdir(this.join(dir), cb)).catch((err: unknown) => {
+          if (sftpStatus(err) === STATUS_NO_SUCH_FILE) return [];
+          throw err;
+        });
+      const dataFolders = (await readdir('data')).filter((e) => e.attrs.isDirectory()).map((e) => `data/${e.filename}`);
+      const folders = ['', 'index', 'keys', 'locks', 'snapshots', ...dataFolders];
+      const found: TemporaryFile[] = [];
+      await pool(folders.length, DIR_IN_FLIGHT, async (i) => {
+        for (const entry of await readdir(folders[i])) {
+          const relative = folders[i] === '' ? entry.filename : `${folders[i]}/${entry.filename}`;
+          if (entry.attrs.isFile() && isTemporaryPath(relative)) found.push({ path: relative, size: entry.attrs.size, mtimeMs: entry.attrs.mtime * 1000 });
+        }
+      }, signal);
+      return found;
+    });
+  }
+
+  async removeTemporary(relative: string, signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    if (!isTemporaryPath(relative)) throw new LockstepError(`refusing to remove ${JSON.stringify(relative)}: not a temporary file of the repository`);
+    await this.run(`removing ${relative}`, signal, async (s) => {
+      try {
+        await s.req((cb) => s.sftp.unlink(this.join(relative), cb));
+      } catch (err) {
+        if (sftpStatus(err) !== STATUS_NO_SUCH_FILE) throw err;
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
-import { ExitCode, LockstepError } from '../base/errors';
+import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
 import { shortId } from '../repo/ids';
 import { chooseKdf } from '../repo/key';
 import { Repository } from '../repo/repository';
@@ -10,6 +10,7 @@ import { backup, Compression } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';
 import { check } from '../ops/check';
+import { leftoverRuleFromEnv } from '../ops/leftovers';
 import { forget, ForgetSummary } from '../ops/forget';
 import { describeGroupKey, describePolicy, parseGroupBy, parseKeepCount, parseKeepDuration, parseKeepTag, RetentionPolicy } from '../ops/retention';
 import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
@@ -254,7 +255,7 @@ const snapshots: Command = {
       const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(','));
       const pathsWanted = flagList(ctx.args, 'path');
       const ids = ctx.args.positionals;
-      let list = (await repo.listSnapshots(signal)).filter(
+      let list = (await repo.listSnapshots(signal, (damage) => warnDamagedSnapshot(ctx, damage))).filter(
         (e) =>
           (hosts.length === 0 || hosts.includes(e.snapshot.hostname ?? '')) &&
           tags.every((t) => e.snapshot.tags?.includes(t)) &&
@@ -274,6 +275,12 @@ const snapshots: Command = {
     });
   },
 };
+
+/** A snapshot file left out of a listing because it is damaged (restic 0.18: `Ignoring "<id>": …`, exit code 0). */
+function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): void {
+  if (ctx.json) ctx.err(JSON.stringify({ message_type: 'error', error: { message: damage.message }, item: damage.file }));
+  else ctx.err(`Ignoring a damaged snapshot: ${damage.message}`);
+}
 
 function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
   return {
@@ -380,6 +387,7 @@ const pruneCommand: Command = {
         maxUnused,
         dryRun: flagBool(ctx.args, 'dry-run'),
         signal,
+        leftovers: leftoverRuleFromEnv(ctx.env),
         onStep: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s),
       });
       printPruneSummary(ctx, summary);
@@ -409,6 +417,8 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
         remaining_size: s.remaining.bytes,
         remaining_packs: s.remaining.packs,
         remaining_unused_size: s.remaining.unusedBytes,
+        removed_temporary_files: s.leftovers.files,
+        removed_temporary_size: s.leftovers.bytes,
       }),
     );
     return;
@@ -421,6 +431,10 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   ctx.out(line('to repack:', s.repack));
   ctx.out(line('this removes:', s.remove));
   ctx.out(`${'to delete:'.padEnd(18)}${s.deletePacks} packs, ${s.unreferencedPacks} unreferenced packs`);
+  if (s.leftovers.files > 0 || s.leftovers.kept > 0) {
+    const kept = s.leftovers.kept > 0 ? ` (${s.leftovers.kept} newer ones kept for now)` : '';
+    ctx.out(`${'temporary files:'.padEnd(18)}${s.leftovers.files} left by interrupted writers / ${formatBytes(s.leftovers.bytes)}${kept}`);
+  }
   ctx.out(line('remaining:', s.remaining));
   const pct = s.remaining.bytes > 0 ? ((100 * s.remaining.unusedBytes) / s.remaining.bytes).toFixed(3) : '0.000';
   ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
@@ -479,6 +493,7 @@ const forgetCommand: Command = {
         dryRun,
         signal,
       });
+      for (const damage of summary.damaged) warnDamagedSnapshot(ctx, damage);
       if (summary.noPolicy) {
         ctx.err('no policy was specified, no snapshots will be removed');
         return ExitCode.ok;
@@ -486,7 +501,7 @@ const forgetCommand: Command = {
       printForget(ctx, summary, policy);
       if (flagBool(ctx.args, 'prune') && summary.removed.length > 0) {
         if (!ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
-        const pruned = await prune(repo, { maxUnused, dryRun, signal, onStep: ctx.json ? undefined : (s) => ctx.out(s) });
+        const pruned = await prune(repo, { maxUnused, dryRun, signal, leftovers: leftoverRuleFromEnv(ctx.env), onStep: ctx.json ? undefined : (s) => ctx.out(s) });
         if (!ctx.json) printPruneSummary(ctx, pruned);
       }
       return ExitCode.ok;
@@ -540,6 +555,7 @@ const checkCommand: Command = {
       const result = await check(repo, {
         readData: flagBool(ctx.args, 'read-data'),
         signal,
+        leftovers: leftoverRuleFromEnv(ctx.env),
         onStep: ctx.json ? undefined : (s) => ctx.out(s),
       });
       if (ctx.json) {

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { Backend, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps, saveLocalFile } from '../backend/backend';
+import { Backend, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps, saveLocalFile, TemporaryFile } from '../backend/backend';
 import { shortId } from '../repo/ids';
 
 /** Anything that can hold repository traffic back until the lock is known to be good. */
@@ -148,6 +148,18 @@ export class GuardedBackend implements Backend {
     if (handle.type === 'index') {
       await this.lock.confirmLanded(async () => `index/${shortId(handle.name)}, which it was deleting at that moment, is gone: if another client backed up while the lock was lost, run check`);
     }
+  }
+
+  async listTemporary(signal?: AbortSignal): Promise<TemporaryFile[]> {
+    if (!this.inner.listTemporary) return [];
+    await this.lock.readGate();
+    return this.inner.listTemporary(signal);
+  }
+
+  async removeTemporary(path: string, signal?: AbortSignal): Promise<void> {
+    if (!this.inner.removeTemporary) throw new Error(`${this.inner.location} has no temporary files to remove`);
+    await this.lock.confirm();
+    return this.inner.removeTemporary(path, signal);
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import { CHUNK_MIN_SIZE, Chunker } from '../repo/chunker';
 import { formatGoTime } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { BlobWriter } from '../repo/packer';
-import { Repository, SnapshotEntry } from '../repo/repository';
+import { failedOnDamage, Repository, SnapshotEntry } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';
 import { encodeTree, readTree, sameNode, TreeNode } from '../repo/tree';
 import { PROGRAM_VERSION } from '../version';
@@ -247,7 +247,8 @@ class BackupRun {
     if (this.options.force) return undefined;
     if (this.options.parent) return this.repo.findSnapshot(this.options.parent, this.signal);
     const key = JSON.stringify([...paths].sort());
-    const candidates = (await this.repo.listSnapshots(this.signal)).filter(
+    const all = await this.repo.listSnapshots(this.signal).catch(failedOnDamage('cannot choose a parent snapshot', '; name one with --parent, or back up without one with --force'));
+    const candidates = all.filter(
       (e) => e.snapshot.hostname === host && JSON.stringify([...e.snapshot.paths].sort()) === key,
     );
     return candidates.at(-1);

@@ -1,6 +1,7 @@
 // check: the repository's structure (index vs packs, snapshots, reachable trees and blobs), and with readData
 // every pack read and every blob verified. Problems are collected, never thrown, so one run lists them all.
 import { throwIfAborted } from '../base/abort';
+import { formatGoDuration } from '../lock/lockfile';
 import { CRYPTO_OVERHEAD } from '../repo/crypto';
 import { Id, isId, sha256Hex } from '../repo/ids';
 import { parseIndex } from '../repo/indexfile';
@@ -8,12 +9,15 @@ import { PackedBlob, parsePackHeader } from '../repo/pack';
 import { Repository } from '../repo/repository';
 import { parseSnapshot } from '../repo/snapshot';
 import { zstdReady } from '../repo/zstd';
+import { defaultLeftoverRule, findLeftovers, Leftover, LeftoverRule } from './leftovers';
 import { reachableBlobs } from './reachable';
 
 export interface CheckOptions {
   readData?: boolean;
   signal?: AbortSignal;
   onStep?(step: string): void;
+  /** Which temporary files prune would remove (ops/leftovers.ts); restic's 30 min stale timeout by default. */
+  leftovers?: LeftoverRule;
 }
 
 export interface CheckResult {
@@ -63,6 +67,9 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
     else if (size !== expectedPackSize(blobs)) errors.push(`pack ${id}: is ${size} bytes, but the index implies ${expectedPackSize(blobs)} (truncated or damaged)`);
   }
   for (const id of onDisk.keys()) if (!repo.index.packs.has(id)) hints.push(`pack ${id}: not referenced in any index (prune removes it)`);
+  const rule = options.leftovers ?? defaultLeftoverRule();
+  const leftovers = await findLeftovers(repo.backend, rule, signal);
+  if (leftovers.length > 0) hints.push(describeLeftovers(leftovers, rule.staleMs));
 
   step('check snapshots, trees and blobs');
   const roots: { tree: Id; snapshotId: Id }[] = [];
@@ -89,6 +96,20 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
     }
   }
   return { errors, hints };
+}
+
+/**
+ * One line for check's hints: temporary files are not damage (nothing refers to them; restic check ignores them),
+ * but they take space until prune removes them, and a user wants to know which prune will take and which not yet.
+ */
+function describeLeftovers(leftovers: readonly Leftover[], staleMs: number): string {
+  const mib = (files: readonly Leftover[]): string => `${(files.reduce((n, f) => n + f.size, 0) / 2 ** 20).toFixed(1)} MiB`;
+  const removable = leftovers.filter((f) => f.removable);
+  const young = leftovers.filter((f) => !f.removable);
+  const parts = [];
+  if (removable.length > 0) parts.push(`${removable.length} (${mib(removable)}) older than ${formatGoDuration(staleMs)} that prune removes`);
+  if (young.length > 0) parts.push(`${young.length} (${mib(young)}) newer, or of a process still running here, that prune keeps for now`);
+  return `${leftovers.length} temporary files left by interrupted writers, e.g. ${leftovers[0].path}: ${parts.join('; ')}`;
 }
 
 /** Reads a whole pack: its name must be its hash, its header must match the index, every blob must verify. */

@@ -1,7 +1,7 @@
 // forget: removes snapshot files, chosen by ID or by a retention policy (ops/retention.ts), under the exclusive
 // lock. It never deletes data; prune does that (forget --prune runs it afterwards under the same lock).
 import { throwIfAborted } from '../base/abort';
-import { LockstepError } from '../base/errors';
+import { CorruptFileError, LockstepError } from '../base/errors';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { Snapshot } from '../repo/snapshot';
@@ -31,6 +31,8 @@ export interface ForgetSummary {
   removed: Id[];
   /** Nothing was decided: no IDs and an empty policy. */
   noPolicy: boolean;
+  /** Snapshot files left out because they are damaged (as restic 0.18 does): neither kept nor removed. */
+  damaged: CorruptFileError[];
 }
 
 function matches(s: Snapshot, filter: SnapshotFilter): boolean {
@@ -47,13 +49,21 @@ export async function forget(repo: Repository, options: ForgetOptions): Promise<
   if (named.length > 0 && !isEmptyPolicy(policy)) throw new LockstepError('name snapshots or give a policy (--keep-*), not both');
   let groups: ForgetGroup[] = [];
   let remove: Id[];
+  const damaged: CorruptFileError[] = [];
   if (named.length > 0) {
     remove = [];
-    for (const ref of named) remove.push((await repo.findSnapshot(ref, signal)).id);
+    for (const ref of named) {
+      try {
+        remove.push((await repo.findSnapshot(ref, signal)).id);
+      } catch (err) {
+        if (!(err instanceof CorruptFileError)) throw err;
+        damaged.push(err);
+      }
+    }
   } else {
-    if (isEmptyPolicy(policy)) return { groups: [], removed: [], noPolicy: true };
+    if (isEmptyPolicy(policy)) return { groups: [], removed: [], noPolicy: true, damaged };
     validatePolicy(policy);
-    const entries = (await repo.listSnapshots(signal)).filter((e) => matches(e.snapshot, options.filter ?? {}));
+    const entries = (await repo.listSnapshots(signal, (damage) => damaged.push(damage))).filter((e) => matches(e.snapshot, options.filter ?? {}));
     groups = planForget(entries, policy, options.groupBy ?? DEFAULT_GROUP_BY, options.now ?? new Date());
     const emptied = groups.find((g) => g.keep.length === 0 && g.remove.length > 0);
     if (emptied) throw new LockstepError(`refusing to delete last snapshot of snapshot group "${describeGroupKey(emptied.key)}"`);
@@ -65,5 +75,5 @@ export async function forget(repo: Repository, options: ForgetOptions): Promise<
       await repo.backend.remove({ type: 'snapshots', name: id }, signal);
     }
   }
-  return { groups, removed: remove, noPolicy: false };
+  return { groups, removed: remove, noPolicy: false, damaged };
 }

@@ -7,8 +7,9 @@ import { Id, isId } from '../repo/ids';
 import { encodeIndex, IndexPack } from '../repo/indexfile';
 import { PackedBlob } from '../repo/pack';
 import { BlobWriter } from '../repo/packer';
-import { Repository } from '../repo/repository';
+import { failedOnDamage, Repository } from '../repo/repository';
 import { zstdReady } from '../repo/zstd';
+import { defaultLeftoverRule, findLeftovers, LeftoverRule, removeLeftovers } from './leftovers';
 import { BlobKey, blobKey, reachableBlobs } from './reachable';
 
 export type MaxUnused = { kind: 'percent'; value: number } | { kind: 'bytes'; value: number } | { kind: 'unlimited' };
@@ -36,6 +37,8 @@ export interface PruneOptions {
   signal?: AbortSignal;
   /** Progress lines ("repacking packs", …). */
   onStep?(step: string): void;
+  /** Which temporary files killed writers left may go (ops/leftovers.ts); restic's 30 min stale timeout by default. */
+  leftovers?: LeftoverRule;
 }
 
 interface Tally {
@@ -54,6 +57,8 @@ export interface PruneSummary {
   unreferencedPacks: number;
   /** What stays: blobs and bytes, and how much of that is unused. */
   remaining: Tally & { packs: number; unusedBytes: number };
+  /** Temporary files killed writers left: those removed (or, in a dry run, to remove), and those still too young. */
+  leftovers: { files: number; bytes: number; kept: number };
   dryRun: boolean;
 }
 
@@ -80,7 +85,7 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   step('loading indexes...');
   await repo.loadIndex(signal);
   step('loading all snapshots...');
-  const snapshots = await repo.listSnapshots(signal);
+  const snapshots = await repo.listSnapshots(signal).catch(failedOnDamage('cannot tell which data is still in use', '; prune removes nothing while a snapshot cannot be read'));
   step('finding data that is still in use for ' + snapshots.length + ' snapshots');
   const { blobs: used } = await reachableBlobs(
     repo,
@@ -100,6 +105,9 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   const onDisk = new Map((await repo.backend.list('data', signal)).filter((f) => isId(f.name)).map((f) => [f.name, f.size]));
   const plans = planPacks(repo, used, onDisk);
   const unreferenced = [...onDisk.keys()].filter((id) => !repo.index.packs.has(id));
+  // Before this prune stages packs of its own.
+  const leftovers = await findLeftovers(repo.backend, options.leftovers ?? defaultLeftoverRule(), signal);
+  const removable = leftovers.filter((f) => f.removable);
 
   const summary: PruneSummary = {
     used: { blobs: 0, bytes: 0 },
@@ -109,6 +117,7 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
     deletePacks: 0,
     unreferencedPacks: unreferenced.length,
     remaining: { blobs: 0, bytes: 0, packs: 0, unusedBytes: 0 },
+    leftovers: { files: removable.length, bytes: removable.reduce((n, f) => n + f.size, 0), kept: leftovers.length - removable.length },
     dryRun: options.dryRun ?? false,
   };
   const toDelete: PackPlan[] = [];
@@ -156,6 +165,10 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   for (const id of obsolete) {
     throwIfAborted(signal);
     await repo.backend.remove({ type: 'data', name: id }, signal);
+  }
+  if (removable.length > 0) {
+    step(`removing ${removable.length} temporary files left by interrupted writers`);
+    await removeLeftovers(repo.backend, removable, signal);
   }
   step('done');
   return summary;

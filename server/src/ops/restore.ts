@@ -163,7 +163,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
     };
     try {
       const into = slot !== undefined ? slots.view(slot, blob.length) : Buffer.allocUnsafeSlow(blob.length);
-      const sealed = await repo.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into }, signal);
+      const sealed = await repo.readSealed('data', id, packId, blob, signal, into);
       if (blob.uncompressedLength !== undefined) await zstdReady();
       let data: Buffer;
       try {

@@ -1,4 +1,3 @@
-import { CorruptFileError } from '../base/errors';
 import { Id } from './ids';
 import { Repository } from './repository';
 
@@ -83,7 +82,7 @@ export class BlobSpanLoader {
     }
     const all = await span.bytes!;
     const from = blob.offset - span.start;
-    if (from < 0 || from + blob.length > all.length) throw new CorruptFileError(`data/${packId}`, 'it is shorter than the index says');
+    if (from + blob.length > all.length) throw await this.repo.truncatedPack(packId, `data blob ${id}`, blob, this.signal);
     return { sealed: all.subarray(from, from + blob.length), packId, uncompressedLength: blob.uncompressedLength };
   }
 

@@ -64,23 +64,59 @@ function kdfProblem(kdf: KdfParams): string | undefined {
   return undefined;
 }
 
+/** At most this many lanes, whatever the timings say: restic 0.14 writes 4 to 7 here, and p = 228 (seen) makes every open take 20 s. */
+export const KDF_MAX_P = 16;
+/** Each timing is taken this many times and the median used: one pause, or the first run's warm-up, is outvoted. */
+const KDF_SAMPLES = 3;
+
 /**
  * Parameters for a new key, as restic chooses them: r = 8, the largest N whose memory (128·N·r) fits in
  * KDF_MAX_MEMORY, and as many lanes p as fit in KDF_TARGET_MS on this machine (measured with one lane and two;
  * each further lane costs what the second did). On a machine too slow for one lane in time N is halved, down to
  * simple-scrypt's 16384. `measureMs` times one derivation (injected by tests).
+ *
+ * One pair of timings is not enough: the first derivation also warms up the WebAssembly (225 ms for one lane then
+ * 249 ms for two, against 175 and 265 ms after), and a pause in the one-lane run does the same, so the second lane
+ * looks nearly free and p explodes (p = 228 was seen, 1 init in ~27). So each timing is taken KDF_SAMPLES times in
+ * pairs and the medians used; p is clamped to 1…KDF_MAX_P; and where the timings cannot be right (not positive and
+ * finite, or a second lane costing under a quarter or over twice the first) the result is DEFAULT_KDF_PARAMS.
  */
 export async function calibrateKdf(measureMs: (kdf: KdfParams) => Promise<number> = timeDerivation): Promise<KdfParams> {
   const r = 8;
   let N = 2 ** Math.floor(Math.log2(KDF_MAX_MEMORY / (128 * r)));
-  let oneLane = await measureMs({ N, r, p: 1 });
-  while (oneLane > KDF_TARGET_MS && N > KDF_MIN_N) {
+  let timed = await timeLanes(measureMs, N, r);
+  while (timed.oneLane > KDF_TARGET_MS && N > KDF_MIN_N) {
     N /= 2;
-    oneLane = await measureMs({ N, r, p: 1 });
+    timed = await timeLanes(measureMs, N, r);
   }
-  const lane = Math.max(1, (await measureMs({ N, r, p: 2 })) - oneLane);
-  const p = Math.max(1, 1 + Math.floor((KDF_TARGET_MS - oneLane) / lane));
-  return { N, r, p };
+  const { oneLane, lane } = timed;
+  const plausible = [oneLane, lane].every((ms) => Number.isFinite(ms) && ms > 0) && lane >= oneLane / 4 && lane <= oneLane * 2;
+  if (!plausible) {
+    trace(`kdf calibration: timings disagree (one lane ${oneLane} ms, each further lane ${lane} ms); restic's usual parameters`);
+    return { ...DEFAULT_KDF_PARAMS };
+  }
+  const p = 1 + Math.floor((KDF_TARGET_MS - oneLane) / lane);
+  return { N, r, p: Math.min(KDF_MAX_P, Math.max(1, p)) };
+}
+
+/** Medians of KDF_SAMPLES pairs of timings: one lane, and what a second lane adds in the same pair. */
+async function timeLanes(measureMs: (kdf: KdfParams) => Promise<number>, N: number, r: number): Promise<{ oneLane: number; lane: number }> {
+  const oneLane: number[] = [];
+  const lane: number[] = [];
+  for (let i = 0; i < KDF_SAMPLES; i++) {
+    const one = await measureMs({ N, r, p: 1 });
+    const two = await measureMs({ N, r, p: 2 });
+    oneLane.push(one);
+    lane.push(two - one);
+  }
+  return { oneLane: median(oneLane), lane: median(lane) };
+}
+
+/** The middle value; NaN if any value is NaN (sorting would put it anywhere). */
+function median(values: number[]): number {
+  if (values.some(Number.isNaN)) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function timeDerivation(kdf: KdfParams): Promise<number> {

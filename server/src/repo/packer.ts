@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
@@ -75,7 +75,7 @@ export class BlobWriter {
     private readonly options: { compress: boolean; packSize?: number; signal?: AbortSignal; threads?: number },
   ) {
     const dir = repo.backend.stagingDir?.() ?? tmpdir();
-    this.stagingPrefix = path.join(dir, `lockstep-${process.pid}-${randomBytes(4).toString('hex')}-`);
+    this.stagingPrefix = path.join(dir, stagedPackPrefix(hostname(), process.pid, randomBytes(4).toString('hex')));
     this.encoder = createBlobCodec(repo.key, options.threads, {
       setup: (n) => this.storeSetup(n),
       indexed: () => {
@@ -327,6 +327,25 @@ export class BlobWriter {
     await this.encoder.close();
     await removeStagedPacks(this.stagingPrefix);
   }
+}
+
+/**
+ * The name a staged pack file of this process starts with: host and PID, so that prune can tell whose a leftover
+ * is (ops/leftovers.ts); stagedPackWriter reads them back.
+ */
+export function stagedPackPrefix(host: string, pid: number, random: string): string {
+  return `lockstep-${safeHostName(host)}-${pid}-${random}-`;
+}
+
+/** The host and PID that staged a pack file, from its name; undefined for any other name. */
+export function stagedPackWriter(name: string): { host: string; pid: number } | undefined {
+  const match = /^lockstep-(.+)-(\d+)-[0-9a-f]{8}-\d+-tmp-\d+$/.exec(name);
+  return match ? { host: match[1], pid: Number(match[2]) } : undefined;
+}
+
+/** A host name as it appears in a staged pack's name. */
+export function safeHostName(host: string): string {
+  return host.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Removes temporary pack files left under `prefix` (by threads that stopped, or packs never stored). */

@@ -1,12 +1,13 @@
-import { raceAbort, throwIfAborted } from '../base/abort';
+import { raceAbort } from '../base/abort';
 import { Backend, FileHandle, FileType, NotFoundError } from '../backend/backend';
-import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError, WrongPasswordError } from '../base/errors';
+import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError } from '../base/errors';
 import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './crypto';
 import { Id, isId, sha256Hex } from './ids';
 import { parseGoTime } from './gotime';
 import { encodeIndex, IndexFile, parseIndex } from './indexfile';
-import { createKeyFile, KdfParams, openKeyFile } from './key';
+import { createKeyFile, KdfParams } from './key';
+import { findKey } from './keyring';
 import { MasterIndex } from './masterindex';
 import { BlobType } from './pack';
 import { randomIrreduciblePolynomial } from './polynomial';
@@ -14,9 +15,6 @@ import { parseSnapshot, Snapshot, encodeSnapshot } from './snapshot';
 import { decodeUnpacked, encodeUnpacked, RepoVersion } from './unpacked';
 import { zstdReady } from './zstd';
 import { BlobDecodeError, decodeBlobBytes } from './blobcodec';
-
-/** restic tries at most this many key files before giving up. */
-const MAX_KEYS_TRIED = 20;
 
 export type UnpackedType = 'index' | 'snapshots' | 'locks';
 
@@ -71,30 +69,17 @@ export class Repository {
       if (err instanceof NotFoundError) throw new NoRepositoryError(backend.location, { cause: err });
       throw err;
     }
-    const keyFiles = (await backend.list('keys', signal)).filter((f) => isId(f.name)).slice(0, MAX_KEYS_TRIED);
-    if (keyFiles.length === 0) throw new LockstepError(`no key files found in repository at ${backend.location}`);
-    for (const file of keyFiles) {
-      throwIfAborted(signal);
-      const bytes = await backend.load({ type: 'keys', name: file.name }, {}, signal);
-      let key: MasterKey;
-      try {
-        key = await openKeyFile(file.name, bytes, password);
-      } catch (err) {
-        if (err instanceof WrongPasswordError) continue;
-        throw err;
+    const { key, keyId } = await findKey(backend, password, signal);
+    let configJson: string;
+    try {
+      configJson = open(key, sealedConfig).toString('utf8');
+    } catch (err) {
+      if (err instanceof CiphertextVerificationError) {
+        throw new CorruptFileError('config', 'it cannot be decrypted with the repository key (damaged, or from another repository)');
       }
-      let configJson: string;
-      try {
-        configJson = open(key, sealedConfig).toString('utf8');
-      } catch (err) {
-        if (err instanceof CiphertextVerificationError) {
-          throw new CorruptFileError('config', 'it cannot be decrypted with the repository key (damaged, or from another repository)');
-        }
-        throw err;
-      }
-      return new Repository(backend, key, parseConfig(configJson.trimEnd()), file.name);
+      throw err;
     }
-    throw new WrongPasswordError();
+    return new Repository(backend, key, parseConfig(configJson.trimEnd()), keyId);
   }
 
   /** The same open repository (key, config) over another backend, e.g. one guarded by a lock. */
@@ -192,8 +177,26 @@ export class Repository {
     const location = this.index.lookup(type, id);
     if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
     const { packId, blob } = location;
-    const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length }, signal);
+    const sealed = await this.readSealed(type, id, packId, blob, signal);
     return this.decodeBlob(type, id, packId, sealed, blob.uncompressedLength);
+  }
+
+  /**
+   * A blob's sealed bytes, read from its pack (into `into` where the backend can). A pack that ends before the
+   * blob does is reported as truncated: otherwise the short read would only fail the MAC check.
+   */
+  async readSealed(type: BlobType, id: Id, packId: Id, blob: { offset: number; length: number }, signal?: AbortSignal, into?: Buffer): Promise<Buffer> {
+    const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into }, signal);
+    if (sealed.length < blob.length) throw await this.truncatedPack(packId, `${type} blob ${id}`, blob, signal);
+    return sealed;
+  }
+
+  /** The error for a pack that ends before `what` (a blob, or blobs) at `bytes` by the index does: its size if known. */
+  async truncatedPack(packId: Id, what: string, bytes: { offset: number; length: number }, signal?: AbortSignal): Promise<CorruptFileError> {
+    const size = await this.backend.stat({ type: 'data', name: packId }, signal).then((info) => info.size, () => undefined);
+    const end = bytes.offset + bytes.length;
+    const ending = size === undefined ? 'ending before the end of' : `ending at byte ${size}, ${size > bytes.offset ? 'inside' : 'before'}`;
+    return new CorruptFileError(`data/${packId}`, `it is truncated, ${ending} ${what} (bytes ${bytes.offset} to ${end} by the index)`);
   }
 
   decodeBlob(type: BlobType, id: Id, packId: Id, sealed: Buffer, uncompressedLength: number | undefined): Buffer {
@@ -209,7 +212,7 @@ export class Repository {
     const location = this.index.lookup(type, id);
     if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
     const { packId, blob } = location;
-    const sealed = await this.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length }, signal);
+    const sealed = await this.readSealed(type, id, packId, blob, signal);
     return { sealed, packId, uncompressedLength: blob.uncompressedLength };
   }
 
@@ -218,11 +221,22 @@ export class Repository {
     return blobError(type, id, packId, err);
   }
 
-  /** All snapshots, oldest first by the instant they name (their texts carry any zone offset and fraction length). */
-  async listSnapshots(signal?: AbortSignal): Promise<SnapshotEntry[]> {
+  /**
+   * All snapshots, oldest first by the instant they name (their texts carry any zone offset and fraction length).
+   * A damaged snapshot file fails the listing, unless `onDamaged` is given: then it is left out and reported there
+   * (restic 0.18 lists the others for `snapshots` and `forget`, and fails `latest`, a backup's parent and prune).
+   */
+  async listSnapshots(signal?: AbortSignal, onDamaged?: (damage: CorruptFileError) => void): Promise<SnapshotEntry[]> {
     const timed: { entry: SnapshotEntry; ns: bigint }[] = [];
     for (const id of await this.listIds('snapshots', signal)) {
-      const snapshot = parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`);
+      let snapshot: Snapshot;
+      try {
+        snapshot = await this.loadSnapshot(id, signal);
+      } catch (err) {
+        if (!(onDamaged && err instanceof CorruptFileError)) throw err;
+        onDamaged(err);
+        continue;
+      }
       timed.push({ entry: { id, snapshot }, ns: parseGoTime(snapshot.time) });
     }
     timed.sort((a, b) => (a.ns !== b.ns ? (a.ns < b.ns ? -1 : 1) : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
@@ -240,7 +254,7 @@ export class Repository {
   /** Resolves "latest", a full ID or a unique prefix to a snapshot. */
   async findSnapshot(ref: string, signal?: AbortSignal, filter?: (s: Snapshot) => boolean): Promise<SnapshotEntry> {
     if (ref === 'latest') {
-      const all = (await this.listSnapshots(signal)).filter((e) => !filter || filter(e.snapshot));
+      const all = (await this.listSnapshots(signal).catch(failedOnDamage('cannot tell which snapshot is the latest'))).filter((e) => !filter || filter(e.snapshot));
       const last = all.at(-1);
       if (!last) throw new LockstepError('no snapshot found');
       return last;
@@ -255,6 +269,17 @@ export class Repository {
   async close(): Promise<void> {
     await this.backend.close();
   }
+}
+
+/**
+ * For a listing of snapshots that needs every one of them: a damaged snapshot file's error says first what could
+ * not be done (`failed`), and after it what the user can do instead (`hint`).
+ */
+export function failedOnDamage(failed: string, hint = ''): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof CorruptFileError) throw new LockstepError(`${failed}: ${err.message}${hint}`, err.exitCode, { cause: err });
+    throw err;
+  };
 }
 
 function blobError(type: BlobType, id: Id, packId: Id, err: unknown): Error {

@@ -3,7 +3,7 @@
 // restic 0.18 reading what Lockstep wrote. No mocks.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../server/src/backend/backend';
@@ -155,6 +155,26 @@ suite('SFTP backend against OpenSSH sshd', () => {
     await other.save({ type: 'data', name: ID2 }, Buffer.from('pack'));
     expect(readFileSync(path.join(bare, 'data', 'cd', ID2), 'utf8')).toBe('pack');
     expect(await other.list('data')).toEqual([{ name: ID2, size: 4 }]);
+  });
+
+  it('lists temporary files with their times, and removes only those', async () => {
+    const backend = open();
+    const staged = `data/0f/lockstep-host-42-0123abcd-0-tmp-1`;
+    const saving = `snapshots/${ID}-tmp-9f8e7d6c5b4a`;
+    writeFileSync(at(staged), 'half a pack');
+    writeFileSync(at(saving), 'half');
+    const then = new Date('2020-01-02T03:04:05Z');
+    utimesSync(at(staged), then, then);
+    const listed = (await backend.listTemporary()).filter((f) => f.path === staged || f.path === saving);
+    expect(listed.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: staged, size: 11, mtimeMs: then.getTime() },
+      { path: saving, size: 4, mtimeMs: expect.any(Number) },
+    ]);
+    await expect(backend.removeTemporary('config')).rejects.toThrow(/not a temporary file of the repository/);
+    await expect(backend.removeTemporary('data/0f/../../config-tmp-1')).rejects.toThrow(/not a temporary file of the repository/);
+    await backend.removeTemporary(staged);
+    await backend.removeTemporary(saving);
+    expect(existsSync(at(staged)) || existsSync(at(saving))).toBe(false);
   });
 
   it('a relative path is under the login folder; location reads as the user wrote it', async () => {
