@@ -1,4 +1,4 @@
-import { constants as C, rmSync, promises as fs } from 'node:fs';
+import { rmSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
@@ -7,13 +7,13 @@ import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { BlobSpanLoader } from '../repo/blobspans';
 import { applyMetadata, FileMetadata } from '../repo/writefile';
-import { BlobDecodeError, decodeBlobBytes, openBlob } from '../repo/blobcodec';
-import { BlobSlots, SLOT_BYTES } from '../repo/blobslots';
-import { ChunkHashMismatch, RestoredFileWriter } from '../repo/filewriter';
+import { decodeBlobBytes } from '../repo/blobcodec';
+import { RestoredFileWriter } from '../repo/filewriter';
 import { DecodedBlobs } from '../repo/restorefile';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
+import { LargeFileRestorer } from './restorelarge';
 import { Semaphore } from '../semaphore';
 import { checkNodeName, loadTree } from './walk';
 import { trace } from '../trace';
@@ -37,13 +37,6 @@ export interface RestoreSummary {
 
 /** Files being restored at once: enough to fill the batches of the writer thread. */
 const FILES_IN_FLIGHT = 64;
-/** Of those, large files (several blobs, read ahead): they hold memory. */
-const LARGE_FILES_IN_FLIGHT = 4;
-const PREFETCH_BLOBS = 2;
-/** A large file's blobs given to the writer thread and not yet written, beyond the one being written. */
-const WRITES_IN_FLIGHT = 1;
-/** Blobs of large files in memory at once, all files together: read ahead, being opened or being written. */
-const BLOB_SLOTS = PREFETCH_BLOBS + WRITES_IN_FLIGHT + 1;
 const SMALL_FILE = 512 * 1024;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -53,50 +46,152 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
  * last, children first, once nothing more is written into them.
  */
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
-  const { signal } = options;
   // Data blobs are decompressed here: with zstd's WebAssembly, which then reads index and trees too.
   if (repo.version >= 2) await zstdReady();
-  await repo.loadIndex(signal);
+  await repo.loadIndex(options.signal);
   trace('index loaded');
-  const entry = await repo.findSnapshot(options.snapshot, signal);
+  const entry = await repo.findSnapshot(options.snapshot, options.signal);
   trace('snapshot found');
   const target = path.resolve(options.target);
   const targetIsNew = (await fs.lstat(target).catch(() => undefined)) === undefined;
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
-  const summary: RestoreSummary = { snapshotId: entry.id, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
-  const hardLinks = new Map<string, Promise<Buffer | undefined>>();
-  const decoded = new DecodedBlobs();
-  const writer = new RestoredFileWriter();
-  const slots = new BlobSlots(BLOB_SLOTS);
-  const turns = new Turns();
-  const blobs = new BlobSpanLoader(repo, signal);
-  const fileSlots = new Semaphore(FILES_IN_FLIGHT);
-  const largeFileSlots = new Semaphore(LARGE_FILES_IN_FLIGHT);
-  const writing = new Set<Promise<void>>();
-  const finishedDirs: [Buffer, TreeNode][] = [];
-  let failure: unknown;
-  let lastProgress = 0;
+  const run = new Restore(repo, options, entry.id);
+  try {
+    await run.writeEntries(entry.snapshot.tree, Buffer.from(target), targetIsNew);
+    trace('files written');
+    run.setFolderMetadata();
+  } finally {
+    await run.close();
+  }
+  return run.summary;
+}
 
-  const warn = (where: Buffer, message: string): void => {
-    const shown = where.toString();
-    summary.warnings.push(`${shown}: ${message}`);
-    options.onWarning?.(shown, message);
-  };
+/**
+ * One restore's phases: writeEntries walks the folders and writes their entries (many at once), setFolderMetadata
+ * sets the folders' own metadata once nothing more is written into them, close stops the writer thread.
+ */
+class Restore {
+  readonly summary: RestoreSummary;
+  private readonly signal: AbortSignal | undefined;
+  private readonly writer = new RestoredFileWriter();
+  private readonly large: LargeFileRestorer;
+  private readonly blobs: BlobSpanLoader;
+  private readonly decoded = new DecodedBlobs();
+  private readonly turns = new Turns();
+  private readonly fileSlots = new Semaphore(FILES_IN_FLIGHT);
+  /** Entries being written. */
+  private readonly writing = new Set<Promise<void>>();
+  /** The first of each set of hard links: its path once it is written (undefined if it could not be). */
+  private readonly hardLinks = new Map<string, Promise<Buffer | undefined>>();
+  /** Folders whose entries are all started, children before their parents. */
+  private readonly finishedDirs: [Buffer, TreeNode][] = [];
+  /** The first failure of an entry being written: it stops the restore. */
+  private failure: unknown;
+  private lastProgress = 0;
 
-  const fileDone = (): void => {
-    summary.filesRestored++;
-    const now = Date.now();
-    if (options.onProgress && now - lastProgress > 200) {
-      lastProgress = now;
-      options.onProgress({ filesDone: summary.filesRestored, bytesDone: summary.bytesRestored });
+  constructor(
+    private readonly repo: Repository,
+    private readonly options: RestoreOptions,
+    snapshotId: Id,
+  ) {
+    this.signal = options.signal;
+    this.summary = { snapshotId, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
+    this.blobs = new BlobSpanLoader(repo, this.signal);
+    this.large = new LargeFileRestorer(repo, this.writer, this.signal, (length) => (this.summary.bytesRestored += length));
+  }
+
+  /** Phase one: the tree `treeId` into the folder `dir`, and every entry started is written (or the first failure thrown). */
+  async writeEntries(treeId: Id, dir: Buffer, fresh: boolean): Promise<void> {
+    try {
+      await this.restoreDir(treeId, dir, fresh);
+    } finally {
+      while (this.writing.size > 0) await Promise.all([...this.writing]);
     }
-  };
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Phase two: each folder's owner, mode and times; children before their parents (a folder without search permission would hide them from a non-root user). */
+  setFolderMetadata(): void {
+    for (const [dest, node] of this.finishedDirs) {
+      try {
+        applyMetadata(dest, metadataOf(node), false);
+      } catch (err) {
+        this.warn(dest, describeFsError(err));
+      }
+    }
+  }
+
+  /** Last, whatever happened: the writer thread stops. */
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
+  private async restoreDir(treeId: Id, dir: Buffer, fresh: boolean): Promise<void> {
+    const nodes = await loadTree(this.repo, treeId, this.signal);
+    for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
+    this.blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
+    const folder: FolderContext = { fresh };
+    const dirs: [Buffer, TreeNode][] = [];
+    for (const node of nodes) {
+      const turn = this.turns.maybeYield();
+      if (turn) await turn;
+      const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
+      if (node.type === 'dir') dirs.push([dest, node]);
+      else await this.startEntry(dest, node, folder);
+    }
+    for (const [dest, node] of dirs) {
+      throwIfAborted(this.signal);
+      if (this.failure !== undefined) throw this.failure;
+      const created = await ensureDir(dest, fresh);
+      if (!node.subtree) throw new LockstepError(`folder ${dest.toString()} has no subtree in the snapshot`);
+      await this.restoreDir(node.subtree, dest, created);
+      this.summary.dirsRestored++;
+      this.finishedDirs.push([dest, node]);
+    }
+  }
+
+  /** Starts restoring an entry once a slot is free; its failure stops the restore. */
+  private async startEntry(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> {
+    const release = await this.fileSlots.acquire();
+    if (this.failure !== undefined) {
+      release();
+      throw this.failure;
+    }
+    const task: Promise<void> = this.restoreEntry(dest, node, folder)
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => {
+        this.writing.delete(task);
+        release();
+      });
+    this.writing.add(task);
+  }
+
+  private async restoreEntry(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> {
+    try {
+      throwIfAborted(this.signal);
+      if (node.type === 'file') {
+        if (await this.restoreFile(dest, node, folder)) return;
+      } else if (node.type === 'symlink') {
+        if (!folder.fresh) await fs.rm(dest, { recursive: true, force: true });
+        await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
+      } else {
+        this.warn(dest, `${node.type} entries are not restored`);
+        return;
+      }
+      applyMetadata(dest, metadataOf(node), node.type === 'symlink');
+    } catch (err) {
+      if (err instanceof LockstepError || !isFsError(err)) throw err;
+      this.warn(dest, describeFsError(err));
+    }
+  }
 
   /** Restores a file; resolves to whether its metadata is set already. */
-  const restoreFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
+  private async restoreFile(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> {
     const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
     // The first of a set of hard links is written; the others link to it once it is (if it could be).
-    const first = linkKey ? hardLinks.get(linkKey) : undefined;
+    const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
     const existing = await first;
     if (existing) {
       // A fresh entry each time: an existing one might be a link that leads out of the target.
@@ -105,219 +200,63 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
       return false;
     }
     let written: ((path: Buffer | undefined) => void) | undefined;
-    if (linkKey && !first) hardLinks.set(linkKey, new Promise((resolve) => (written = resolve)));
+    if (linkKey && !first) this.hardLinks.set(linkKey, new Promise((resolve) => (written = resolve)));
     try {
-      const metadataSet = await writeFile(dest, node, folder);
+      const metadataSet = await this.writeFile(dest, node, folder);
       written?.(dest);
       return metadataSet;
     } finally {
       written?.(undefined);
     }
-  };
+  }
 
-  const writeFile = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> => {
+  /** Writes a file's data; resolves to whether its metadata is set already. */
+  private async writeFile(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> {
     const ids = node.content ?? [];
     if (isSmallFile(node)) {
-      const id = ids[0];
-      const location = repo.index.lookup('data', id);
-      if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
-      const { uncompressedLength } = location.blob;
-      let data = decoded.get(id);
-      if (!data) {
-        const sealed = (await blobs.load(id)).sealed;
-        try {
-          data = decodeBlobBytes(repo.key, sealed, uncompressedLength, id);
-        } catch (err) {
-          throw repo.blobFailure('data', id, location.packId, err);
-        }
-        decoded.keep(id, data);
-      }
-      await writer.write(dest, data, metadataOf(node), !folder.fresh);
-      summary.bytesRestored += data.length;
-      fileDone();
+      const data = await this.smallFileData(ids[0]);
+      await this.writer.write(dest, data, metadataOf(node), !folder.fresh);
+      this.summary.bytesRestored += data.length;
+      this.fileDone();
       return true;
     }
-    const release = await largeFileSlots.acquire();
-    try {
-      if (!folder.fresh) rmSync(dest, { recursive: true, force: true });
-      await writeLargeFile(dest, ids);
-    } finally {
-      release();
-    }
-    fileDone();
+    await this.large.write(dest, ids, !folder.fresh);
+    this.fileDone();
     return false;
-  };
-
-  /**
-   * A blob of a large file, read into a slot (or, too large for one, memory of its own) and opened where it lies;
-   * its hash is checked as it is written.
-   */
-  const loadLargeBlob = async (id: Id): Promise<OpenedBlob> => {
-    const location = repo.index.lookup('data', id);
-    if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
-    const { packId, blob } = location;
-    const fits = blob.length <= SLOT_BYTES && (blob.uncompressedLength ?? 0) <= SLOT_BYTES;
-    const slot = fits ? await slots.take() : undefined;
-    const release = (): void => {
-      if (slot !== undefined) slots.give(slot);
-    };
-    try {
-      const into = slot !== undefined ? slots.view(slot, blob.length) : Buffer.allocUnsafeSlow(blob.length);
-      const sealed = await repo.backend.load({ type: 'data', name: packId }, { offset: blob.offset, length: blob.length, into }, signal);
-      if (blob.uncompressedLength !== undefined) await zstdReady();
-      let data: Buffer;
-      try {
-        data = openBlob(repo.key, sealed, blob.uncompressedLength, true);
-      } catch (err) {
-        throw repo.blobFailure('data', id, packId, err);
-      }
-      // Decompressed (or loaded by a backend into memory of its own): into the slot, where the writer thread reads.
-      if (slot !== undefined && data.buffer !== slots.block) {
-        const inSlot = slots.view(slot, data.length);
-        inSlot.set(data);
-        data = inSlot;
-      }
-      return { id, packId, data, release };
-    } catch (err) {
-      release();
-      throw err;
-    }
-  };
-
-  /** Has the writer thread check a blob's hash and write it at `position` of `file`; then frees its slot. */
-  const writeLargeBlob = async (file: fs.FileHandle, position: number, { id, packId, data, release }: OpenedBlob): Promise<void> => {
-    try {
-      const sent = data.buffer instanceof SharedArrayBuffer ? data : movable(data);
-      await writer.writeChunk(file.fd, position, sent, sent.buffer, id);
-    } catch (err) {
-      throw err instanceof ChunkHashMismatch ? repo.blobFailure('data', id, packId, new BlobDecodeError('hash', 'hash mismatch')) : err;
-    } finally {
-      release();
-    }
-  };
-
-  const writeLargeFile = async (dest: Buffer, ids: Id[]): Promise<void> => {
-    const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
-    // The file stays open until every write given to the writer thread has settled: its descriptor is in use there.
-    const writes: Promise<void>[] = [];
-    try {
-      // Reads run a few blobs ahead of the writes.
-      const ahead: Promise<OpenedBlob>[] = [];
-      let next = 0;
-      const fill = (): void => {
-        while (ahead.length < PREFETCH_BLOBS && next < ids.length) {
-          const blob = loadLargeBlob(ids[next++]);
-          blob.catch(() => undefined); // awaited below, in order
-          ahead.push(blob);
-        }
-      };
-      fill();
-      let position = 0;
-      try {
-        while (ahead.length > 0) {
-          throwIfAborted(signal);
-          const blob = await ahead.shift()!;
-          fill();
-          const length = blob.data.length; // before its memory moves to the writer thread
-          const write = writeLargeBlob(file, position, blob);
-          write.catch(() => undefined); // awaited below
-          writes.push(write);
-          position += length;
-          summary.bytesRestored += length;
-          while (writes.length > WRITES_IN_FLIGHT) await writes.shift();
-        }
-        while (writes.length > 0) await writes.shift();
-      } finally {
-        // Blobs read ahead of a failure give their memory back too.
-        for (const blob of ahead.splice(0)) void blob.then(({ release }) => release(), () => undefined);
-      }
-    } finally {
-      await Promise.allSettled(writes);
-      await file.close();
-    }
-  };
-
-  const restoreEntry = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> => {
-    try {
-      throwIfAborted(signal);
-      if (node.type === 'file') {
-        if (await restoreFile(dest, node, folder)) return;
-      } else if (node.type === 'symlink') {
-        if (!folder.fresh) await fs.rm(dest, { recursive: true, force: true });
-        await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
-      } else {
-        warn(dest, `${node.type} entries are not restored`);
-        return;
-      }
-      applyMetadata(dest, metadataOf(node), node.type === 'symlink');
-    } catch (err) {
-      if (err instanceof LockstepError || !isFsError(err)) throw err;
-      warn(dest, describeFsError(err));
-    }
-  };
-
-  /** Starts restoring an entry once a slot is free; its failure stops the restore. */
-  const startEntry = async (dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> => {
-    const release = await fileSlots.acquire();
-    if (failure !== undefined) {
-      release();
-      throw failure;
-    }
-    const task: Promise<void> = restoreEntry(dest, node, folder)
-      .catch((err: unknown) => {
-        failure ??= err;
-      })
-      .finally(() => {
-        writing.delete(task);
-        release();
-      });
-    writing.add(task);
-  };
-
-  const restoreDir = async (treeId: Id, dir: Buffer, fresh: boolean): Promise<void> => {
-    const nodes = await loadTree(repo, treeId, signal);
-    for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
-    blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
-    const folder: FolderContext = { fresh };
-    const dirs: [Buffer, TreeNode][] = [];
-    for (const node of nodes) {
-      const turn = turns.maybeYield();
-      if (turn) await turn;
-      const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
-      if (node.type === 'dir') dirs.push([dest, node]);
-      else await startEntry(dest, node, folder);
-    }
-    for (const [dest, node] of dirs) {
-      throwIfAborted(signal);
-      if (failure !== undefined) throw failure;
-      const created = await ensureDir(dest, fresh);
-      if (!node.subtree) throw new LockstepError(`folder ${dest.toString()} has no subtree in the snapshot`);
-      await restoreDir(node.subtree, dest, created);
-      summary.dirsRestored++;
-      finishedDirs.push([dest, node]);
-    }
-  };
-
-  try {
-    try {
-      await restoreDir(entry.snapshot.tree, Buffer.from(target), targetIsNew);
-    } finally {
-      while (writing.size > 0) await Promise.all([...writing]);
-    }
-    if (failure !== undefined) throw failure;
-    trace('files written');
-    // Children before their parents (a folder without search permission would hide them from a non-root user).
-    for (const [dest, node] of finishedDirs) {
-      try {
-        applyMetadata(dest, metadataOf(node), false);
-      } catch (err) {
-        warn(dest, describeFsError(err));
-      }
-    }
-  } finally {
-    await writer.close();
   }
-  return summary;
+
+  /** A small file's one blob, opened here (or kept from an earlier file that has it too). */
+  private async smallFileData(id: Id): Promise<Buffer> {
+    const kept = this.decoded.get(id);
+    if (kept) return kept;
+    const location = this.repo.index.lookup('data', id);
+    if (!location) throw new LockstepError(`data blob ${id} is not in the index (the repository is missing data)`);
+    const sealed = (await this.blobs.load(id)).sealed;
+    let data: Buffer;
+    try {
+      data = decodeBlobBytes(this.repo.key, sealed, location.blob.uncompressedLength, id);
+    } catch (err) {
+      throw this.repo.blobFailure('data', id, location.packId, err);
+    }
+    this.decoded.keep(id, data);
+    return data;
+  }
+
+  private fileDone(): void {
+    const { summary, options } = this;
+    summary.filesRestored++;
+    const now = Date.now();
+    if (options.onProgress && now - this.lastProgress > 200) {
+      this.lastProgress = now;
+      options.onProgress({ filesDone: summary.filesRestored, bytesDone: summary.bytesRestored });
+    }
+  }
+
+  private warn(where: Buffer, message: string): void {
+    const shown = where.toString();
+    this.summary.warnings.push(`${shown}: ${message}`);
+    this.options.onWarning?.(shown, message);
+  }
 }
 
 /** Makes sure `dest` is a folder; resolves to whether it was made now (and so is empty). */
@@ -356,22 +295,4 @@ function metadataOf(node: TreeNode): FileMetadata {
     atime: goTimeSeconds(node.atime),
     mtime: goTimeSeconds(node.mtime),
   };
-}
-
-/** A large file's blob, opened but not yet checked against its ID (its hash is checked where it is written). */
-interface OpenedBlob {
-  id: Id;
-  packId: Id;
-  /** In a slot's memory, or (too large for one) in memory of its own. */
-  data: Buffer;
-  /** Gives the slot back, once the blob is written or dropped. */
-  release(): void;
-}
-
-/** `data` in an ArrayBuffer of its own, exactly its size, which can be moved to another thread. */
-function movable(data: Buffer): Buffer {
-  if (data.byteOffset === 0 && data.length === data.buffer.byteLength) return data;
-  const copy = Buffer.allocUnsafeSlow(data.length);
-  copy.set(data);
-  return copy;
 }
