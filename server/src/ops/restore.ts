@@ -1,4 +1,4 @@
-import { rmSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
@@ -6,13 +6,14 @@ import { goTimeSeconds } from '../repo/gotime';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
 import { BlobSpanLoader } from '../repo/blobspans';
-import { applyMetadata, FileMetadata } from '../repo/writefile';
+import { FileMetadata, setLinkMetadata, setMetadata } from '../repo/writefile';
 import { decodeBlobBytes } from '../repo/blobcodec';
 import { RestoredFileWriter } from '../repo/filewriter';
 import { DecodedBlobs } from '../repo/restorefile';
 import { zstdReady } from '../repo/zstd';
 import { posixPermFromGoMode, TreeNode } from '../repo/tree';
 import { describeFsError, isFsError } from './backup';
+import { RestoredFolder } from './restorefolder';
 import { LargeFileRestorer } from './restorelarge';
 import { Semaphore } from '../semaphore';
 import { checkNodeName, loadTree } from './walk';
@@ -41,9 +42,11 @@ const SMALL_FILE = 512 * 1024;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
- * Restores a snapshot below `target`, never writing outside it. Folders are walked in order while their files are
- * written (small ones opened here and written, with their metadata, in batches by this thread and a writer thread); the folders' own metadata is set
- * last, children first, once nothing more is written into them.
+ * Restores a snapshot below `target`, never writing outside it: every folder is opened without following links and
+ * written through (restorefolder.ts), files are created with O_EXCL | O_NOFOLLOW and get their metadata through their
+ * descriptors. Folders are walked in order while their files are written (small ones opened here and written, with
+ * their metadata, in batches by this thread and a writer thread); a folder gets its own metadata once everything in
+ * it is written.
  */
 export async function restore(repo: Repository, options: RestoreOptions): Promise<RestoreSummary> {
   // Data blobs are decompressed here: with zstd's WebAssembly, which then reads index and trees too.
@@ -57,9 +60,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
   const run = new Restore(repo, options, entry.id);
   try {
-    await run.writeEntries(entry.snapshot.tree, Buffer.from(target), targetIsNew);
+    await run.writeEntries(entry.snapshot.tree, RestoredFolder.openTarget(target, targetIsNew));
     trace('files written');
-    run.setFolderMetadata();
   } finally {
     await run.close();
   }
@@ -67,8 +69,8 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
 }
 
 /**
- * One restore's phases: writeEntries walks the folders and writes their entries (many at once), setFolderMetadata
- * sets the folders' own metadata once nothing more is written into them, close stops the writer thread.
+ * One restore's phases: writeEntries walks the folders and writes their entries (many at once; each folder's metadata
+ * is set as it completes), close closes what a failure left open and stops the writer thread.
  */
 class Restore {
   readonly summary: RestoreSummary;
@@ -81,10 +83,10 @@ class Restore {
   private readonly fileSlots = new Semaphore(FILES_IN_FLIGHT);
   /** Entries being written. */
   private readonly writing = new Set<Promise<void>>();
-  /** The first of each set of hard links: its path once it is written (undefined if it could not be). */
+  /** The first of each set of hard links: its real path once it is written (undefined if it could not be). */
   private readonly hardLinks = new Map<string, Promise<Buffer | undefined>>();
-  /** Folders whose entries are all started, children before their parents. */
-  private readonly finishedDirs: [Buffer, TreeNode][] = [];
+  /** Folders not yet complete. */
+  private readonly openFolders = new Set<RestoredFolder>();
   /** The first failure of an entry being written: it stops the restore. */
   private failure: unknown;
   private lastProgress = 0;
@@ -100,129 +102,145 @@ class Restore {
     this.large = new LargeFileRestorer(repo, this.writer, this.signal, (length) => (this.summary.bytesRestored += length));
   }
 
-  /** Phase one: the tree `treeId` into the folder `dir`, and every entry started is written (or the first failure thrown). */
-  async writeEntries(treeId: Id, dir: Buffer, fresh: boolean): Promise<void> {
+  /** The tree `treeId` into the open folder `root`, and every entry started is written (or the first failure thrown). */
+  async writeEntries(treeId: Id, root: RestoredFolder): Promise<void> {
+    this.openFolders.add(root);
     try {
-      await this.restoreDir(treeId, dir, fresh);
+      await this.restoreDir(treeId, root);
     } finally {
       while (this.writing.size > 0) await Promise.all([...this.writing]);
     }
     if (this.failure !== undefined) throw this.failure;
+    this.releaseFolder(root);
   }
 
-  /** Phase two: each folder's owner, mode and times; children before their parents (a folder without search permission would hide them from a non-root user). */
-  setFolderMetadata(): void {
-    for (const [dest, node] of this.finishedDirs) {
+  /** Last, whatever happened: folders a failure left open are closed (without their metadata), the writer thread stops. */
+  close(): Promise<void> {
+    for (const folder of this.openFolders) folder.close();
+    this.openFolders.clear();
+    return this.writer.close();
+  }
+
+  private async restoreDir(treeId: Id, folder: RestoredFolder): Promise<void> {
+    const nodes = await loadTree(this.repo, treeId, this.signal);
+    for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
+    this.blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
+    const names = new Set<string>();
+    const dirs: TreeNode[] = [];
+    const links: Promise<void>[] = [];
+    for (const node of nodes) {
+      const turn = this.turns.maybeYield();
+      if (turn) await turn;
+      // A second entry of one name would replace the first, or what was written through it (restic 0.18 fails to
+      // replace a folder by a link, and says so).
+      const key = node.name.toString('latin1');
+      if (names.has(key)) {
+        this.warn(folder.shown(node.name), 'the snapshot names this entry twice: only the first is restored');
+        continue;
+      }
+      names.add(key);
+      if (node.type === 'dir') dirs.push(node);
+      else {
+        const started = await this.startEntry(folder, node);
+        if (node.type === 'symlink') links.push(started.done);
+      }
+    }
+    // The folder's links exist before a subfolder is opened: none can take an opened subfolder's place, even where
+    // the file system takes two names for one (case-insensitive ones).
+    await Promise.all(links);
+    for (const node of dirs) {
+      throwIfAborted(this.signal);
+      if (this.failure !== undefined) throw this.failure;
+      if (!node.subtree) throw new LockstepError(`folder ${folder.shown(node.name).toString()} has no subtree in the snapshot`);
+      const child = folder.openChild(node.name, node);
+      this.openFolders.add(child);
+      await this.restoreDir(node.subtree, child);
+      this.summary.dirsRestored++;
+      this.releaseFolder(child);
+    }
+  }
+
+  /** Gives up a use of `folder`; each folder that is complete then gets its metadata and is closed. */
+  private releaseFolder(folder: RestoredFolder): void {
+    for (let done: RestoredFolder | undefined = folder; done?.release(); done = done.parent) {
       try {
-        applyMetadata(dest, metadataOf(node), false);
+        if (done.node) setMetadata(done.fd, metadataOf(done.node));
       } catch (err) {
-        this.warn(dest, describeFsError(err));
+        this.warn(done.path, describeFsError(err));
+      } finally {
+        done.close();
+        this.openFolders.delete(done);
       }
     }
   }
 
-  /** Last, whatever happened: the writer thread stops. */
-  close(): Promise<void> {
-    return this.writer.close();
-  }
-
-  private async restoreDir(treeId: Id, dir: Buffer, fresh: boolean): Promise<void> {
-    const nodes = await loadTree(this.repo, treeId, this.signal);
-    for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
-    this.blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
-    const folder: FolderContext = { fresh };
-    const dirs: [Buffer, TreeNode][] = [];
-    for (const node of nodes) {
-      const turn = this.turns.maybeYield();
-      if (turn) await turn;
-      const dest = Buffer.concat([dir, Buffer.from('/'), node.name]);
-      if (node.type === 'dir') dirs.push([dest, node]);
-      else await this.startEntry(dest, node, folder);
-    }
-    for (const [dest, node] of dirs) {
-      throwIfAborted(this.signal);
-      if (this.failure !== undefined) throw this.failure;
-      const created = await ensureDir(dest, fresh);
-      if (!node.subtree) throw new LockstepError(`folder ${dest.toString()} has no subtree in the snapshot`);
-      await this.restoreDir(node.subtree, dest, created);
-      this.summary.dirsRestored++;
-      this.finishedDirs.push([dest, node]);
-    }
-  }
-
   /** Starts restoring an entry once a slot is free; its failure stops the restore. */
-  private async startEntry(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> {
+  private async startEntry(folder: RestoredFolder, node: TreeNode): Promise<{ done: Promise<void> }> {
     const release = await this.fileSlots.acquire();
     if (this.failure !== undefined) {
       release();
       throw this.failure;
     }
-    const task: Promise<void> = this.restoreEntry(dest, node, folder)
+    folder.retain();
+    const task: Promise<void> = this.restoreEntry(folder, node)
       .catch((err: unknown) => {
         this.failure ??= err;
       })
       .finally(() => {
         this.writing.delete(task);
         release();
+        this.releaseFolder(folder);
       });
     this.writing.add(task);
+    return { done: task };
   }
 
-  private async restoreEntry(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<void> {
+  private async restoreEntry(folder: RestoredFolder, node: TreeNode): Promise<void> {
+    const dest = folder.entry(node.name);
     try {
       throwIfAborted(this.signal);
       if (node.type === 'file') {
-        if (await this.restoreFile(dest, node, folder)) return;
+        await this.restoreFile(folder, node, dest);
       } else if (node.type === 'symlink') {
         if (!folder.fresh) await fs.rm(dest, { recursive: true, force: true });
         await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
+        setLinkMetadata(dest, metadataOf(node));
       } else {
-        this.warn(dest, `${node.type} entries are not restored`);
-        return;
+        this.warn(folder.shown(node.name), `${node.type} entries are not restored`);
       }
-      applyMetadata(dest, metadataOf(node), node.type === 'symlink');
     } catch (err) {
       if (err instanceof LockstepError || !isFsError(err)) throw err;
-      this.warn(dest, describeFsError(err));
+      this.warn(folder.shown(node.name), describeFsError(err));
     }
   }
 
-  /** Restores a file; resolves to whether its metadata is set already. */
-  private async restoreFile(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> {
+  private async restoreFile(folder: RestoredFolder, node: TreeNode, dest: Buffer): Promise<void> {
     const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
     // The first of a set of hard links is written; the others link to it once it is (if it could be).
     const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
     const existing = await first;
-    if (existing) {
-      // A fresh entry each time: an existing one might be a link that leads out of the target.
-      if (!folder.fresh) rmSync(dest, { recursive: true, force: true });
-      await fs.link(existing, dest);
-      return false;
-    }
+    if (existing && (await linkTo(existing, dest, folder.fresh))) return;
     let written: ((path: Buffer | undefined) => void) | undefined;
     if (linkKey && !first) this.hardLinks.set(linkKey, new Promise((resolve) => (written = resolve)));
     try {
-      const metadataSet = await this.writeFile(dest, node, folder);
-      written?.(dest);
-      return metadataSet;
+      await this.writeFile(dest, node, folder);
+      written?.(folder.shown(node.name));
     } finally {
       written?.(undefined);
     }
   }
 
-  /** Writes a file's data; resolves to whether its metadata is set already. */
-  private async writeFile(dest: Buffer, node: TreeNode, folder: FolderContext): Promise<boolean> {
+  /** Writes a file's data and metadata. */
+  private async writeFile(dest: Buffer, node: TreeNode, folder: RestoredFolder): Promise<void> {
     const ids = node.content ?? [];
     if (isSmallFile(node)) {
       const data = await this.smallFileData(ids[0]);
       await this.writer.write(dest, data, metadataOf(node), !folder.fresh);
       this.summary.bytesRestored += data.length;
-      this.fileDone();
-      return true;
+    } else {
+      await this.large.write(dest, ids, metadataOf(node), !folder.fresh);
     }
-    await this.large.write(dest, ids, !folder.fresh);
     this.fileDone();
-    return false;
   }
 
   /** A small file's one blob, opened here (or kept from an earlier file that has it too). */
@@ -259,27 +277,22 @@ class Restore {
   }
 }
 
-/** Makes sure `dest` is a folder; resolves to whether it was made now (and so is empty). */
-async function ensureDir(dest: Buffer, parentIsNew: boolean): Promise<boolean> {
-  if (parentIsNew) {
-    try {
-      await fs.mkdir(dest, { mode: 0o700 });
-      return true;
-    } catch (err) {
-      // Something has the name already (a tree that names it twice): handle it as in any folder.
-      if (!isFsError(err) || err.code !== 'EEXIST') throw err;
-    }
+/**
+ * Links `dest` to `existing`, the first file of its set (whose inode has its metadata already), if that is still a
+ * file; resolves to whether it linked (if not, the caller writes the file's own copy). `existing` is a real path: its
+ * folders stay where they were opened, as restorefolder.ts says.
+ */
+async function linkTo(existing: Buffer, dest: Buffer, fresh: boolean): Promise<boolean> {
+  try {
+    if (!(await fs.lstat(existing)).isFile()) return false;
+    // A fresh entry each time: an existing one might be a link that leads out of the target.
+    if (!fresh) await fs.rm(dest, { recursive: true, force: true });
+    await fs.link(existing, dest);
+    return true;
+  } catch (err) {
+    if (!isFsError(err)) throw err;
+    return false;
   }
-  const st = await fs.lstat(dest).catch(() => undefined);
-  if (st?.isDirectory()) return false;
-  if (st) await fs.rm(dest, { recursive: true, force: true });
-  await fs.mkdir(dest, { mode: 0o700 });
-  return true;
-}
-
-/** A folder being restored: whether this restore made it (nothing to replace in it). */
-interface FolderContext {
-  fresh: boolean;
 }
 
 /** A file of one blob small enough to be written in one go (by a worker thread). */

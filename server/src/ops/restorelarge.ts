@@ -9,6 +9,7 @@ import { Repository } from '../repo/repository';
 import { BlobDecodeError, openBlob } from '../repo/blobcodec';
 import { BlobSlots, SLOT_BYTES } from '../repo/blobslots';
 import { ChunkHashMismatch, RestoredFileWriter } from '../repo/filewriter';
+import { FileMetadata, setMetadata } from '../repo/writefile';
 import { zstdReady } from '../repo/zstd';
 import { Semaphore } from '../semaphore';
 
@@ -33,20 +34,20 @@ export class LargeFileRestorer {
   ) {}
 
   /**
-   * Writes the blobs `ids` as the fresh file `dest` (anything there before is removed first if `replace`), once one of
-   * the few places for large files is free.
+   * Writes the blobs `ids` as the fresh file `dest` (anything there before is removed first if `replace`) with its
+   * metadata, once one of the few places for large files is free.
    */
-  async write(dest: Buffer, ids: Id[], replace: boolean): Promise<void> {
+  async write(dest: Buffer, ids: Id[], meta: FileMetadata, replace: boolean): Promise<void> {
     const release = await this.files.acquire();
     try {
       if (replace) rmSync(dest, { recursive: true, force: true });
-      await this.writeFile(dest, ids);
+      await this.writeFile(dest, ids, meta);
     } finally {
       release();
     }
   }
 
-  private async writeFile(dest: Buffer, ids: Id[]): Promise<void> {
+  private async writeFile(dest: Buffer, ids: Id[], meta: FileMetadata): Promise<void> {
     const file = await fs.open(dest, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     // The file stays open until every write given to the writer thread has settled: its descriptor is in use there.
     const writes: Promise<void>[] = [];
@@ -77,6 +78,7 @@ export class LargeFileRestorer {
           while (writes.length > WRITES_IN_FLIGHT) await writes.shift();
         }
         while (writes.length > 0) await writes.shift();
+        setMetadata(file.fd, meta);
       } finally {
         // Blobs read ahead of a failure give their memory back too.
         for (const blob of ahead.splice(0)) void blob.then(({ release }) => release(), () => undefined);
