@@ -17,6 +17,7 @@ const BATCH_MEMORY = BATCH_BYTES + 512 * 1024;
 const WORKER_BATCHES = 2;
 
 interface FileToWrite {
+  /** Through its folder's descriptor (/proc/<pid>/fd/<fd>/<name>, restorefolder.ts), so no link can redirect it. */
   path: Uint8Array;
   offset: number;
   length: number;

@@ -1,6 +1,7 @@
 // Writing restored entries: fresh files with their data, and the owner, mode and times of any entry. Only `fs`,
-// so that the restore's writer thread (writerworker.ts) carries nothing else.
-import { chmodSync, closeSync, constants as C, lchownSync, lutimesSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
+// so that the restore's writer thread (writerworker.ts) carries nothing else. Metadata is set through an open
+// descriptor (or, for a symbolic link, on the link itself): never through a link that leads out of the target.
+import { closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, lutimesSync, openSync, rmSync, writeSync } from 'node:fs';
 
 /** What restore sets on a file after writing it, in the units the system calls take. */
 export interface FileMetadata {
@@ -24,25 +25,36 @@ export function writeRestoredFile(dest: Uint8Array, data: Uint8Array, meta: File
   const fd = openSync(target, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
   try {
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+    setMetadata(fd, meta);
   } finally {
     closeSync(fd);
   }
-  applyMetadata(target, meta, false);
 }
 
-/** Owner, mode and times of a restored entry; a symbolic link gets its owner and times, never a mode. */
-export function applyMetadata(dest: Uint8Array, meta: FileMetadata, isLink: boolean): void {
+/** Owner, mode and times of the file or folder open as `fd`. */
+export function setMetadata(fd: number, meta: FileMetadata): void {
+  if (meta.owner) {
+    try {
+      fchownSync(fd, meta.owner.uid, meta.owner.gid);
+    } catch {
+      // An owner that does not exist here is not worth failing the restore for.
+    }
+  }
+  if (meta.perm !== undefined) fchmodSync(fd, meta.perm);
+  futimesSync(fd, meta.atime, meta.mtime);
+}
+
+/** Owner and times of the symbolic link `dest` itself (links have no mode of their own). */
+export function setLinkMetadata(dest: Uint8Array, meta: FileMetadata): void {
   const target = asBuffer(dest);
   if (meta.owner) {
     try {
       lchownSync(target, meta.owner.uid, meta.owner.gid);
     } catch {
-      // An owner that does not exist here is not worth failing the restore for.
+      // as above
     }
   }
-  if (!isLink && meta.perm !== undefined) chmodSync(target, meta.perm);
-  if (isLink) lutimesSync(target, meta.atime, meta.mtime);
-  else utimesSync(target, meta.atime, meta.mtime);
+  lutimesSync(target, meta.atime, meta.mtime);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
