@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../../../server/src/base/errors';
 import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from '../../../server/src/repo/crypto';
-import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_TARGET_MS, KdfParams, openKeyFile } from '../../../server/src/repo/key';
+import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_MAX_P, KdfParams, openKeyFile } from '../../../server/src/repo/key';
 import { describeWithPeer, requirePeer } from '../../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 
@@ -84,14 +84,19 @@ describe('scrypt calibration for new keys (restic: about 500 ms, at most 60 MiB)
     expect(await calibrateKdf(machine(100, 150).measure)).toEqual({ N: 32768, r: 8, p: 2 });
   });
 
-  it('measures real derivations: the chosen parameters take about the target on this machine', async () => {
+  // How long the chosen parameters take depends on how busy the machine is: the choice from given timings is tested
+  // with injected ones (kdf-calibration.test.ts); here real derivations must give parameters within restic's bounds.
+  it('measures real derivations: parameters within restic\'s bounds that open the key they made, however busy the machine', async () => {
     const kdf = await calibrateKdf();
-    const started = Date.now();
-    await createKeyFile('pw', newRandomMasterKey(), { kdf });
-    const took = Date.now() - started;
-    expect(kdf.N).toBe(32768);
-    expect(took).toBeGreaterThan(KDF_TARGET_MS / 4);
-    expect(took).toBeLessThan(KDF_TARGET_MS * 3);
+    expect(kdf.r).toBe(8);
+    expect([16384, 32768]).toContain(kdf.N);
+    expect(128 * kdf.N * kdf.r).toBeLessThanOrEqual(KDF_MAX_MEMORY);
+    expect(kdf.p).toBeGreaterThanOrEqual(1);
+    expect(kdf.p).toBeLessThanOrEqual(KDF_MAX_P);
+    const master = newRandomMasterKey();
+    const { id, bytes } = await createKeyFile('pw', master, { kdf });
+    expect(JSON.parse(bytes.toString())).toMatchObject({ N: kdf.N, r: kdf.r, p: kdf.p });
+    expect(sameKey(await openKeyFile(id, bytes, 'pw'), master)).toBe(true);
   });
 
   it('LOCKSTEP_KDF_* take precedence over calibration (any one of them is enough)', async () => {
