@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
-/** The WebAssembly kernels assembled from their text format, carried in the bundles (server/src/repo/wasmmodules.ts). */
+/** The WebAssembly kernels assembled from their text format, carried in the bundles (server/src/repo/wasm/wasmmodules.ts). */
 async function assembledWasm() {
   const script = 'dist/.assemble.cjs';
   await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['wabt'], entryPoints: ['server/src/repo/wasm/assemble.ts'], outfile: script });
@@ -35,8 +35,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: [...common.external, '@aws-sdk/client-s3', 'ssh2'] }),
   build({ ...common, entryPoints: ['server/src/backend/s3sdk.ts'], outfile: 'dist/s3sdk.js' }),
   build({ ...common, entryPoints: ['server/src/backend/ssh2lib.ts'], outfile: 'dist/ssh2.js' }),
-  build({ ...common, entryPoints: ['server/src/repo/worker.ts'], outfile: 'dist/worker.js' }),
-  build({ ...common, entryPoints: ['server/src/repo/writerworker.ts'], outfile: 'dist/writer.js' }),
+  build({ ...common, entryPoints: ['server/src/repo/engine/worker.ts'], outfile: 'dist/worker.js' }),
+  build({ ...common, entryPoints: ['server/src/repo/engine/writerworker.ts'], outfile: 'dist/writer.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '*.node'] }),
 ]);
 

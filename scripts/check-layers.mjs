@@ -35,6 +35,18 @@ export const RULES = [
     reason: 'the format layer knows no operation and no transport',
   },
   {
+    from: 'server/src/repo/format/',
+    forbidden: ['server/src/repo/', 'server/src/backend/', 'server/src/lock/'],
+    allowed: ['server/src/repo/format/', 'server/src/repo/wasm/'],
+    reason: "the restic format (encoding, crypto, chunking) uses only the WebAssembly kernels: no threads, no backend, no lock",
+  },
+  {
+    from: 'server/src/repo/wasm/',
+    forbidden: ['server/src/repo/', 'server/src/backend/', 'server/src/lock/'],
+    allowed: ['server/src/repo/wasm/'],
+    reason: 'the WebAssembly kernels are leaves: the format and the engine use them, they use neither',
+  },
+  {
     from: 'server/src/backend/',
     forbidden: ['server/src/repo/', 'server/src/lock/'],
     reason: 'backends store bytes under names: they know neither the repository format nor the locks',

@@ -3,7 +3,7 @@
 import { redactLocation } from './backend/location';
 import { CancellationToken, ErrorCodes, ResponseError } from 'vscode-jsonrpc';
 import { openBackend } from './backend/open';
-import { chooseKdf } from './repo/key';
+import { chooseKdf } from './repo/format/key';
 import { Repository } from './repo/repository';
 import { backup } from './ops/backup';
 import { check } from './ops/check';

@@ -1,6 +1,6 @@
 // scrypt straight from RFC 7914 in plain TypeScript: slow, for checking the WebAssembly scrypt with any N, r, p.
 import { pbkdf2Sync } from 'node:crypto';
-import { checkScryptParameters } from '../../server/src/repo/scryptwasm';
+import { checkScryptParameters } from '../../server/src/repo/wasm/scryptwasm';
 
 const rotl = (v: number, bits: number): number => (v << bits) | (v >>> (32 - bits));
 

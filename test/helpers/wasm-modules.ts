@@ -1,4 +1,4 @@
-// Running from source, the WebAssembly kernels' bytes are where a bundle has them (server/src/repo/wasmmodules.ts):
+// Running from source, the WebAssembly kernels' bytes are where a bundle has them (server/src/repo/wasm/wasmmodules.ts):
 // the table wasm-setup.ts assembled, as the global the bundles define.
 import { inject } from 'vitest';
 

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { BlobWriter } from '../../server/src/repo/packer';
+import { BlobWriter } from '../../server/src/repo/engine/packer';
 import { Repository } from '../../server/src/repo/repository';
 import { lockstepOk } from '../helpers/cli';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, chmodSync, mkdirS
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { BlobWriter } from '../../server/src/repo/packer';
+import { BlobWriter } from '../../server/src/repo/engine/packer';
 import { Repository } from '../../server/src/repo/repository';
 import { lockstep, lockstepOk } from '../helpers/cli';
 import { makeSourceTree } from '../helpers/fstree';

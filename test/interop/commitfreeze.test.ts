@@ -15,7 +15,7 @@ import { removeAllLocks } from '../../server/src/lock/unlock';
 import { backup } from '../../server/src/ops/backup';
 import { check } from '../../server/src/ops/check';
 import { prune } from '../../server/src/ops/prune';
-import { shortId } from '../../server/src/repo/ids';
+import { shortId } from '../../server/src/repo/format/ids';
 import { Repository } from '../../server/src/repo/repository';
 import { ManualClock } from '../helpers/clock';
 import { randomFile } from '../helpers/fstree';

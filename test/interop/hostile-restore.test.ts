@@ -7,7 +7,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkS
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { BlobWriter } from '../../server/src/repo/packer';
+import { BlobWriter } from '../../server/src/repo/engine/packer';
 import { Repository } from '../../server/src/repo/repository';
 import { type CliResult, lockstep } from '../helpers/cli';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';

@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { formatGoTime, parseGoTime } from '../../server/src/repo/gotime';
+import { formatGoTime, parseGoTime } from '../../server/src/repo/format/gotime';
 import { Repository, SnapshotEntry } from '../../server/src/repo/repository';
-import { Snapshot } from '../../server/src/repo/snapshot';
+import { Snapshot } from '../../server/src/repo/format/snapshot';
 import {
   DEFAULT_GROUP_BY,
   ForgetGroup,

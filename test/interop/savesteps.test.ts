@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Backend, FileHandle, NotFoundError } from '../../server/src/backend/backend';
 import { openBackend } from '../../server/src/backend/open';
-import { sha256Hex } from '../../server/src/repo/ids';
+import { sha256Hex } from '../../server/src/repo/format/ids';
 import { peerAvailable } from '../helpers/peers';
 import { StartRemoteServer } from '../helpers/remote-server';
 import { startRestServer } from '../helpers/restserver';

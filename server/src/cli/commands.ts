@@ -1,11 +1,11 @@
 import { redactLocation } from '../backend/location';
 import { Backend } from '../backend/backend';
 import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
-import { shortId } from '../repo/ids';
-import { chooseKdf } from '../repo/key';
+import { shortId } from '../repo/format/ids';
+import { chooseKdf } from '../repo/format/key';
 import { Repository } from '../repo/repository';
-import { Snapshot } from '../repo/snapshot';
-import { TreeNode } from '../repo/tree';
+import { Snapshot } from '../repo/format/snapshot';
+import { TreeNode } from '../repo/format/tree';
 import { backup, Compression } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { restore } from '../ops/restore';

@@ -2,7 +2,7 @@
 // again. Stale locks are never ignored here; only `unlock` removes them. Unreadable lock files count as held.
 import { abortReason } from '../base/abort';
 import { AlreadyLockedError, LockstepError } from '../base/errors';
-import { Id, shortId } from '../repo/ids';
+import { Id, shortId } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 import { Clock } from '../base/clock';
 import { describeLock, formatGoDuration, LockInfo, LockOwner, newLockInfo } from './lockfile';

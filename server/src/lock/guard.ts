@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { Backend, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps, saveLocalFile, TemporaryFile } from '../backend/backend';
-import { shortId } from '../repo/ids';
+import { shortId } from '../repo/format/ids';
 
 /** Anything that can hold repository traffic back until the lock is known to be good. */
 export interface WriteGate {

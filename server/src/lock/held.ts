@@ -3,7 +3,7 @@
 // no longer be trusted. Repository writes pass through gate(), so nothing is written on a lock that has expired.
 import { throwIfAborted } from '../base/abort';
 import { LockLostError, LockLostReason } from '../base/errors';
-import { Id, shortId } from '../repo/ids';
+import { Id, shortId } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 import { Clock } from '../base/clock';
 import { formatGoDuration, LockInfo, withTime } from './lockfile';

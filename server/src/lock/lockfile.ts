@@ -1,9 +1,9 @@
 // Lock files as restic writes them (research/restic-locks.md §1): locks/<sha256 of the stored bytes>, holding
 // encrypted compact JSON in Go's field order, uid and gid left out when 0.
 import { hostname as osHostname, userInfo } from 'node:os';
-import { formatGoTime, parseGoTime } from '../repo/gotime';
-import { Id, shortId } from '../repo/ids';
-import { failIn, parseJsonFile } from '../repo/jsonfile';
+import { formatGoTime, parseGoTime } from '../repo/format/gotime';
+import { Id, shortId } from '../repo/format/ids';
+import { failIn, parseJsonFile } from '../repo/format/jsonfile';
 
 export interface LockInfo {
   /** The lock's `time` as written (RFC 3339 with nanoseconds and the writer's offset). */

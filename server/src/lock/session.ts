@@ -2,7 +2,7 @@
 // writes pass the lock's gate and a signal that stops the operation when the lock is lost.
 import { abortReason } from '../base/abort';
 import { LockLostError } from '../base/errors';
-import { Id } from '../repo/ids';
+import { Id } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 import { AcquireContext, acquireLock, LockConflictError } from './acquire';
 import { Clock, systemClock } from '../base/clock';

@@ -2,7 +2,7 @@
 // backend: they are never held back by the lock guard (restic: lock traffic bypasses the upload queue).
 import { NotFoundError } from '../backend/backend';
 import { CorruptFileError } from '../base/errors';
-import { Id, isId } from '../repo/ids';
+import { Id, isId } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 import { encodeLockJson, LockInfo, parseLockJson } from './lockfile';
 

@@ -1,5 +1,5 @@
 // `unlock`, `unlock --remove-all` and `locks`: these never take a lock themselves.
-import { Id, isId } from '../repo/ids';
+import { Id, isId } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 import { Clock, systemClock } from '../base/clock';
 import { currentOwner, LockInfo } from './lockfile';

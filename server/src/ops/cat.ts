@@ -1,7 +1,7 @@
 import { LockstepError } from '../base/errors';
-import { encodeMasterKeyJson } from '../repo/key';
-import { encodeConfig } from '../repo/config';
-import { isId } from '../repo/ids';
+import { encodeMasterKeyJson } from '../repo/format/key';
+import { encodeConfig } from '../repo/format/config';
+import { isId } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
 
 export const CAT_TYPES = ['config', 'index', 'snapshot', 'lock', 'key', 'masterkey', 'blob', 'tree'] as const;

@@ -2,13 +2,13 @@
 // every pack read and every blob verified. Problems are collected, never thrown, so one run lists them all.
 import { throwIfAborted } from '../base/abort';
 import { formatGoDuration } from '../lock/lockfile';
-import { CRYPTO_OVERHEAD } from '../repo/crypto';
-import { Id, isId, sha256Hex } from '../repo/ids';
-import { parseIndex } from '../repo/indexfile';
-import { PackedBlob, parsePackHeader } from '../repo/pack';
+import { CRYPTO_OVERHEAD } from '../repo/format/crypto';
+import { Id, isId, sha256Hex } from '../repo/format/ids';
+import { parseIndex } from '../repo/format/indexfile';
+import { PackedBlob, parsePackHeader } from '../repo/format/pack';
 import { Repository } from '../repo/repository';
-import { parseSnapshot } from '../repo/snapshot';
-import { zstdReady } from '../repo/zstd';
+import { parseSnapshot } from '../repo/format/snapshot';
+import { zstdReady } from '../repo/format/zstd';
 import { defaultLeftoverRule, findLeftovers, Leftover, LeftoverRule } from './leftovers';
 import { reachableBlobs } from './reachable';
 

@@ -2,9 +2,9 @@
 // lock. It never deletes data; prune does that (forget --prune runs it afterwards under the same lock).
 import { throwIfAborted } from '../base/abort';
 import { CorruptFileError, LockstepError } from '../base/errors';
-import { Id } from '../repo/ids';
+import { Id } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
-import { Snapshot } from '../repo/snapshot';
+import { Snapshot } from '../repo/format/snapshot';
 import { DEFAULT_GROUP_BY, describeGroupKey, ForgetGroup, GroupBy, isEmptyPolicy, planForget, RetentionPolicy, validatePolicy } from './retention';
 
 export interface SnapshotFilter {

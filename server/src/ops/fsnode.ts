@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { formatGoTime } from '../repo/gotime';
-import { goModeFromStat, NodeType, TreeNode } from '../repo/tree';
+import { formatGoTime } from '../repo/format/gotime';
+import { goModeFromStat, NodeType, TreeNode } from '../repo/format/tree';
 import { groupName, userName } from './owners';
 
 export function nodeTypeOf(st: BigIntStats): NodeType | undefined {

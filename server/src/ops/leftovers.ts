@@ -14,7 +14,7 @@ import { throwIfAborted } from '../base/abort';
 import { Backend, TemporaryFile } from '../backend/backend';
 import { processExists } from '../lock/stale';
 import { DEFAULT_LOCK_TIMING, lockTimingFromEnv } from '../lock/timing';
-import { safeHostName, stagedPackWriter } from '../repo/packer';
+import { safeHostName, stagedPackWriter } from '../repo/engine/packer';
 
 export interface LeftoverRule {
   /** The stale-lock timeout: a file last written longer ago than this has no live writer. */

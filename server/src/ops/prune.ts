@@ -3,12 +3,12 @@
 // and the packs nothing needs. Every step leaves a repository that `restic check` accepts.
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Id, isId } from '../repo/ids';
-import { encodeIndex, IndexPack } from '../repo/indexfile';
-import { PackedBlob } from '../repo/pack';
-import { BlobWriter } from '../repo/packer';
+import { Id, isId } from '../repo/format/ids';
+import { encodeIndex, IndexPack } from '../repo/format/indexfile';
+import { PackedBlob } from '../repo/format/pack';
+import { BlobWriter } from '../repo/engine/packer';
 import { failedOnDamage, Repository } from '../repo/repository';
-import { zstdReady } from '../repo/zstd';
+import { zstdReady } from '../repo/format/zstd';
 import { defaultLeftoverRule, findLeftovers, LeftoverRule, removeLeftovers } from './leftovers';
 import { BlobKey, blobKey, reachableBlobs } from './reachable';
 

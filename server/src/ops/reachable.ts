@@ -1,8 +1,8 @@
 import { throwIfAborted } from '../base/abort';
-import { Id } from '../repo/ids';
-import { BlobType } from '../repo/pack';
+import { Id } from '../repo/format/ids';
+import { BlobType } from '../repo/format/pack';
 import { Repository } from '../repo/repository';
-import { decodeTree } from '../repo/tree';
+import { decodeTree } from '../repo/format/tree';
 
 /** A blob as a set member: its type and ID together (a data and a tree blob may share an ID). */
 export type BlobKey = `${'t' | 'd'}${Id}`;

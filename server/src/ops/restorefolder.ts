@@ -7,7 +7,7 @@
 // by path; the restore's order (each name once per folder, a folder's links made before its subfolders are opened)
 // then keeps every folder it opened where it was. One open, and one fstat, per folder: nothing per file.
 import { closeSync, constants as C, fstatSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
-import { TreeNode } from '../repo/tree';
+import { TreeNode } from '../repo/format/tree';
 import { isFsError } from './backup';
 
 const OPEN_FOLDER = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW;

@@ -4,13 +4,13 @@
 import { constants as C, rmSync, promises as fs } from 'node:fs';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Id } from '../repo/ids';
+import { Id } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
-import { BlobDecodeError, openBlob } from '../repo/blobcodec';
-import { BlobSlots, SLOT_BYTES } from '../repo/blobslots';
-import { ChunkHashMismatch, RestoredFileWriter } from '../repo/filewriter';
-import { FileMetadata, setMetadata } from '../repo/writefile';
-import { zstdReady } from '../repo/zstd';
+import { BlobDecodeError, openBlob } from '../repo/format/blobcodec';
+import { BlobSlots, SLOT_BYTES } from '../repo/engine/blobslots';
+import { ChunkHashMismatch, RestoredFileWriter } from '../repo/engine/filewriter';
+import { FileMetadata, setMetadata } from '../repo/engine/writefile';
+import { zstdReady } from '../repo/format/zstd';
 import { Semaphore } from '../base/semaphore';
 
 /** Large files (several blobs, read ahead) being written at once: they hold memory. */

@@ -1,7 +1,7 @@
 // restic's `forget` retention policy (restic 0.18): which snapshots of a group to keep, and why.
 // Pure: no I/O; "now" and the local time zone (for --keep-within* arithmetic) are the only inputs
 // besides the snapshots.
-import { civilFromDayNumber, dayNumberFromCivil, parseGoTime } from '../repo/gotime';
+import { civilFromDayNumber, dayNumberFromCivil, parseGoTime } from '../repo/format/gotime';
 import { LockstepError } from '../base/errors';
 import type { SnapshotEntry } from '../repo/repository';
 

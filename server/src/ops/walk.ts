@@ -1,8 +1,8 @@
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
-import { Id } from '../repo/ids';
+import { Id } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
-import { decodeTree, TreeNode } from '../repo/tree';
+import { decodeTree, TreeNode } from '../repo/format/tree';
 
 export interface WalkEntry {
   /** Path inside the snapshot, components as raw bytes. */

@@ -14,9 +14,9 @@
 import { Backend } from '../backend/backend';
 import { throwIfAborted } from '../base/abort';
 import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../base/errors';
-import { MasterKey } from './crypto';
-import { Id, isId, sha256Hex } from './ids';
-import { openKeyFile } from './key';
+import { MasterKey } from './format/crypto';
+import { Id, isId, sha256Hex } from './format/ids';
+import { openKeyFile } from './format/key';
 
 /** restic tries at most this many key files before giving up. */
 const MAX_KEYS_TRIED = 20;

@@ -1,20 +1,20 @@
 import { raceAbort } from '../base/abort';
 import { Backend, FileHandle, FileType, NotFoundError } from '../backend/backend';
 import { CiphertextVerificationError, CorruptFileError, LockstepError, NoRepositoryError } from '../base/errors';
-import { encodeConfig, newConfig, parseConfig, RepoConfig } from './config';
-import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './crypto';
-import { Id, isId, sha256Hex } from './ids';
-import { parseGoTime } from './gotime';
-import { encodeIndex, IndexFile, parseIndex } from './indexfile';
-import { createKeyFile, KdfParams } from './key';
+import { encodeConfig, newConfig, parseConfig, RepoConfig } from './format/config';
+import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './format/crypto';
+import { Id, isId, sha256Hex } from './format/ids';
+import { parseGoTime } from './format/gotime';
+import { encodeIndex, IndexFile, parseIndex } from './format/indexfile';
+import { createKeyFile, KdfParams } from './format/key';
 import { findKey } from './keyring';
-import { MasterIndex } from './masterindex';
-import { BlobType } from './pack';
-import { randomIrreduciblePolynomial } from './polynomial';
-import { parseSnapshot, Snapshot, encodeSnapshot } from './snapshot';
-import { decodeUnpacked, encodeUnpacked, RepoVersion } from './unpacked';
-import { zstdReady } from './zstd';
-import { BlobDecodeError, decodeBlobBytes } from './blobcodec';
+import { MasterIndex } from './format/masterindex';
+import { BlobType } from './format/pack';
+import { randomIrreduciblePolynomial } from './format/polynomial';
+import { parseSnapshot, Snapshot, encodeSnapshot } from './format/snapshot';
+import { decodeUnpacked, encodeUnpacked, RepoVersion } from './format/unpacked';
+import { zstdReady } from './format/zstd';
+import { BlobDecodeError, decodeBlobBytes } from './format/blobcodec';
 
 export type UnpackedType = 'index' | 'snapshots' | 'locks';
 

@@ -9,7 +9,7 @@ import { startBackend } from '../../helpers/rpc';
 // and --expose-gc, once set, gives new contexts a gc(). Each test loads the modules afresh, as a new process would.
 
 type Tuning = typeof import('../../../server/src/base/processTuning');
-type Crypto = typeof import('../../../server/src/repo/crypto');
+type Crypto = typeof import('../../../server/src/repo/format/crypto');
 
 const MiB = 1024 * 1024;
 /** What Node puts in a gc entry's `detail` (@types/node leaves it out of PerformanceEntry). */
@@ -34,7 +34,7 @@ afterEach(() => observer.disconnect());
 
 async function load(): Promise<{ tuning: Tuning; crypto: Crypto }> {
   const tuning = await import('../../../server/src/base/processTuning');
-  const crypto = await import('../../../server/src/repo/crypto');
+  const crypto = await import('../../../server/src/repo/format/crypto');
   await crypto.cryptoReady();
   return { tuning, crypto };
 }

@@ -3,7 +3,7 @@ import { CancelledError, ExitCode } from '../../../server/src/base/errors';
 import { acquireLock, LockConflictError, tryLock, UnreadableLockError } from '../../../server/src/lock/acquire';
 import { newLockInfo } from '../../../server/src/lock/lockfile';
 import { writeLock } from '../../../server/src/lock/store';
-import { sha256Hex } from '../../../server/src/repo/ids';
+import { sha256Hex } from '../../../server/src/repo/format/ids';
 import { ManualClock } from '../../helpers/clock';
 import { ownerA, ownerB, RESTIC_TIMING, twoClients } from './setup';
 

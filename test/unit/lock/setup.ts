@@ -1,6 +1,6 @@
-import { cryptoReady } from '../../../server/src/repo/crypto';
+import { cryptoReady } from '../../../server/src/repo/format/crypto';
 import { Repository } from '../../../server/src/repo/repository';
-import { zstdReady } from '../../../server/src/repo/zstd';
+import { zstdReady } from '../../../server/src/repo/format/zstd';
 import { LockOwner } from '../../../server/src/lock/lockfile';
 import { lockTiming, LockTiming } from '../../../server/src/lock/timing';
 import { FaultyBackend, MemoryBackend } from '../../helpers/memory-backend';

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { newLockInfo } from '../../../server/src/lock/lockfile';
 import { writeLock } from '../../../server/src/lock/store';
 import { listLocks, removeAllLocks, removeStaleLocks } from '../../../server/src/lock/unlock';
-import { sha256Hex } from '../../../server/src/repo/ids';
+import { sha256Hex } from '../../../server/src/repo/format/ids';
 import { ManualClock } from '../../helpers/clock';
 import { RESTIC_TIMING, twoClients } from './setup';
 

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RestoredFolder } from '../../../server/src/ops/restorefolder';
-import type { TreeNode } from '../../../server/src/repo/tree';
+import type { TreeNode } from '../../../server/src/repo/format/tree';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 
 afterAll(cleanupTempDirs);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeBlobBytes, encodeBlob, openBlob } from '../../../server/src/repo/blobcodec';
-import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/crypto';
-import { sha256Hex } from '../../../server/src/repo/ids';
-import { zstdReady } from '../../../server/src/repo/zstd';
+import { decodeBlobBytes, encodeBlob, openBlob } from '../../../server/src/repo/format/blobcodec';
+import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/format/crypto';
+import { sha256Hex } from '../../../server/src/repo/format/ids';
+import { zstdReady } from '../../../server/src/repo/format/zstd';
 
 describe('blob encoding: compress what shrinks, store random data as it is', () => {
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHUNK_MAX_SIZE, CHUNK_MIN_SIZE, Chunker, chunkLengths } from '../../../server/src/repo/chunker';
-import { useJsChunkerForTesting } from '../../../server/src/repo/chunkerwasm';
+import { CHUNK_MAX_SIZE, CHUNK_MIN_SIZE, Chunker, chunkLengths } from '../../../server/src/repo/format/chunker';
+import { useJsChunkerForTesting } from '../../../server/src/repo/wasm/chunkerwasm';
 
 /** SHA256(le32(0)) || SHA256(le32(1)) || …, truncated: the data of restic-format.md §6.1. */
 function shaStream(n: number): Buffer {

@@ -15,7 +15,7 @@ import {
   poly1305ForTesting,
   seal,
   usePoly1305BackendForTesting,
-} from '../../../server/src/repo/crypto';
+} from '../../../server/src/repo/format/crypto';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 

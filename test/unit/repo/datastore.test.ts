@@ -3,14 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBlobBytes } from '../../../server/src/repo/blobcodec';
-import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/crypto';
-import { DataPackStore } from '../../../server/src/repo/datastore';
-import { sha256Hex } from '../../../server/src/repo/ids';
-import { buildIndexedIds, IndexedIds } from '../../../server/src/repo/indexedids';
-import { parsePackHeader } from '../../../server/src/repo/pack';
-import { FinishedPack } from '../../../server/src/repo/packfile';
-import { zstdReady } from '../../../server/src/repo/zstd';
+import { decodeBlobBytes } from '../../../server/src/repo/format/blobcodec';
+import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/format/crypto';
+import { DataPackStore } from '../../../server/src/repo/engine/datastore';
+import { sha256Hex } from '../../../server/src/repo/format/ids';
+import { buildIndexedIds, IndexedIds } from '../../../server/src/repo/engine/indexedids';
+import { parsePackHeader } from '../../../server/src/repo/format/pack';
+import { FinishedPack } from '../../../server/src/repo/engine/packfile';
+import { zstdReady } from '../../../server/src/repo/format/zstd';
 
 const key = newRandomMasterKey();
 const LIMIT = 512 * 1024;

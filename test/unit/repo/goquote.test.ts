@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../server/src/base/errors';
-import { goJsonBytes, goJsonString } from '../../../server/src/repo/gojson';
-import { goQuoteInner, goUnquoteInner } from '../../../server/src/repo/goquote';
+import { goJsonBytes, goJsonString } from '../../../server/src/repo/format/gojson';
+import { goQuoteInner, goUnquoteInner } from '../../../server/src/repo/format/goquote';
 
 const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../server/src/base/errors';
-import { forgetLocalOffsets, formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/gotime';
+import { forgetLocalOffsets, formatAnyGoTime, formatGoTime, goTimeSeconds, isGoTime, parseGoTime } from '../../../server/src/repo/format/gotime';
 
 /** A new local zone, and formatGoTime told so (it reads TZ only every few hundred times). */
 function setTimeZone(tz: string): void {

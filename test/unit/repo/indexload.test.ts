@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CorruptFileError } from '../../../server/src/base/errors';
-import { IndexFile } from '../../../server/src/repo/indexfile';
+import { IndexFile } from '../../../server/src/repo/format/indexfile';
 import { twoClients } from '../lock/setup';
 
 const hex = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,7 +1,7 @@
 // calibrateKdf with injected timings: whatever the clock says (a pause, warm-up, a broken timer), a new key's p stays
 // within 1…KDF_MAX_P, and timings that cannot be right give restic's usual parameters instead of a guess.
 import { describe, expect, it } from 'vitest';
-import { calibrateKdf, DEFAULT_KDF_PARAMS, KDF_MAX_P, KdfParams } from '../../../server/src/repo/key';
+import { calibrateKdf, DEFAULT_KDF_PARAMS, KDF_MAX_P, KdfParams } from '../../../server/src/repo/format/key';
 
 /** A timer that answers one-lane and two-lane derivations from two scripts, in order (the last value repeats). */
 function scripted(oneLane: number[], twoLanes: number[]) {

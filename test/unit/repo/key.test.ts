@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../../../server/src/base/errors';
-import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from '../../../server/src/repo/crypto';
-import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_MAX_P, KdfParams, openKeyFile } from '../../../server/src/repo/key';
+import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from '../../../server/src/repo/format/crypto';
+import { calibrateKdf, chooseKdf, createKeyFile, decodeMasterKeyJson, DEFAULT_KDF_PARAMS, encodeMasterKeyJson, KDF_MAX_MEMORY, KDF_MAX_P, KdfParams, openKeyFile } from '../../../server/src/repo/format/key';
 import { describeWithPeer, requirePeer } from '../../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 

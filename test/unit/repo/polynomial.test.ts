@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { degree, isIrreducible, polynomialFromHex, polynomialToHex, randomIrreduciblePolynomial } from '../../../server/src/repo/polynomial';
+import { degree, isIrreducible, polynomialFromHex, polynomialToHex, randomIrreduciblePolynomial } from '../../../server/src/repo/format/polynomial';
 
 describe('chunker polynomials', () => {
   it('recognises irreducible and reducible polynomials', () => {

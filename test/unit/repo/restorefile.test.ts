@@ -3,9 +3,9 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BlobSlots, SLOT_BYTES } from '../../../server/src/repo/blobslots';
-import { ChunkHashMismatch, RestoredFileWriter } from '../../../server/src/repo/filewriter';
-import { DecodedBlobs } from '../../../server/src/repo/restorefile';
+import { BlobSlots, SLOT_BYTES } from '../../../server/src/repo/engine/blobslots';
+import { ChunkHashMismatch, RestoredFileWriter } from '../../../server/src/repo/engine/filewriter';
+import { DecodedBlobs } from '../../../server/src/repo/engine/restorefile';
 
 describe('blobs a restore keeps decoded', () => {
   it('keeps 4 MiB of blobs, the least recently used given up first, and never one larger than that', () => {

@@ -1,6 +1,6 @@
 import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { scryptWasm, scryptWasmAvailable } from '../../../server/src/repo/scryptwasm';
+import { scryptWasm, scryptWasmAvailable } from '../../../server/src/repo/wasm/scryptwasm';
 import { scryptReference } from '../../helpers/scrypt-reference';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSmallFile } from '../../../server/src/repo/smallfile';
+import { readSmallFile } from '../../../server/src/repo/engine/smallfile';
 
 describe('small files read whole (as the backup workers read them)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-smallfile-'));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CorruptFileError, LockstepError } from '../../../server/src/base/errors';
 import { Repository } from '../../../server/src/repo/repository';
-import { encodeSnapshot, parseSnapshot, Snapshot } from '../../../server/src/repo/snapshot';
+import { encodeSnapshot, parseSnapshot, Snapshot } from '../../../server/src/repo/format/snapshot';
 import { MemoryBackend } from '../../helpers/memory-backend';
 
 const id = (n: number): string => createHash('sha256').update(String(n)).digest('hex');

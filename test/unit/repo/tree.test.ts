@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptFileError, LockstepError } from '../../../server/src/base/errors';
-import { hasOnlySmallIntegers } from '../../../server/src/repo/gojson';
-import { forgetLocalOffsets, formatGoTime, parseGoTime } from '../../../server/src/repo/gotime';
-import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/snapshot';
+import { hasOnlySmallIntegers } from '../../../server/src/repo/format/gojson';
+import { forgetLocalOffsets, formatGoTime, parseGoTime } from '../../../server/src/repo/format/gotime';
+import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/format/snapshot';
 import {
   decodeTree,
   encodeTree,
@@ -17,7 +17,7 @@ import {
   readTree,
   sameNode,
   TreeNode,
-} from '../../../server/src/repo/tree';
+} from '../../../server/src/repo/format/tree';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const id = (n: number): string => sha256(Buffer.from(String(n)));

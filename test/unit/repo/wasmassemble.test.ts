@@ -2,9 +2,9 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { wasmApi } from '../../../server/src/repo/wasm';
+import { wasmApi } from '../../../server/src/repo/wasm/wasm';
 import { assembleWasmModules } from '../../../server/src/repo/wasm/assemble';
-import { WASM_MODULES } from '../../../server/src/repo/wasmmodules';
+import { WASM_MODULES } from '../../../server/src/repo/wasm/wasmmodules';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 
 const SOURCES = path.join(__dirname, '../../../server/src/repo/wasm');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import wabt from 'wabt';
-import { WASM_MODULES } from '../wasmmodules';
+import { WASM_MODULES } from './wasmmodules';
 
 type Assembler = Awaited<ReturnType<typeof wabt>>;
 

@@ -1,4 +1,4 @@
-import { CorruptFileError } from '../base/errors';
+import { CorruptFileError } from '../../base/errors';
 
 /** The JSON content of a repository file, or a CorruptFileError that names the file. */
 export function parseJsonFile(json: string, file: string): unknown {

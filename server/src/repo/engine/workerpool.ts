@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { BlobDecodeError, BlobProblem, EncodedBlob, encodeBlob } from './blobcodec';
-import { MasterKey } from './crypto';
+import { BlobDecodeError, BlobProblem, EncodedBlob, encodeBlob } from '../format/blobcodec';
+import { MasterKey } from '../format/crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
-import { Id } from './ids';
+import { Id } from '../format/ids';
 import { FinishedPack } from './packfile';
-import { zstdReady } from './zstd';
+import { zstdReady } from '../format/zstd';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;

@@ -1,4 +1,4 @@
-import { LockstepError } from '../base/errors';
+import { LockstepError } from '../../base/errors';
 import { utf8SequenceLength } from './gojson';
 
 /**

@@ -1,4 +1,4 @@
-import { wasmRollingHash, WasmRollingHash } from './chunkerwasm';
+import { wasmRollingHash, WasmRollingHash } from '../wasm/chunkerwasm';
 import { Polynomial, polyMod } from './polynomial';
 
 // restic's sizes and split mask; the WebAssembly loop (wasm/chunker.wat) has them written in.

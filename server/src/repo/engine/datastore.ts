@@ -1,9 +1,9 @@
 // Data blobs stored by the thread that reads or receives them: hashed first, then (unless this thread stored the
 // same blob before, or the index very probably has it) compressed, sealed into reused memory and appended to the
 // thread's own pack file. Worker threads run one each; without workers, the writer runs one on the main thread.
-import { blobPayload } from './blobcodec';
-import { CRYPTO_OVERHEAD, MasterKey, seal } from './crypto';
-import { Id, sha256 } from './ids';
+import { blobPayload } from '../format/blobcodec';
+import { CRYPTO_OVERHEAD, MasterKey, seal } from '../format/crypto';
+import { Id, sha256 } from '../format/ids';
 import { IndexedIds } from './indexedids';
 import { FinishedPack, PackFileWriter } from './packfile';
 import { readSmallFile } from './smallfile';

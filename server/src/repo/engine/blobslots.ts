@@ -2,7 +2,7 @@
 // writes, in one block of shared memory that the writer thread reads where it lies. The block is allocated once:
 // blobs of every size from 512 KiB to 8 MiB, allocated and freed one after another, left malloc holding tens of
 // MB it could not give back (a 1 GiB restore peaked 20 MB higher that way).
-import { processTuning } from '../base/processTuning';
+import { processTuning } from '../../base/processTuning';
 
 /** restic's largest chunk (8 MiB), sealed (IV and MAC), with room to spare. */
 export const SLOT_BYTES = 8 * 1024 * 1024 + 4096;

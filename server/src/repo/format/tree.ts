@@ -1,4 +1,4 @@
-import { CorruptFileError, LockstepError } from '../base/errors';
+import { CorruptFileError, LockstepError } from '../../base/errors';
 import { goJsonBytes, goJsonString, hasOnlySmallIntegers, isJsonObject, JsonNumber, JsonObject, JsonValue, parseJsonLossless, utf8SequenceLength } from './gojson';
 import { goQuoteInner, goUnquoteInner } from './goquote';
 import { GoTime, isGoTime } from './gotime';

@@ -8,10 +8,10 @@
 // paper's and RFC 8439's vectors, noble and a BigInt reference in the unit tests.
 import { Cipher, createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
-import { CiphertextVerificationError } from '../base/errors';
-import { processTuning } from '../base/processTuning';
-import { wasmApi, WasmApi } from './wasm';
-import { wasmModuleBytes } from './wasmmodules';
+import { CiphertextVerificationError } from '../../base/errors';
+import { processTuning } from '../../base/processTuning';
+import { wasmApi, WasmApi } from '../wasm/wasm';
+import { wasmModuleBytes } from '../wasm/wasmmodules';
 
 /** The repository's master key: AES-256 for content, Poly1305-AES (k, r) for authentication. */
 export interface MasterKey {

@@ -2,9 +2,9 @@
 // is held in memory, and the pack's name (the SHA-256 of its bytes) is hashed as it is written.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants as C, openSync, rmSync, writeSync } from 'node:fs';
-import { MasterKey } from './crypto';
-import { Id } from './ids';
-import { BlobType, encodePackHeader, PackedBlob } from './pack';
+import { MasterKey } from '../format/crypto';
+import { Id } from '../format/ids';
+import { BlobType, encodePackHeader, PackedBlob } from '../format/pack';
 
 /** A pack whose file is complete (header included) but not yet stored in the repository. */
 export interface FinishedPack {

@@ -1,12 +1,12 @@
 // Worker thread entry (bundled as dist/worker.js): stores large files' chunks into its own pack files, and seals
 // single large blobs.
 import { parentPort, workerData } from 'node:worker_threads';
-import { setUpProcessTuning } from '../base/processTuning';
-import { BlobDecodeError, encodeBlob } from './blobcodec';
-import { cryptoReady, MasterKey } from './crypto';
+import { setUpProcessTuning } from '../../base/processTuning';
+import { BlobDecodeError, encodeBlob } from '../format/blobcodec';
+import { cryptoReady, MasterKey } from '../format/crypto';
 import { DataPackStore } from './datastore';
 import type { FsErrorInfo, WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
-import { zstdReady } from './zstd';
+import { zstdReady } from '../format/zstd';
 
 setUpProcessTuning(process.env);
 const setup = workerData as WorkerSetup;

@@ -2,17 +2,17 @@ import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
-import { throwIfAborted } from '../base/abort';
-import { saveLocalFile } from '../backend/backend';
-import { EncodedBlob } from './blobcodec';
+import { throwIfAborted } from '../../base/abort';
+import { saveLocalFile } from '../../backend/backend';
+import { EncodedBlob } from '../format/blobcodec';
 import { DataStoreSetup, StoreOutcome } from './datastore';
-import { Id, sha256Hex } from './ids';
-import { encodeIndex, IndexPack } from './indexfile';
+import { Id, sha256Hex } from '../format/ids';
+import { encodeIndex, IndexPack } from '../format/indexfile';
 import { buildIndexedIds } from './indexedids';
-import { BlobType, encodePackHeader, PackedBlob } from './pack';
+import { BlobType, encodePackHeader, PackedBlob } from '../format/pack';
 import { FinishedPack } from './packfile';
-import { Repository } from './repository';
-import { Semaphore } from '../base/semaphore';
+import { Repository } from '../repository';
+import { Semaphore } from '../../base/semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `storeFile`. */

@@ -1,4 +1,4 @@
-import { CiphertextVerificationError, CorruptFileError } from '../base/errors';
+import { CiphertextVerificationError, CorruptFileError } from '../../base/errors';
 import { CRYPTO_OVERHEAD, MasterKey, open, seal } from './crypto';
 import { Id } from './ids';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CorruptFileError } from '../base/errors';
+import { CorruptFileError } from '../../base/errors';
 import { parseJsonFile } from './jsonfile';
 import { Polynomial, polynomialFromHex, polynomialToHex } from './polynomial';
 import { RepoVersion } from './unpacked';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LockstepError } from '../base/errors';
+import { LockstepError } from '../../base/errors';
 
 /** A polynomial over GF(2), bit i = coefficient of x^i. */
 export type Polynomial = bigint;

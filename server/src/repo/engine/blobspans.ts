@@ -1,5 +1,5 @@
-import { Id } from './ids';
-import { Repository } from './repository';
+import { Id } from '../format/ids';
+import { Repository } from '../repository';
 
 /** Blobs of one pack that are at most this far apart are read together (what lies between is read and dropped). */
 const MAX_GAP = 64 * 1024;

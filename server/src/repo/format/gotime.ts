@@ -1,4 +1,4 @@
-import { LockstepError } from '../base/errors';
+import { LockstepError } from '../../base/errors';
 
 /** A time as Go's RFC3339Nano prints it, e.g. 2014-12-22T14:47:59.912418701+01:00. */
 export type GoTime = string;

@@ -2,12 +2,12 @@
 // from the password by scrypt (dkLen 64: 32 bytes AES | 16 bytes k | 16 bytes r).
 import { randomBytes, scrypt } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { CiphertextVerificationError, CorruptFileError, LockstepError, WrongPasswordError } from '../base/errors';
+import { CiphertextVerificationError, CorruptFileError, LockstepError, WrongPasswordError } from '../../base/errors';
 import { CRYPTO_OVERHEAD, MasterKey, isValidMasterKey, open, seal } from './crypto';
 import { formatGoTime } from './gotime';
 import { Id, sha256Hex } from './ids';
-import { trace } from '../base/trace';
-import { scryptWasm } from './scryptwasm';
+import { trace } from '../../base/trace';
+import { scryptWasm } from '../wasm/scryptwasm';
 
 export interface KdfParams {
   N: number;

@@ -19,7 +19,7 @@
 //   [(S+2)*B, (S+3)*B)  T: a skipped V[i], on its way to V[i+1] in the first loop, rebuilt in the second
 // romix(N, r, log2k), the module's one export, runs ROMix on the lane at V[0] and leaves the result in X0.
 import { pbkdf2Sync } from 'node:crypto';
-import { processTuning } from '../base/processTuning';
+import { processTuning } from '../../base/processTuning';
 import { wasmApi, WasmApi } from './wasm';
 import { wasmModuleBytes } from './wasmmodules';
 

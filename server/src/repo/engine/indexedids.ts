@@ -1,7 +1,7 @@
 // The first 8 bytes of every data blob ID an index lists, in an open-addressing table of shared memory, so that
 // worker threads can tell, before compressing and sealing a blob, that the repository very probably has it. A hit
 // is only a hint: the writer checks the full ID against the index (a miss there sends the blob to be stored).
-import { Id } from './ids';
+import { Id } from '../format/ids';
 
 /** Slots are pairs of 32-bit words (the ID's bytes 0-3 and 4-7, big-endian); 0, 0 marks an empty slot. */
 const WORDS_PER_SLOT = 2;

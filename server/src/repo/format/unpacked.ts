@@ -1,4 +1,4 @@
-import { CorruptFileError } from '../base/errors';
+import { CorruptFileError } from '../../base/errors';
 import { zstdCompress, zstdDecompress } from './zstd';
 
 export type RepoVersion = 1 | 2;

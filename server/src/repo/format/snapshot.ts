@@ -1,4 +1,4 @@
-import { CorruptFileError, LockstepError } from '../base/errors';
+import { CorruptFileError, LockstepError } from '../../base/errors';
 import { goJsonString, goJsonValue, isJsonObject, JsonNumber, JsonObject, JsonValue, parseJsonLossless } from './gojson';
 import { GoTime, parseGoTime } from './gotime';
 import { Id, isId } from './ids';
