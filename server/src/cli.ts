@@ -2,9 +2,10 @@
 // operations the extension's backend runs.
 import { parseLocation } from './backend/location';
 import { openBackend } from './backend/open';
-import { parseArgs, splitCommand } from './cli/args';
+import { flagString, parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
+import { cliPassword } from './cli/password';
 import { CancelledError, ExitCode, LockstepError } from './errors';
 import { trace } from './trace';
 
@@ -42,6 +43,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         if (deferredCaCerts && reachedOverNodeTls(parseLocation(location))) throw new RerunWithCaCerts();
         return openBackend(location, env, (message) => process.stderr.write(`${message}\n`));
       },
+      password: (forNewRepository) =>
+        cliPassword({ passwordFile: flagString(args, 'password-file'), passwordCommand: flagString(args, 'password-command') }, env, forNewRepository),
     };
     return await command.run(ctx);
   } catch (err) {

@@ -30,6 +30,21 @@ export function resolvePassword(sources: PasswordSources): string | undefined {
   return sources.env.RESTIC_PASSWORD;
 }
 
+/**
+ * The CLI's password: --password-file, --password-command or the environment (RESTIC_PASSWORD_FILE,
+ * RESTIC_PASSWORD_COMMAND, RESTIC_PASSWORD), else a prompt on the terminal (twice for a new repository).
+ */
+export async function cliPassword(flags: { passwordFile?: string; passwordCommand?: string }, env: NodeJS.ProcessEnv, forNewRepository: boolean): Promise<string> {
+  const given = resolvePassword({ ...flags, env });
+  if (given !== undefined) {
+    if (given.length === 0) throw new LockstepError('an empty password is not allowed');
+    return given;
+  }
+  const first = await promptPassword(forNewRepository ? 'enter password for new repository: ' : 'enter password for repository: ');
+  if (forNewRepository && (await promptPassword('enter password again: ')) !== first) throw new LockstepError('passwords do not match');
+  return first;
+}
+
 function firstLine(text: string): string {
   return text.replace(/\r?\n[\s\S]*$/, '');
 }

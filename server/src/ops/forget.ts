@@ -4,14 +4,8 @@ import { throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Id } from '../repo/ids';
 import { Repository } from '../repo/repository';
-import { Snapshot } from '../repo/snapshot';
 import { DEFAULT_GROUP_BY, describeGroupKey, ForgetGroup, GroupBy, isEmptyPolicy, planForget, RetentionPolicy, validatePolicy } from './retention';
-
-export interface SnapshotFilter {
-  hosts?: string[];
-  tags?: string[][];
-  paths?: string[];
-}
+import { matchesFilter, SnapshotFilter } from './snapshots';
 
 export interface ForgetOptions {
   /** Snapshots named by ID or prefix: these are removed and no policy applies. */
@@ -33,27 +27,22 @@ export interface ForgetSummary {
   noPolicy: boolean;
 }
 
-function matches(s: Snapshot, filter: SnapshotFilter): boolean {
-  if (filter.hosts?.length && !filter.hosts.includes(s.hostname ?? '')) return false;
-  if (filter.tags?.length && !filter.tags.some((group) => group.every((t) => s.tags?.includes(t)))) return false;
-  if (filter.paths?.length && !filter.paths.every((p) => s.paths.includes(p))) return false;
-  return true;
-}
-
 export async function forget(repo: Repository, options: ForgetOptions): Promise<ForgetSummary> {
   const { signal } = options;
   const named = options.snapshots ?? [];
   const policy = options.policy ?? {};
+  const filter = options.filter ?? {};
   if (named.length > 0 && !isEmptyPolicy(policy)) throw new LockstepError('name snapshots or give a policy (--keep-*), not both');
   let groups: ForgetGroup[] = [];
   let remove: Id[];
   if (named.length > 0) {
     remove = [];
-    for (const ref of named) remove.push((await repo.findSnapshot(ref, signal)).id);
+    // "latest" is the newest snapshot the filter lets through, as in restic.
+    for (const ref of named) remove.push((await repo.findSnapshot(ref, signal, (s) => matchesFilter(s, filter))).id);
   } else {
     if (isEmptyPolicy(policy)) return { groups: [], removed: [], noPolicy: true };
     validatePolicy(policy);
-    const entries = (await repo.listSnapshots(signal)).filter((e) => matches(e.snapshot, options.filter ?? {}));
+    const entries = (await repo.listSnapshots(signal)).filter((e) => matchesFilter(e.snapshot, filter));
     groups = planForget(entries, policy, options.groupBy ?? DEFAULT_GROUP_BY, options.now ?? new Date());
     const emptied = groups.find((g) => g.keep.length === 0 && g.remove.length > 0);
     if (emptied) throw new LockstepError(`refusing to delete last snapshot of snapshot group "${describeGroupKey(emptied.key)}"`);
