@@ -1,12 +1,11 @@
 // The backend process's forget and snapshots requests take every option the CLI has (the whole retention policy,
 // group-by, host/tag/path filters, max-unused) and decide as restic 0.18 does on the same repository.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ForgetParams, ForgetRequest, SnapshotsRequest } from '../../server/src/protocol';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { Backend, startBackend } from '../helpers/rpc';
-import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
+import { resticSnapshotSet } from '../helpers/snapshotset';
+import { cleanupTempDirs } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
@@ -23,34 +22,23 @@ interface ResticForgetGroup {
 
 describeWithPeer('restic-0.18', 'forget and snapshots over JSON-RPC with the CLI’s options', () => {
   const restic = requirePeer('restic-0.18');
-  let work = '';
   let repo = '';
   let a = '';
-  let b = '';
 
   beforeAll(() => {
-    work = makeTempDir('rpc-forget');
-    repo = path.join(work, 'repo');
-    a = path.join(work, 'a');
-    b = path.join(work, 'b');
-    for (const dir of [a, b]) {
-      mkdirSync(dir);
-      writeFileSync(path.join(dir, 'file'), dir);
-    }
-    runRestic(restic, repo, ['init'], { password: PASSWORD });
-    const made: [host: string, tags: string[], dir: string, time: string][] = [
-      ['h1', ['a'], a, '2024-03-01 09:00:00'],
-      ['h1', ['a'], a, '2024-03-01 18:00:00'],
-      ['h1', ['a', 'b'], a, '2024-03-03 09:00:00'],
-      ['h1', ['c'], b, '2024-03-04 09:00:00'],
-      ['h1', ['a'], b, '2024-03-05 09:00:00'],
-      ['h2', ['a'], a, '2024-03-02 09:00:00'],
-      ['h2', ['b'], a, '2024-03-06 09:00:00'],
-      ['h2', [], b, '2024-03-07 09:00:00'],
-    ];
-    for (const [host, tags, dir, time] of made) {
-      runRestic(restic, repo, ['backup', '-q', '--host', host, ...tags.flatMap((t) => ['--tag', t]), '--time', time, dir], { password: PASSWORD });
-    }
+    ({
+      repo,
+      folders: { a },
+    } = resticSnapshotSet(restic, PASSWORD, 'rpc-forget', [
+      ['h1', ['a'], ['a'], '2024-03-01 09:00:00'],
+      ['h1', ['a'], ['a'], '2024-03-01 18:00:00'],
+      ['h1', ['a', 'b'], ['a'], '2024-03-03 09:00:00'],
+      ['h1', ['c'], ['b'], '2024-03-04 09:00:00'],
+      ['h1', ['a'], ['b'], '2024-03-05 09:00:00'],
+      ['h2', ['a'], ['a'], '2024-03-02 09:00:00'],
+      ['h2', ['b'], ['a'], '2024-03-06 09:00:00'],
+      ['h2', [], ['b'], '2024-03-07 09:00:00'],
+    ]));
   });
 
   /** What restic 0.18's forget --dry-run decides for the same flags: IDs kept and removed, sorted. */

@@ -1,11 +1,10 @@
 // Snapshot selection parity: `lockstep snapshots` lists the same snapshots, in the same order and groups, as
 // `restic snapshots` (0.18) on the same repository, for the filters, IDs, "latest", --latest N and --group-by.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lockstep, lockstepOk } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
-import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
+import { resticSnapshotSet } from '../helpers/snapshotset';
+import { cleanupTempDirs } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
@@ -27,26 +26,17 @@ describeWithPeer('restic-0.18', 'snapshot filters as restic 0.18 applies them', 
   let b = '';
 
   beforeAll(() => {
-    const work = makeTempDir('snapshot-filters');
-    repo = path.join(work, 'repo');
-    a = path.join(work, 'a');
-    b = path.join(work, 'b');
-    for (const dir of [a, b]) {
-      mkdirSync(dir);
-      writeFileSync(path.join(dir, 'file'), dir);
-    }
-    runRestic(restic, repo, ['init'], { password: PASSWORD });
-    const made: [host: string, tags: string[], paths: string[], time: string][] = [
-      ['h1', ['a'], [a], '2024-01-01 10:00:00'],
-      ['h1', ['a,b'], [a], '2024-01-02 10:00:00'],
-      ['h2', ['b'], [b], '2024-01-03 10:00:00'],
-      ['h1', [], [a, b], '2024-01-04 10:00:00'],
-      ['h2', ['a'], [b], '2024-01-05 10:00:00'],
-      ['h1', ['c'], [a], '2024-01-06 10:00:00'],
-    ];
-    for (const [host, tags, paths, time] of made) {
-      runRestic(restic, repo, ['backup', '-q', '--host', host, ...tags.flatMap((t) => ['--tag', t]), '--time', time, ...paths], { password: PASSWORD });
-    }
+    ({
+      repo,
+      folders: { a, b },
+    } = resticSnapshotSet(restic, PASSWORD, 'snapshot-filters', [
+      ['h1', ['a'], ['a'], '2024-01-01 10:00:00'],
+      ['h1', ['a,b'], ['a'], '2024-01-02 10:00:00'],
+      ['h2', ['b'], ['b'], '2024-01-03 10:00:00'],
+      ['h1', [], ['a', 'b'], '2024-01-04 10:00:00'],
+      ['h2', ['a'], ['b'], '2024-01-05 10:00:00'],
+      ['h1', ['c'], ['a'], '2024-01-06 10:00:00'],
+    ]));
     // The newest one is Lockstep's own.
     lockstepOk(['backup', '-q', '--host', 'h2', '--tag', 'b', '--tag', 'c', b], { repo, password: PASSWORD });
     ids = (JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as ListedSnapshot[]).map((s) => s.id);
