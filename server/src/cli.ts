@@ -1,6 +1,6 @@
 // The `lockstep` command: restic's command names, flags, environment and exit codes over the same
 // operations the extension's backend runs.
-import { parseLocation } from './backend/location';
+import { parseLocation } from '../../shared/src/location';
 import { openBackend } from './backend/open';
 import { flagString, parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';

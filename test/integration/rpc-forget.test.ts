@@ -1,7 +1,7 @@
 // The backend process's forget and snapshots requests take every option the CLI has (the whole retention policy,
 // group-by, host/tag/path filters, max-unused) and decide as restic 0.18 does on the same repository.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { ForgetParams, ForgetRequest, SnapshotsRequest } from '../../server/src/protocol';
+import { ForgetParams, ForgetRequest, SnapshotsRequest } from '../../shared/src/protocol';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { Backend, startBackend } from '../helpers/rpc';
 import { resticSnapshotSet } from '../helpers/snapshotset';

@@ -3,7 +3,7 @@
 import { abortReason, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
-import { RestLocation } from './location';
+import { RestLocation } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
 
 const V2 = 'application/vnd.x.restic.rest.v2';

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { abortReason, raceAbort, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
-import { S3Location } from './location';
+import { S3Location } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
 
 type Sdk = typeof import('@aws-sdk/client-s3');

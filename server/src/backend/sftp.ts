@@ -13,7 +13,7 @@ import { abortReason, raceAbort, throwIfAborted } from '../abort';
 import { LockstepError } from '../errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
-import { SftpLocation } from './location';
+import { SftpLocation } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from './retry';
 
 type Ssh2 = typeof import('ssh2');

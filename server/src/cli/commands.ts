@@ -1,4 +1,4 @@
-import { redactLocation } from '../backend/location';
+import { redactLocation } from '../../../shared/src/location';
 import { Backend } from '../backend/backend';
 import { ExitCode, LockstepError } from '../errors';
 import { shortId } from '../repo/ids';
@@ -27,7 +27,7 @@ import {
 } from '../service/catalogue';
 import { Operation } from '../service/operation';
 import { runOperation, Session } from '../service/runner';
-import type { ForgetOptions } from '../protocol';
+import type { ForgetOptions } from '../../../shared/src/protocol';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';

@@ -12,7 +12,7 @@ import { HeldLock } from '../lock/held';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Operation } from '../service/operation';
 import { runOperation } from '../service/runner';
-import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
+import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../../../shared/src/protocol';
 
 /** How a request asked to be run: restic's --retry-lock and the client's progress token. */
 export interface RequestLocking {

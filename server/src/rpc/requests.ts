@@ -3,7 +3,7 @@
 // InvalidParams naming it; everything else goes through Operations.run.
 import { CancellationToken, ErrorCodes, RequestHandler, RequestType, ResponseError } from 'vscode-jsonrpc';
 import type { Connection } from 'vscode-languageserver';
-import { redactLocation } from '../backend/location';
+import { redactLocation } from '../../../shared/src/location';
 import { LockstepError } from '../errors';
 import { PruneSummary } from '../ops/prune';
 import { SnapshotEntry } from '../repo/repository';
@@ -21,7 +21,7 @@ import {
   SnapshotInfo,
   SnapshotsRequest,
   UnlockRequest,
-} from '../protocol';
+} from '../../../shared/src/protocol';
 import {
   backupOperation,
   checkOperation,

@@ -13,7 +13,7 @@ import type {
   SnapshotFilterOptions,
   SnapshotsOptions,
   UnlockOptions,
-} from '../protocol';
+} from '../../../shared/src/protocol';
 import { LockstepError } from '../errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/tree';
