@@ -3,7 +3,7 @@
 // its environment.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { LockstepError } from './errors';
-import { resolvePassword } from './cli/password';
+import { resolvePassword } from './password';
 import { Operations } from './rpc/operations';
 import { serveRequests } from './rpc/requests';
 import { PROGRAM_VERSION } from './version';

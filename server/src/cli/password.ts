@@ -1,34 +1,6 @@
-import { readFileSync } from 'node:fs';
+// The CLI's password: restic's flags and environment, else a prompt on the terminal.
 import { LockstepError } from '../errors';
-
-export interface PasswordSources {
-  passwordFile?: string;
-  passwordCommand?: string;
-  env: NodeJS.ProcessEnv;
-}
-
-/** The repository password from a file, a command or the environment, in restic's order. */
-export function resolvePassword(sources: PasswordSources): string | undefined {
-  const file = sources.passwordFile ?? sources.env.RESTIC_PASSWORD_FILE;
-  if (file) {
-    try {
-      return firstLine(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new LockstepError(`cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
-  const command = sources.passwordCommand ?? sources.env.RESTIC_PASSWORD_COMMAND;
-  if (command) {
-    try {
-      // node:child_process is loaded only for --password-command.
-      const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-      return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-    } catch {
-      throw new LockstepError(`the password command failed: ${command}`);
-    }
-  }
-  return sources.env.RESTIC_PASSWORD;
-}
+import { resolvePassword } from '../password';
 
 /**
  * The CLI's password: --password-file, --password-command or the environment (RESTIC_PASSWORD_FILE,
@@ -45,9 +17,6 @@ export async function cliPassword(flags: { passwordFile?: string; passwordComman
   return first;
 }
 
-function firstLine(text: string): string {
-  return text.replace(/\r?\n[\s\S]*$/, '');
-}
 
 /** Asks on the terminal without echoing what is typed. */
 export async function promptPassword(question: string): Promise<string> {
