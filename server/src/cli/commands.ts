@@ -26,8 +26,8 @@ import {
   unlockOperation,
 } from '../service/catalogue';
 import { Operation } from '../service/operation';
+import { flagName, OptionSpec } from '../service/options';
 import { runOperation, Session } from '../service/runner';
-import type { ForgetOptions } from '../../../shared/src/protocol';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
@@ -94,6 +94,70 @@ async function execute<Input, Options, Result>(ctx: CommandContext, op: Operatio
   });
 }
 
+const FLAG_KINDS = { string: 'string', strings: 'list', count: 'string', boolean: 'bool' } as const;
+
+function specsOf<Input>(op: Operation<Input, unknown, unknown>): [string, OptionSpec][] {
+  return Object.entries(op.options) as [string, OptionSpec][];
+}
+
+/** The operation's options as flags (those it takes as positionals, or spells its own way, are not flags). */
+function flagsOf<Input>(op: Operation<Input, unknown, unknown>): FlagSpecs {
+  const positionals: readonly string[] = op.positionals ?? [];
+  return Object.fromEntries(
+    specsOf(op)
+      .filter(([name, spec]) => !spec.cliOwn && !positionals.includes(name))
+      .map(([name, spec]) => [flagName(name, spec), { kind: FLAG_KINDS[spec.kind], short: spec.short }]),
+  );
+}
+
+/** The operation's options from the command line, as its specs spell them. */
+function optionsFromArgs<Input>(op: Operation<Input, unknown, unknown>, args: ParsedArgs): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  const rest = [...args.positionals];
+  const specs = new Map(specsOf(op));
+  const positionals: readonly string[] = op.positionals ?? [];
+  for (const name of positionals) read[name] = specs.get(name)?.kind === 'strings' ? rest.splice(0) : rest.shift();
+  for (const [name, spec] of specs) {
+    if (spec.cliOwn || positionals.includes(name)) continue;
+    const flag = flagName(name, spec);
+    if (spec.kind === 'boolean') read[name] = flagBool(args, flag);
+    else if (spec.kind === 'strings') read[name] = flagList(args, flag);
+    else {
+      const text = flagString(args, flag);
+      if (text !== undefined) read[name] = spec.kind === 'count' ? parseKeepCount(text) : text;
+    }
+  }
+  return read;
+}
+
+/** What a command adds to its operation: its own flags and options, how it reports, how it prints the result. */
+interface Front<Input, Result> {
+  summary: string;
+  usage: string;
+  /** Flags of the CLI's own (rendering, --stdin), besides the operation's. */
+  flags?: FlagSpecs;
+  /** The CLI's own spellings and listeners, added to the options read from the command line. */
+  input?(ctx: CommandContext): Partial<Input>;
+  report?(ctx: CommandContext): Session['report'];
+  /** Prints the result; returns the exit code. */
+  render(ctx: CommandContext, result: Result, startedMs: number): number;
+}
+
+/** A command over an operation of the catalogue: argv in, the catalogue's options out, its result printed. */
+function command<Input, Options, Result>(op: Operation<Input, Options, Result>, front: Front<Input, Result>): Command {
+  return {
+    summary: front.summary,
+    usage: front.usage,
+    flags: { ...flagsOf(op), ...front.flags },
+    async run(ctx) {
+      const started = Date.now();
+      // The specs are keyed by Input's option names, so what they read is an Input (less the CLI's own additions).
+      const input = { ...optionsFromArgs(op, ctx.args), ...front.input?.(ctx) } as Input;
+      return front.render(ctx, await execute(ctx, op, input, front.report?.(ctx)), started);
+    },
+  };
+}
+
 function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
   return {
     time: s.time,
@@ -112,68 +176,47 @@ function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
   };
 }
 
-const init: Command = {
+const init = command(initOperation, {
   summary: 'Initialize a new repository',
   usage: 'lockstep init [--repository-version 1|2]',
   flags: { 'repository-version': { kind: 'string' } },
-  async run(ctx) {
-    const location = repoLocation(ctx);
+  input(ctx): { version: 1 | 2 } {
     const versionFlag = flagString(ctx.args, 'repository-version') ?? 'latest';
     const version = versionFlag === 'latest' || versionFlag === '2' ? 2 : versionFlag === '1' || versionFlag === 'stable' ? 1 : undefined;
-    if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
-    const { id } = await execute(ctx, initOperation, { version });
-    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id, repository: redactLocation(location) }));
+    if (version === undefined) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
+    return { version };
+  },
+  render(ctx, { id }) {
+    const location = redactLocation(repoLocation(ctx));
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id, repository: location }));
     else {
-      ctx.out(`created restic repository ${id.slice(0, 10)} at ${redactLocation(location)}`);
+      ctx.out(`created restic repository ${id.slice(0, 10)} at ${location}`);
       ctx.out('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
     }
     return ExitCode.ok;
   },
-};
+});
 
 async function* readStdin(): AsyncIterable<Uint8Array> {
   for await (const chunk of process.stdin) yield chunk as Buffer;
 }
 
-const backupCommand: Command = {
+const backupCommand = command(backupOperation, {
   summary: 'Create a new snapshot of files and folders',
   usage: 'lockstep backup [flags] FILE/DIR [FILE/DIR…]',
-  flags: {
-    tag: { kind: 'list' },
-    host: { kind: 'string', short: 'H' },
-    exclude: { kind: 'list', short: 'e' },
-    parent: { kind: 'string' },
-    force: { kind: 'bool', short: 'f' },
-    stdin: { kind: 'bool' },
-    'stdin-filename': { kind: 'string' },
-    compression: { kind: 'string' },
-  },
-  async run(ctx) {
-    const stdin = flagBool(ctx.args, 'stdin');
-    const started = Date.now();
-    const summary = await execute(
-      ctx,
-      backupOperation,
-      {
-        paths: ctx.args.positionals,
-        stdin: stdin ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
-        tags: flagList(ctx.args, 'tag'),
-        host: flagString(ctx.args, 'host'),
-        excludes: flagList(ctx.args, 'exclude'),
-        parent: flagString(ctx.args, 'parent'),
-        force: flagBool(ctx.args, 'force'),
-        compression: flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION,
-      },
-      {
-        progress: ctx.json
-          ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
-          : undefined,
-        warn: (where, message) =>
-          ctx.json
-            ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where }))
-            : ctx.err(`error: ${where}: ${message}`),
-      },
-    );
+  flags: { stdin: { kind: 'bool' }, 'stdin-filename': { kind: 'string' } },
+  input: (ctx) => ({
+    stdin: flagBool(ctx.args, 'stdin') ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
+    compression: flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION,
+  }),
+  report: (ctx) => ({
+    progress: ctx.json
+      ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
+      : undefined,
+    warn: (where, message) =>
+      ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
+  }),
+  render(ctx, summary, started) {
     const duration = Date.now() - started;
     if (ctx.json) {
       ctx.out(
@@ -208,47 +251,7 @@ const backupCommand: Command = {
     }
     return ExitCode.ok;
   },
-};
-
-const snapshots: Command = {
-  summary: 'List all snapshots',
-  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [ID|latest…]',
-  flags: { host: { kind: 'list', short: 'H' }, tag: { kind: 'list' }, path: { kind: 'list' }, latest: { kind: 'string' }, 'group-by': { kind: 'string', short: 'g' } },
-  async run(ctx) {
-    const listing = await execute(ctx, snapshotsOperation, {
-      snapshots: ctx.args.positionals,
-      ...filterFlags(ctx.args),
-      latest: countFlag(ctx.args, 'latest'),
-      groupBy: flagString(ctx.args, 'group-by'),
-    });
-    for (const line of listing.ignored) ctx.err(line);
-    if (ctx.json) {
-      const entries = (g: (typeof listing.groups)[number]): Record<string, unknown>[] => g.entries.map((e) => snapshotJson(e.id, e.snapshot));
-      if (!listing.grouped) ctx.out(JSON.stringify(listing.groups.flatMap(entries)));
-      else ctx.out(JSON.stringify(listing.groups.map((g) => ({ group_key: groupKeyJson(g.key), snapshots: entries(g) }))));
-      return ExitCode.ok;
-    }
-    for (const g of listing.groups) {
-      if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
-      const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
-      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
-      ctx.out(`${g.entries.length} snapshots`);
-    }
-    return ExitCode.ok;
-  },
-};
-
-/** restic's --host, --tag and --path, as snapshots and forget take them. */
-function filterFlags(args: ParsedArgs): { hosts: string[]; tags: string[]; paths: string[] } {
-  return { hosts: flagList(args, 'host'), tags: flagList(args, 'tag'), paths: flagList(args, 'path') };
-}
-
-function countFlag(args: ParsedArgs, name: string): number | undefined {
-  const text = flagString(args, name);
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new LockstepError(`invalid --${name} "${text}": use a whole number`);
-  return Number(text);
-}
+});
 
 function groupKeyJson(key: GroupKey): Record<string, unknown> {
   return { hostname: key.hostname ?? '', paths: key.paths ?? null, tags: key.tags ?? null };
@@ -278,81 +281,6 @@ function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
     struct_type: 'node',
   };
 }
-
-const ls: Command = {
-  summary: 'List files in a snapshot',
-  usage: 'lockstep ls [-l] SNAPSHOT [DIR…]',
-  flags: { long: { kind: 'bool', short: 'l' } },
-  async run(ctx) {
-    const [ref, ...dirs] = ctx.args.positionals;
-    await execute(ctx, lsOperation, {
-      snapshot: ref,
-      dirs,
-      onSnapshot: ({ id, snapshot }) => {
-        if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
-        else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
-      },
-      onNode: (p, node) => {
-        if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
-        else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
-        else ctx.out(p);
-      },
-    });
-    return ExitCode.ok;
-  },
-};
-
-const restoreCommand: Command = {
-  summary: 'Extract the data from a snapshot',
-  usage: 'lockstep restore SNAPSHOT --target DIR',
-  flags: { target: { kind: 'string', short: 't' } },
-  async run(ctx) {
-    const [ref] = ctx.args.positionals;
-    const target = flagString(ctx.args, 'target');
-    const started = Date.now();
-    const summary = await execute(ctx, restoreOperation, { snapshot: ref, target }, {
-      begin: () => {
-        if (!ctx.json) ctx.out(`restoring snapshot ${ref} to ${target}`);
-      },
-      warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
-    });
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
-    } else {
-      ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
-    }
-    return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
-  },
-};
-
-const catCommand: Command = {
-  summary: 'Print internal objects to stdout',
-  usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
-  flags: {},
-  async run(ctx) {
-    const [type, ref] = ctx.args.positionals;
-    const content = await execute(ctx, catOperation, { type, ref });
-    if (typeof content === 'string') ctx.out(content);
-    else process.stdout.write(content);
-    return ExitCode.ok;
-  },
-};
-
-const pruneCommand: Command = {
-  summary: 'Remove data that no snapshot references (exclusive lock)',
-  usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
-  flags: { 'max-unused': { kind: 'string' }, 'dry-run': { kind: 'bool', short: 'n' } },
-  async run(ctx) {
-    const summary = await execute(
-      ctx,
-      pruneOperation,
-      { maxUnused: flagString(ctx.args, 'max-unused'), dryRun: flagBool(ctx.args, 'dry-run') },
-      { step: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s) },
-    );
-    printPruneSummary(ctx, summary);
-    return ExitCode.ok;
-  },
-};
 
 function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   if (ctx.json) {
@@ -392,70 +320,6 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
 }
 
-/** The --keep-* flags and the forget option each sets. */
-const KEEP_COUNT_FLAGS = { 'keep-last': 'keepLast', 'keep-hourly': 'keepHourly', 'keep-daily': 'keepDaily', 'keep-weekly': 'keepWeekly', 'keep-monthly': 'keepMonthly', 'keep-yearly': 'keepYearly' } as const;
-const KEEP_WITHIN_FLAGS = {
-  'keep-within': 'keepWithin',
-  'keep-within-hourly': 'keepWithinHourly',
-  'keep-within-daily': 'keepWithinDaily',
-  'keep-within-weekly': 'keepWithinWeekly',
-  'keep-within-monthly': 'keepWithinMonthly',
-  'keep-within-yearly': 'keepWithinYearly',
-} as const;
-
-function policyFlags(args: ParsedArgs): ForgetOptions {
-  const options: ForgetOptions = {};
-  for (const [flag, option] of Object.entries(KEEP_COUNT_FLAGS)) {
-    const value = flagString(args, flag);
-    if (value !== undefined) options[option] = parseKeepCount(value);
-  }
-  for (const [flag, option] of Object.entries(KEEP_WITHIN_FLAGS)) {
-    const value = flagString(args, flag);
-    if (value !== undefined) options[option] = value;
-  }
-  options.keepTags = flagList(args, 'keep-tag');
-  return options;
-}
-
-const forgetCommand: Command = {
-  summary: 'Remove snapshots by ID or by a retention policy (exclusive lock); --prune also removes their data',
-  usage: 'lockstep forget [--keep-last N] [--keep-daily N] … [--keep-within D] [--keep-tag T] [--group-by host,paths,tags] [--dry-run] [--prune] [ID…]',
-  flags: {
-    ...Object.fromEntries([...Object.keys(KEEP_COUNT_FLAGS), ...Object.keys(KEEP_WITHIN_FLAGS)].map((f) => [f, { kind: 'string' as const }])),
-    'keep-tag': { kind: 'list' },
-    'group-by': { kind: 'string', short: 'g' },
-    host: { kind: 'list' },
-    tag: { kind: 'list' },
-    path: { kind: 'list' },
-    'dry-run': { kind: 'bool', short: 'n' },
-    prune: { kind: 'bool' },
-    'max-unused': { kind: 'string' },
-  },
-  async run(ctx) {
-    const outcome = await execute(
-      ctx,
-      forgetOperation,
-      {
-        snapshots: ctx.args.positionals,
-        ...policyFlags(ctx.args),
-        groupBy: flagString(ctx.args, 'group-by'),
-        ...filterFlags(ctx.args),
-        dryRun: flagBool(ctx.args, 'dry-run'),
-        prune: flagBool(ctx.args, 'prune'),
-        maxUnused: flagString(ctx.args, 'max-unused'),
-        onForgotten: (summary, plan) => {
-          if (summary.noPolicy) ctx.err('no policy was specified, no snapshots will be removed');
-          else printForget(ctx, summary, plan.policy);
-          if (plan.prune && summary.removed.length > 0 && !ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
-        },
-      },
-      { step: ctx.json ? undefined : (s) => ctx.out(s) },
-    );
-    if (outcome.prune && !ctx.json) printPruneSummary(ctx, outcome.prune);
-    return ExitCode.ok;
-  },
-};
-
 function printForget(ctx: CommandContext, summary: ForgetSummary, policy: RetentionPolicy): void {
   if (ctx.json) {
     const snap = (e: { id: string; snapshot: Snapshot }): Record<string, unknown> => snapshotJson(e.id, e.snapshot);
@@ -493,12 +357,107 @@ function printForget(ctx: CommandContext, summary: ForgetSummary, policy: Retent
   else ctx.out(`removed ${summary.removed.length} snapshots`);
 }
 
-const checkCommand: Command = {
+const snapshots = command(snapshotsOperation, {
+  summary: 'List all snapshots',
+  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [ID|latest…]',
+  render(ctx, listing) {
+    for (const line of listing.ignored) ctx.err(line);
+    if (ctx.json) {
+      const entries = (g: (typeof listing.groups)[number]): Record<string, unknown>[] => g.entries.map((e) => snapshotJson(e.id, e.snapshot));
+      if (!listing.grouped) ctx.out(JSON.stringify(listing.groups.flatMap(entries)));
+      else ctx.out(JSON.stringify(listing.groups.map((g) => ({ group_key: groupKeyJson(g.key), snapshots: entries(g) }))));
+      return ExitCode.ok;
+    }
+    for (const g of listing.groups) {
+      if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
+      const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
+      ctx.out(`${g.entries.length} snapshots`);
+    }
+    return ExitCode.ok;
+  },
+});
+
+const ls = command(lsOperation, {
+  summary: 'List files in a snapshot',
+  usage: 'lockstep ls [-l] SNAPSHOT [DIR…]',
+  flags: { long: { kind: 'bool', short: 'l' } },
+  input: (ctx) => ({
+    onSnapshot: ({ id, snapshot }) => {
+      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
+      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
+    },
+    onNode: (p, node) => {
+      if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
+      else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
+      else ctx.out(p);
+    },
+  }),
+  render: () => ExitCode.ok,
+});
+
+const restoreCommand = command(restoreOperation, {
+  summary: 'Extract the data from a snapshot',
+  usage: 'lockstep restore SNAPSHOT --target DIR',
+  report: (ctx) => ({
+    begin: () => {
+      if (!ctx.json) ctx.out(`restoring snapshot ${ctx.args.positionals[0]} to ${flagString(ctx.args, 'target')}`);
+    },
+    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
+  }),
+  render(ctx, summary, started) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
+    } else {
+      ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
+    }
+    return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
+  },
+});
+
+const catCommand = command(catOperation, {
+  summary: 'Print internal objects to stdout',
+  usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
+  render(ctx, content) {
+    if (typeof content === 'string') ctx.out(content);
+    else process.stdout.write(content);
+    return ExitCode.ok;
+  },
+});
+
+const pruneCommand = command(pruneOperation, {
+  summary: 'Remove data that no snapshot references (exclusive lock)',
+  usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
+  report: (ctx) => ({ step: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s) }),
+  render(ctx, summary) {
+    printPruneSummary(ctx, summary);
+    return ExitCode.ok;
+  },
+});
+
+const forgetCommand = command(forgetOperation, {
+  summary: 'Remove snapshots by ID or by a retention policy (exclusive lock); --prune also removes their data',
+  usage: 'lockstep forget [--keep-last N] [--keep-daily N] … [--keep-within D] [--keep-tag T] [--group-by host,paths,tags] [--dry-run] [--prune] [ID…]',
+  input: (ctx) => ({
+    // forget's decision is printed before the prune it chains to begins.
+    onForgotten: (summary, plan) => {
+      if (summary.noPolicy) ctx.err('no policy was specified, no snapshots will be removed');
+      else printForget(ctx, summary, plan.policy);
+      if (plan.prune && summary.removed.length > 0 && !ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
+    },
+  }),
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  render(ctx, outcome) {
+    if (outcome.prune && !ctx.json) printPruneSummary(ctx, outcome.prune);
+    return ExitCode.ok;
+  },
+});
+
+const checkCommand = command(checkOperation, {
   summary: 'Check the repository for errors (exclusive lock)',
   usage: 'lockstep check [--read-data]',
-  flags: { 'read-data': { kind: 'bool' } },
-  async run(ctx) {
-    const result = await execute(ctx, checkOperation, { readData: flagBool(ctx.args, 'read-data') }, { step: ctx.json ? undefined : (s) => ctx.out(s) });
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  render(ctx, result) {
     if (ctx.json) {
       ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
     } else {
@@ -509,26 +468,22 @@ const checkCommand: Command = {
     if (result.errors.length > 0) throw new LockstepError(`repository contains errors (${result.errors.length} found)`);
     return ExitCode.ok;
   },
-};
+});
 
-const unlockCommand: Command = {
+const unlockCommand = command(unlockOperation, {
   summary: 'Remove stale locks (or, with --remove-all, every lock)',
   usage: 'lockstep unlock [--remove-all]',
-  flags: { 'remove-all': { kind: 'bool' } },
-  async run(ctx) {
-    const removed = await execute(ctx, unlockOperation, { removeAll: flagBool(ctx.args, 'remove-all') });
+  render(ctx, removed) {
     if (ctx.json) ctx.out(JSON.stringify({ message_type: 'unlock', removed: removed.length, removed_ids: removed }));
     else if (removed.length > 0) ctx.out(`successfully removed ${removed.length} locks`);
     return ExitCode.ok;
   },
-};
+});
 
-const locksCommand: Command = {
+const locksCommand = command(locksOperation, {
   summary: 'List the locks in the repository: holder, age, whether stale',
   usage: 'lockstep locks',
-  flags: {},
-  async run(ctx) {
-    const locks = await execute(ctx, locksOperation, {});
+  render(ctx, locks) {
     if (ctx.json) {
       ctx.out(JSON.stringify(locks.map(lockJson)));
       return ExitCode.ok;
@@ -542,7 +497,7 @@ const locksCommand: Command = {
     ctx.out(`${locks.length} locks`);
     return ExitCode.ok;
   },
-};
+});
 
 function lockJson(l: LockListing): Record<string, unknown> {
   if (!l.lock) return { id: l.id, short_id: shortId(l.id), readable: false, error: l.error, stale: false };

@@ -44,7 +44,7 @@ export class Operations {
   }
 
   /** Every request passes through here: the catalogue's operation run with the lock it names, reported to the client. */
-  async run<Options, Result>(op: Operation<unknown, Options, Result>, options: Options, locking: RequestLocking, token: CancellationToken): Promise<Result> {
+  async run<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, locking: RequestLocking, token: CancellationToken): Promise<Result> {
     const spec = { ...locking, name: op.name };
     const operationId = this.nextId++;
     const cancel = new AbortController();

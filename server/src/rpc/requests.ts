@@ -34,6 +34,8 @@ import {
   unlockOperation,
 } from '../service/catalogue';
 import { Operation } from '../service/operation';
+import { OptionSpec } from '../service/options';
+import { BackupSummary } from '../ops/backup';
 import { holderOf, Operations } from './operations';
 import { optBoolean, optCount, optMilliseconds, optString, optStrings, optToken, paramsObject, Raw, reqString, reqStrings } from './validate';
 
@@ -67,165 +69,87 @@ function snapshotInfo({ id, snapshot: s }: SnapshotEntry): SnapshotInfo {
   return { id, time: s.time, hostname: s.hostname, username: s.username, paths: s.paths, tags: s.tags ?? [], tree: s.tree, parent: s.parent };
 }
 
-/** The snapshot filter's params (restic's --host, --tag, --path). */
-function filterParams(p: Raw): { hosts?: string[]; tags?: string[]; paths?: string[] } {
-  return { hosts: optStrings(p, 'hosts'), tags: optStrings(p, 'tags'), paths: optStrings(p, 'paths') };
+/** The operation's options from the params, each checked by its spec (validate.ts's guards name a bad field). */
+function optionsFromParams<Input>(op: Operation<Input, unknown, unknown>, p: Raw): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(op.options) as [string, OptionSpec][]) {
+    const value =
+      spec.kind === 'boolean'
+        ? optBoolean(p, name)
+        : spec.kind === 'count'
+          ? optCount(p, name)
+          : spec.kind === 'strings'
+            ? spec.required
+              ? reqStrings(p, name)
+              : optStrings(p, name)
+            : spec.required
+              ? reqString(p, name)
+              : optString(p, name);
+    if (value !== undefined && spec.choices && !spec.choices.includes(value as string | number)) invalidParams(`params.${name} must be ${spec.choices.join(' or ')}`);
+    read[name] = value;
+  }
+  return read;
 }
 
-/** Registers one request: its params → the operation's options → Operations.run → the protocol's result. */
-function serve<Params, Response, Input, Options, Result>(
-  connection: Connection,
-  ops: Operations,
-  type: RequestType<Params, Response, void>,
-  op: Operation<Input, Options, Result>,
-  input: (p: Raw) => Input,
-  response: (result: Result, options: Options) => Response,
-  check?: (options: Options) => void,
-): void {
-  // vscode-jsonrpc's handler result type is conditional on Response, which TypeScript cannot resolve for a generic.
-  const handler = (async (raw: Params, token: CancellationToken): Promise<Response> => {
-    const p = paramsObject(raw);
-    const locking = { retryLockMs: optMilliseconds(p, 'retryLockMs'), workDoneToken: optToken(p) };
-    const options = prepared(op, input(p));
-    check?.(options);
-    return response(await ops.run(op, options, locking, token), options);
-  }) as RequestHandler<Params, Response, void>;
-  connection.onRequest(type, handler);
+/**
+ * What registers one request: its params → the operation's options → Operations.run → the protocol's result.
+ * `refuse` is a request's own check of the prepared options, beyond the catalogue's.
+ */
+function requestServer(connection: Connection, ops: Operations) {
+  return <Params, Response, Input, Options, Result>(
+    type: RequestType<Params, Response, void>,
+    op: Operation<Input, Options, Result>,
+    response: (result: Result) => Response,
+    refuse?: (options: Options) => void,
+  ): void => {
+    // vscode-jsonrpc's handler result type is conditional on Response, which TypeScript cannot resolve for a generic.
+    const handler = (async (raw: Params, token: CancellationToken): Promise<Response> => {
+      const p = paramsObject(raw);
+      const locking = { retryLockMs: optMilliseconds(p, 'retryLockMs'), workDoneToken: optToken(p) };
+      // The specs are keyed by Input's option names, so what they read is an Input.
+      const options = prepared(op, optionsFromParams(op, p) as Input);
+      refuse?.(options);
+      return response(await ops.run(op, options, locking, token));
+    }) as RequestHandler<Params, Response, void>;
+    connection.onRequest(type, handler);
+  };
 }
 
 export function serveRequests(connection: Connection, ops: Operations): void {
-  serve(
-    connection,
-    ops,
-    InitRequest.type,
-    initOperation,
-    (p) => {
-      const version = p.version ?? undefined;
-      if (version !== undefined && version !== 1 && version !== 2) invalidParams('params.version must be 1 or 2');
-      return { version: version as 1 | 2 | undefined };
-    },
-    ({ id }) => ({ repositoryId: id, location: redactLocation(ops.location()) }),
-  );
-
-  serve(
-    connection,
-    ops,
-    BackupRequest.type,
-    backupOperation,
-    (p) => ({
-      paths: reqStrings(p, 'paths'),
-      tags: optStrings(p, 'tags'),
-      excludes: optStrings(p, 'excludes'),
-      host: optString(p, 'host'),
-      parent: optString(p, 'parent'),
-      force: optBoolean(p, 'force'),
-      compression: optString(p, 'compression'),
-    }),
-    (s): BackupResult => ({
-      snapshotId: s.snapshotId,
-      parent: s.parent,
-      filesNew: s.filesNew,
-      filesChanged: s.filesChanged,
-      filesUnmodified: s.filesUnmodified,
-      dataAdded: s.dataAdded,
-      totalFilesProcessed: s.totalFilesProcessed,
-      totalBytesProcessed: s.totalBytesProcessed,
-      unreadable: s.unreadable,
-    }),
-  );
-
-  serve(
-    connection,
-    ops,
-    SnapshotsRequest.type,
-    snapshotsOperation,
-    (p) => ({ snapshots: optStrings(p, 'snapshots'), ...filterParams(p), latest: optCount(p, 'latest'), groupBy: optString(p, 'groupBy') }),
-    (listing) => ({
-      snapshots: listing.entries.map(snapshotInfo),
-      groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
-    }),
-  );
-
-  serve(
-    connection,
-    ops,
-    RestoreRequest.type,
-    restoreOperation,
-    (p) => ({ snapshot: reqString(p, 'snapshot'), target: reqString(p, 'target') }),
-    (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }),
-  );
-
-  serve(
-    connection,
-    ops,
-    PruneRequest.type,
-    pruneOperation,
-    (p) => ({ maxUnused: optString(p, 'maxUnused'), dryRun: optBoolean(p, 'dryRun') }),
-    pruneResult,
-  );
-
-  serve(
-    connection,
-    ops,
+  const request = requestServer(connection, ops);
+  request(InitRequest.type, initOperation, ({ id }) => ({ repositoryId: id, location: redactLocation(ops.location()) }));
+  request(BackupRequest.type, backupOperation, backupResult);
+  request(SnapshotsRequest.type, snapshotsOperation, (listing) => ({
+    snapshots: listing.entries.map(snapshotInfo),
+    groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
+  }));
+  request(RestoreRequest.type, restoreOperation, (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }));
+  request(PruneRequest.type, pruneOperation, pruneResult);
+  request(
     ForgetRequest.type,
     forgetOperation,
-    (p) => ({
-      snapshots: optStrings(p, 'snapshots'),
-      keepLast: optCount(p, 'keepLast'),
-      keepHourly: optCount(p, 'keepHourly'),
-      keepDaily: optCount(p, 'keepDaily'),
-      keepWeekly: optCount(p, 'keepWeekly'),
-      keepMonthly: optCount(p, 'keepMonthly'),
-      keepYearly: optCount(p, 'keepYearly'),
-      keepWithin: optString(p, 'keepWithin'),
-      keepWithinHourly: optString(p, 'keepWithinHourly'),
-      keepWithinDaily: optString(p, 'keepWithinDaily'),
-      keepWithinWeekly: optString(p, 'keepWithinWeekly'),
-      keepWithinMonthly: optString(p, 'keepWithinMonthly'),
-      keepWithinYearly: optString(p, 'keepWithinYearly'),
-      keepTags: optStrings(p, 'keepTags'),
-      groupBy: optString(p, 'groupBy'),
-      ...filterParams(p),
-      prune: optBoolean(p, 'prune'),
-      maxUnused: optString(p, 'maxUnused'),
-      dryRun: optBoolean(p, 'dryRun'),
-    }),
-    ({ forget, prune }): ForgetResult => ({
-      kept: forget.groups.flatMap((g) => g.keep.map((e) => e.id)),
-      removed: forget.removed,
-      ...(prune ? { prune: pruneResult(prune) } : {}),
-    }),
+    ({ forget, prune }): ForgetResult => ({ kept: forget.groups.flatMap((g) => g.keep.map((e) => e.id)), removed: forget.removed, ...(prune ? { prune: pruneResult(prune) } : {}) }),
     (plan) => {
       if (plan.decidesNothing) invalidParams('give snapshots to forget or a policy (keepLast, keepDaily, …)');
     },
   );
+  request(CheckRequest.type, checkOperation, (result) => result);
+  request(UnlockRequest.type, unlockOperation, (removed) => ({ removed }));
+  request(LocksRequest.type, locksOperation, (locks) => ({
+    locks: locks.map((l) => ({ id: l.id, holder: l.lock ? holderOf(l.lock, l.id) : undefined, error: l.error, stale: l.stale, ageMs: l.ageMs })),
+  }));
+}
 
-  serve(
-    connection,
-    ops,
-    CheckRequest.type,
-    checkOperation,
-    (p) => ({ readData: optBoolean(p, 'readData') }),
-    (result) => result,
-  );
-
-  serve(
-    connection,
-    ops,
-    UnlockRequest.type,
-    unlockOperation,
-    (p) => ({ removeAll: optBoolean(p, 'removeAll') }),
-    (removed) => ({ removed }),
-  );
-
-  serve(
-    connection,
-    ops,
-    LocksRequest.type,
-    locksOperation,
-    () => ({}),
-    (locks) => ({
-      locks: locks.map((l) => ({ id: l.id, holder: l.lock ? holderOf(l.lock, l.id) : undefined, error: l.error, stale: l.stale, ageMs: l.ageMs })),
-    }),
-  );
+function backupResult(s: BackupSummary): BackupResult {
+  return {
+    snapshotId: s.snapshotId,
+    parent: s.parent,
+    filesNew: s.filesNew,
+    filesChanged: s.filesChanged,
+    filesUnmodified: s.filesUnmodified,
+    dataAdded: s.dataAdded,
+    totalFilesProcessed: s.totalFilesProcessed,
+    totalBytesProcessed: s.totalBytesProcessed,
+    unreadable: s.unreadable,
+  };
 }

@@ -1,8 +1,9 @@
 // The operations, each described once: its lock, whether it reads the index, what a lost lock leaves uncommitted,
-// its options with their defaults and checks, how it chains (forget, then prune), and its result. The CLI
-// (cli/commands.ts) and the JSON-RPC backend (rpc/requests.ts) are adapters over this table: argv or params in,
-// these options out; these results rendered as text, restic's JSON or the protocol's results. The options are the
-// contract's (protocol.ts), so both front ends offer the same ones.
+// its options (their flags and params, defaults and checks), how it chains (forget, then prune), and its result. The
+// CLI (cli/commands.ts) and the JSON-RPC backend (rpc/requests.ts) are adapters over these: argv or params read by
+// the option specs, the result rendered as text, restic's JSON or the protocol's result. The options' types are
+// the contract's (shared/src/protocol.ts), so both front ends offer the same ones; adding an operation is an entry
+// here, its types there, and one line (with its rendering) in each adapter.
 import type {
   BackupOptions,
   CheckOptions,
@@ -29,11 +30,19 @@ import { displayPath, walkTree } from '../ops/walk';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/ids';
 import { Operation } from './operation';
+import { EveryOption, OptionSpec } from './options';
 
 /** restic's default for prune's --max-unused. */
 export const DEFAULT_MAX_UNUSED = '5%';
 /** restic forget's default --group-by. */
 export const DEFAULT_FORGET_GROUP_BY = 'host,paths';
+
+/** restic's --host, --tag and --path, as snapshots and forget take them. */
+const FILTER_OPTIONS = {
+  hosts: { kind: 'strings', flag: 'host', short: 'H' },
+  tags: { kind: 'strings', flag: 'tag' },
+  paths: { kind: 'strings', flag: 'path' },
+} as const satisfies Record<keyof SnapshotFilterOptions, OptionSpec>;
 
 function filterOf(options: SnapshotFilterOptions): SnapshotFilter {
   return { hosts: options.hosts ?? [], tags: parseTagFilter(options.tags ?? []), paths: options.paths ?? [] };
@@ -50,6 +59,7 @@ export const initOperation: Operation<InitOptions, { version: 1 | 2 }, { id: str
   lock: 'none',
   readsIndex: false,
   notCommitted: 'the repository was not created',
+  options: { version: { kind: 'count', cliOwn: true, choices: [1, 2] } } satisfies EveryOption<InitOptions>,
   prepare: (input) => {
     const version = input.version ?? 2;
     if (version !== 1 && version !== 2) throw new LockstepError(`invalid repository version ${String(version)}: use 1 or 2`);
@@ -73,6 +83,16 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
   lock: 'append',
   readsIndex: true,
   notCommitted: 'the snapshot was not saved',
+  options: {
+    paths: { kind: 'strings', required: true },
+    tags: { kind: 'strings', flag: 'tag' },
+    host: { kind: 'string', short: 'H' },
+    excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    parent: { kind: 'string' },
+    force: { kind: 'boolean', short: 'f' },
+    compression: { kind: 'string' },
+  } satisfies EveryOption<BackupOptions>,
+  positionals: ['paths'],
   prepare: (input) => {
     const compression = input.compression ?? 'auto';
     if (!COMPRESSIONS.includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
@@ -109,6 +129,8 @@ export const snapshotsOperation: Operation<SnapshotsOptions, SnapshotsPlan, Snap
   lock: 'read',
   readsIndex: false,
   notCommitted: 'nothing (listing only)',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, latest: { kind: 'count' }, groupBy: { kind: 'string', short: 'g' } } satisfies EveryOption<SnapshotsOptions>,
+  positionals: ['snapshots'],
   prepare: (input) => {
     const latest = input.latest ?? 0;
     if (!Number.isSafeInteger(latest) || latest < 0) throw new LockstepError(`invalid --latest ${String(latest)}: use a whole number, 0 or more`);
@@ -139,6 +161,8 @@ export const lsOperation: Operation<LsInput, LsInput & { dirs: string[] }, void>
   lock: 'read',
   readsIndex: true,
   notCommitted: 'nothing (listing only)',
+  options: { snapshot: { kind: 'string', required: true }, dirs: { kind: 'strings' } },
+  positionals: ['snapshot', 'dirs'],
   prepare: (input) => {
     if (!input.snapshot) throw new LockstepError('ls needs a snapshot ID (or "latest")');
     return { ...input, dirs: (input.dirs ?? []).map((d) => d.replace(/\/+$/, '') || '/') };
@@ -170,6 +194,8 @@ export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions
   lock: 'read',
   readsIndex: true,
   notCommitted: 'the restore is incomplete',
+  options: { snapshot: { kind: 'string', required: true }, target: { kind: 'string', short: 't', required: true } } satisfies EveryOption<RestoreOptions>,
+  positionals: ['snapshot'],
   prepare: ({ snapshot, target }) => {
     if (!snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
     if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
@@ -185,6 +211,8 @@ export const catOperation: Operation<{ type?: string; ref?: string }, { type: st
   lock: 'read',
   readsIndex: false,
   notCommitted: 'nothing (reading only)',
+  options: { type: { kind: 'string', required: true }, ref: { kind: 'string' } },
+  positionals: ['type', 'ref'],
   prepare: ({ type, ref }) => {
     if (!type) throw new LockstepError('cat needs a type: config, index, snapshot, lock, key, masterkey, blob or tree');
     return { type, ref };
@@ -204,6 +232,7 @@ export const pruneOperation: Operation<PruneOptions, PrunePlan, PruneSummary> = 
   lock: 'exclusive',
   readsIndex: true,
   notCommitted: 'the prune stopped before its next index write or delete',
+  options: { maxUnused: { kind: 'string' }, dryRun: { kind: 'boolean', short: 'n' } } satisfies EveryOption<PruneOptions>,
   prepare: (input) => ({ maxUnused: maxUnusedOf(input.maxUnused), dryRun: input.dryRun ?? false }),
   run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, onStep: io.step }),
 };
@@ -264,6 +293,28 @@ export const forgetOperation: Operation<ForgetInput, ForgetPlan, ForgetOutcome> 
   lock: 'exclusive',
   readsIndex: false,
   notCommitted: 'some snapshots may not have been forgotten',
+  options: {
+    snapshots: { kind: 'strings' },
+    keepLast: { kind: 'count' },
+    keepHourly: { kind: 'count' },
+    keepDaily: { kind: 'count' },
+    keepWeekly: { kind: 'count' },
+    keepMonthly: { kind: 'count' },
+    keepYearly: { kind: 'count' },
+    keepWithin: { kind: 'string' },
+    keepWithinHourly: { kind: 'string' },
+    keepWithinDaily: { kind: 'string' },
+    keepWithinWeekly: { kind: 'string' },
+    keepWithinMonthly: { kind: 'string' },
+    keepWithinYearly: { kind: 'string' },
+    keepTags: { kind: 'strings', flag: 'keep-tag' },
+    groupBy: { kind: 'string', short: 'g' },
+    ...FILTER_OPTIONS,
+    dryRun: { kind: 'boolean', short: 'n' },
+    prune: { kind: 'boolean' },
+    maxUnused: { kind: 'string' },
+  } satisfies EveryOption<ForgetOptions>,
+  positionals: ['snapshots'],
   prepare: (input) => {
     const refs = input.snapshots ?? [];
     const policy = retentionPolicy(input);
@@ -294,6 +345,7 @@ export const checkOperation: Operation<CheckOptions, { readData: boolean }, Chec
   lock: 'exclusive',
   readsIndex: true,
   notCommitted: 'the check did not finish',
+  options: { readData: { kind: 'boolean' } } satisfies EveryOption<CheckOptions>,
   prepare: (input) => ({ readData: input.readData ?? false }),
   run: (repo, options, io) => check(repo, { ...options, signal: io.signal, onStep: io.step }),
 };
@@ -305,6 +357,7 @@ export const unlockOperation: Operation<UnlockOptions, { removeAll: boolean }, I
   lock: 'none',
   readsIndex: false,
   notCommitted: '',
+  options: { removeAll: { kind: 'boolean' } } satisfies EveryOption<UnlockOptions>,
   prepare: (input) => ({ removeAll: input.removeAll ?? false }),
   run: (repo, options, io) => (options.removeAll ? removeAllLocks(repo, io.signal) : removeStaleLocks(repo, { timing: io.timing, signal: io.signal })),
 };
@@ -314,6 +367,7 @@ export const locksOperation: Operation<Record<string, never>, Record<string, nev
   lock: 'none',
   readsIndex: false,
   notCommitted: '',
+  options: {},
   prepare: (input) => input,
   run: (repo, _options, io) => listLocks(repo, { timing: io.timing, signal: io.signal }),
 };

@@ -4,6 +4,7 @@
 import { Repository } from '../repo/repository';
 import { RepoVersion } from '../repo/unpacked';
 import { LockTiming } from '../lock/timing';
+import { OptionSpecs } from './options';
 
 /**
  * How an operation locks the repository, as restic's same command does: `read` is a shared lock that `--no-lock`
@@ -35,6 +36,10 @@ export interface Operation<Input, Options, Result> {
   readsIndex: boolean;
   /** What is left undone when the lock is lost midway, said to the user. */
   notCommitted: string;
+  /** Its options as the CLI's flags and a request's params spell them. */
+  options: OptionSpecs<Input>;
+  /** Options the CLI takes as its positional arguments, in order; one of kind `strings` takes the rest. */
+  positionals?: (keyof Input & string)[];
   /** Checks the options and fills in their defaults; throws a LockstepError naming the bad one. */
   prepare(input: Input): Options;
   /** For init: the repository is created (with this format version) rather than opened. */

@@ -29,7 +29,7 @@ export interface Session {
   lockEvents?: Pick<LockRequest, 'log' | 'onWaiting' | 'onEvent' | 'onHeld'> & { onAcquiring?(): void };
 }
 
-export async function runOperation<Options, Result>(op: Operation<unknown, Options, Result>, options: Options, session: Session): Promise<Result> {
+export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
   const run = (repo: Repository, signal: AbortSignal): Promise<Result> => {
     session.report?.begin?.();
     return op.run(repo, options, { ...session.report, signal, timing: session.timing });
