@@ -1,6 +1,7 @@
 // Runs one request as an operation of the catalogue (service/runner.ts opens the repository the backend was started
 // for and takes the lock the operation names), reports the lock's state and the progress to the client, and turns
-// failures into the protocol's error codes. Requests run concurrently: unlock and locks answer while a backup holds its lock.
+// failures into the protocol's error codes. Requests run concurrently: unlock and locks answer while a backup holds
+// its lock.
 import { UnknownHostKeyError } from '../backend/knownhosts';
 import { CancellationToken, ResponseError } from 'vscode-jsonrpc';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
