@@ -2,7 +2,7 @@
 // its environment, and restarts it when either changes. Everything that touches a repository happens there.
 import * as vscode from 'vscode';
 import { CancellationToken, LanguageClient, RequestType, TransportKind, WorkDoneProgress } from 'vscode-languageclient/node';
-import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
+import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
 import { credentialEnvironment, CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
 import { readSettings } from './settings';

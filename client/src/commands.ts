@@ -20,8 +20,8 @@ import {
   SnapshotsRequest,
   UnknownHostKeyData,
   UnlockRequest,
-} from '../../server/src/protocol';
-import { parseLocation } from '../../server/src/backend/location';
+} from '../../shared/src/protocol';
+import { parseLocation } from '../../shared/src/location';
 import { BackendClient, NotConfiguredError } from './backend';
 import { askForCredentials, CredentialStore, credentialsNeeded, splitRestPassword } from './credentials';
 import { PasswordStore } from './secrets';

@@ -1,7 +1,7 @@
 // Credentials of remote repositories (a REST server's password, S3 access keys) live in SecretStorage, keyed by
 // the repository location as the settings hold it (without a password). The backend gets them in its environment.
 import * as vscode from 'vscode';
-import { parseLocation, type Location } from '../../server/src/backend/location';
+import { parseLocation, type Location } from '../../shared/src/location';
 
 export interface RemoteCredentials {
   restPassword?: string;

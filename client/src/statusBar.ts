@@ -1,6 +1,6 @@
 // The lock indicator: one status bar item that always says what Lockstep's locks are doing in this window.
 import * as vscode from 'vscode';
-import { LockHolder, LockStateParams } from '../../server/src/protocol';
+import { LockHolder, LockStateParams } from '../../shared/src/protocol';
 
 interface OperationLock {
   operation: string;

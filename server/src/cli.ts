@@ -1,14 +1,15 @@
 // The `lockstep` command: restic's command names, flags, environment and exit codes over the same
 // operations the extension's backend runs.
-import { parseLocation } from './backend/location';
+import { parseLocation } from '../../shared/src/location';
 import { openBackend } from './backend/open';
-import { parseArgs, splitCommand } from './cli/args';
+import { flagString, parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
 import { setUpProcessTuning } from './base/processTuning';
 import { trace } from './base/trace';
 import { onInterrupt } from './interrupt';
+import { cliPassword } from './cli/password';
 
 /** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deferredCaCerts?: string): Promise<number> {
@@ -38,6 +39,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         if (deferredCaCerts && reachedOverNodeTls(parseLocation(location))) throw new RerunWithCaCerts();
         return openBackend(location, env, (message) => process.stderr.write(`${message}\n`));
       },
+      password: (forNewRepository) =>
+        cliPassword({ passwordFile: flagString(args, 'password-file'), passwordCommand: flagString(args, 'password-command') }, env, forNewRepository),
     };
     return await command.run(ctx);
   } catch (err) {

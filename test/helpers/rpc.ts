@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
-import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../server/src/protocol';
+import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, ftruncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { BackupRequest } from '../../server/src/protocol';
+import { BackupRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { repoFiles, stopChild, waitFor } from '../helpers/process';

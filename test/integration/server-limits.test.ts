@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { BackupRequest, LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../server/src/protocol';
+import { BackupRequest, LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../shared/src/protocol';
 import { Repository } from '../../server/src/repo/repository';
 import { DEFAULT_ADMISSION_LIMITS } from '../../server/src/rpc/admission';
 import { lockstepOk } from '../helpers/cli';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { CancellationTokenSource, Message, ResponseError, ResponseMessage, StreamMessageReader } from 'vscode-jsonrpc/node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../server/src/protocol';
+import { LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { waitFor } from '../helpers/process';
 import { Backend, startBackend } from '../helpers/rpc';
@@ -85,10 +85,10 @@ describe('JSON-RPC at the edges', () => {
     expect(err).toBeInstanceOf(ResponseError);
     expect((err as ResponseError<unknown>).code).toBe(LockstepErrorCodes.cancelled);
     // Not cancelled: answered once the ask has timed out, without progress.
-    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
     expect(asked).toBe(2);
     // The silent client is not asked again.
-    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await b.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
     expect(asked).toBe(2);
     expect(b.progress).toEqual([]);
   });

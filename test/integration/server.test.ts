@@ -15,7 +15,7 @@ import {
   RestoreRequest,
   SnapshotsRequest,
   UnlockRequest,
-} from '../../server/src/protocol';
+} from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { expectSameTree, makeSourceTree, randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';

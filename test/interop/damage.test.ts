@@ -4,7 +4,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, wri
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
-import { ForgetRequest, SnapshotsRequest } from '../../server/src/protocol';
+import { ForgetRequest, SnapshotsRequest } from '../../shared/src/protocol';
 import { lockstep, lockstepOk } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { startBackend } from '../helpers/rpc';

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LockstepErrorCodes, SnapshotsRequest, UnknownHostKeyData } from '../../server/src/protocol';
+import { LockstepErrorCodes, SnapshotsRequest, UnknownHostKeyData } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { peerAvailable } from '../helpers/peers';
 import { remoteBackendSuite } from '../helpers/remote-suite';

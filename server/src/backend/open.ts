@@ -1,6 +1,6 @@
 import { Backend } from './backend';
 import { LocalBackend } from './local';
-import { parseLocation } from './location';
+import { parseLocation } from '../../../shared/src/location';
 import { RestBackend } from './rest';
 import { S3Backend } from './s3';
 import { SftpBackend } from './sftp';

@@ -3,7 +3,7 @@
 import { abortReason, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
-import { RestLocation } from './location';
+import { RestLocation } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 const V2 = 'application/vnd.x.restic.rest.v2';

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, LoadRange, NotFoundError, SaveSteps } from './backend';
-import { S3Location } from './location';
+import { S3Location } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 type Sdk = typeof import('@aws-sdk/client-s3');

@@ -13,7 +13,7 @@ import { abortReason, raceAbort, throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Backend, describeHandle, listConfig, FileHandle, FileInfo, FileType, isTemporaryPath, LoadRange, NotFoundError, SaveSteps, TemporaryFile } from './backend';
 import { algorithmsFor, appendKnownHost, blobKeyType, DEFAULT_HOST_KEY_ALGORITHMS, HostKeyChangedError, hostKeyFingerprint, hostPort, KnownKey, knownHostsName, knownKeysFor, UnknownHostKeyError } from './knownhosts';
-import { SftpLocation } from './location';
+import { SftpLocation } from '../../../shared/src/location';
 import { RetryPolicy, retryPolicyFromEnv, withRetries } from '../base/retry';
 
 type Ssh2 = typeof import('ssh2');

@@ -1,26 +1,8 @@
-/** Exit codes as restic 0.17+ documents them; the CLI contract relies on these numbers. */
-export const ExitCode = {
-  ok: 0,
-  fatal: 1,
-  someFilesUnreadable: 3,
-  noRepository: 10,
-  lockFailed: 11,
-  wrongPassword: 12,
-  interrupted: 130,
-} as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+// The exit codes and the user-facing error are shared with the extension (location parsing throws it).
+import { ExitCode, LockstepError } from '../../../shared/src/errors';
 
-/** An error whose message is one clear sentence meant for the user. */
-export class LockstepError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: ExitCodeValue = ExitCode.fatal,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export { ExitCode, LockstepError };
+export type { ExitCodeValue } from '../../../shared/src/errors';
 
 export class WrongPasswordError extends LockstepError {
   constructor(message = 'wrong password or no key found') {

@@ -3,7 +3,7 @@
 // command that reaches its repository over https runs again in a process that has them.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { Location } from '../backend/location';
+import { Location } from '../../../shared/src/location';
 
 export const DEFERRED_CA_CERTS = 'LOCKSTEP_DEFERRED_CA_CERTS';
 

@@ -1,31 +1,36 @@
-import { redactLocation } from '../backend/location';
+import { redactLocation } from '../../../shared/src/location';
 import { Backend } from '../backend/backend';
 import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
 import { shortId } from '../repo/format/ids';
-import { chooseKdf } from '../repo/format/key';
-import { Repository } from '../repo/repository';
 import { Snapshot } from '../repo/format/snapshot';
 import { TreeNode } from '../repo/format/tree';
-import { backup, Compression } from '../ops/backup';
-import { cat } from '../ops/cat';
-import { restore } from '../ops/restore';
-import { check } from '../ops/check';
-import { leftoverRuleFromEnv } from '../ops/leftovers';
-import { forget, ForgetSummary } from '../ops/forget';
-import { describeGroupKey, describePolicy, parseGroupBy, parseKeepCount, parseKeepDuration, parseKeepTag, RetentionPolicy } from '../ops/retention';
-import { parseMaxUnused, prune, PruneSummary } from '../ops/prune';
-import { displayPath, walkTree } from '../ops/walk';
+import { ForgetSummary } from '../ops/forget';
+import { describeGroupKey, describePolicy, GroupKey, parseKeepCount, RetentionPolicy } from '../ops/retention';
+import { PruneSummary } from '../ops/prune';
 import { PROGRAM_VERSION } from '../version';
-import { abortReason } from '../base/abort';
 import { waitingMessage } from '../lock/acquire';
 import { formatGoDuration } from '../lock/lockfile';
-import { runLocked } from '../lock/session';
-import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
+import { LockListing } from '../lock/unlock';
 import { lockTimingFromEnv } from '../lock/timing';
+import {
+  backupOperation,
+  catOperation,
+  checkOperation,
+  forgetOperation,
+  initOperation,
+  locksOperation,
+  lsOperation,
+  pruneOperation,
+  restoreOperation,
+  snapshotsOperation,
+  unlockOperation,
+} from '../service/catalogue';
+import { Operation } from '../service/operation';
+import { flagName, OptionSpec } from '../service/options';
+import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
-import { promptPassword, resolvePassword } from './password';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -35,6 +40,8 @@ export interface CommandContext {
   out(text: string): void;
   err(text: string): void;
   openBackend(location: string): Backend;
+  /** The repository password, as the entry point resolves it (flags, environment, a prompt). */
+  password(forNewRepository: boolean): Promise<string>;
 }
 
 interface Command {
@@ -64,66 +71,91 @@ function repoLocation(ctx: CommandContext): string {
   return location;
 }
 
-async function password(ctx: CommandContext, forInit = false): Promise<string> {
-  const given = resolvePassword({
-    passwordFile: flagString(ctx.args, 'password-file'),
-    passwordCommand: flagString(ctx.args, 'password-command'),
+/** Checks the options, then runs the operation as the catalogue describes it, with the global flags' lock settings. */
+async function execute<Input, Options, Result>(ctx: CommandContext, op: Operation<Input, Options, Result>, input: Input, report?: Session['report']): Promise<Result> {
+  const options = op.prepare(input);
+  const retryLock = flagString(ctx.args, 'retry-lock');
+  const retryLockMs = retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock');
+  return runOperation(op, options, {
+    openBackend: () => ctx.openBackend(repoLocation(ctx)),
+    password: (forNewRepository) => ctx.password(forNewRepository),
     env: ctx.env,
-  });
-  if (given !== undefined) {
-    if (given.length === 0) throw new LockstepError('an empty password is not allowed');
-    return given;
-  }
-  const first = await promptPassword(forInit ? 'enter password for new repository: ' : 'enter password for repository: ');
-  if (forInit && (await promptPassword('enter password again: ')) !== first) throw new LockstepError('passwords do not match');
-  return first;
-}
-
-async function openRepository(ctx: CommandContext): Promise<Repository> {
-  const backend = ctx.openBackend(repoLocation(ctx));
-  return Repository.open(backend, await password(ctx), ctx.signal);
-}
-
-/**
- * How a command locks the repository, as restic's same command does: `read` is a shared lock that `--no-lock`
- * may skip, `append` a shared lock, `exclusive` an exclusive one.
- */
-type LockUse = 'read' | 'append' | 'exclusive';
-
-/**
- * Opens the repository, takes the lock and runs `fn` with a repository view whose writes wait for the lock and
- * a signal that is aborted when the user cancels or the lock is lost. The lock is removed afterwards.
- */
-type RepositoryTask = (repo: Repository, signal: AbortSignal) => Promise<number>;
-
-/**
- * Opens the repository, locks it for `use` and runs `fn` (see runLocked: it starts reading while the lock is being
- * confirmed, and writes only once it is held). With `readsIndex`, the index is read from the start.
- */
-async function withRepository(ctx: CommandContext, use: LockUse, fn: RepositoryTask): Promise<number>;
-async function withRepository(ctx: CommandContext, use: LockUse, options: { readsIndex: boolean }, fn: RepositoryTask): Promise<number>;
-async function withRepository(ctx: CommandContext, use: LockUse, ...rest: [RepositoryTask] | [{ readsIndex: boolean }, RepositoryTask]): Promise<number> {
-  const [options, fn] = rest.length === 1 ? [{ readsIndex: false }, rest[0]] : rest;
-  const repo = await openRepository(ctx);
-  const prefetch = new AbortController();
-  try {
-    if (use === 'read' && flagBool(ctx.args, 'no-lock')) return await fn(repo, ctx.signal);
-    if (options.readsIndex) repo.prefetchIndex(AbortSignal.any([ctx.signal, prefetch.signal]));
-    const retryLock = flagString(ctx.args, 'retry-lock');
-    return await runLocked(repo, {
-      mode: use === 'exclusive' ? 'exclusive' : 'shared',
-      retryLockMs: retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock'),
-      timing: lockTimingFromEnv(ctx.env),
-      signal: ctx.signal,
+    timing: lockTimingFromEnv(ctx.env),
+    signal: ctx.signal,
+    retryLockMs,
+    noLock: flagBool(ctx.args, 'no-lock'),
+    report,
+    lockEvents: {
       log: (text) => (ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message: text }, during: 'lock' })) : ctx.err(text)),
       onWaiting: () => {
-        if (!ctx.json) ctx.err(waitingMessage(retryLock === undefined ? 0 : parseGoDuration(retryLock, 'retry-lock')));
+        if (!ctx.json) ctx.err(waitingMessage(retryLockMs));
       },
-    }, fn);
-  } finally {
-    prefetch.abort();
-    await repo.close();
+    },
+  });
+}
+
+const FLAG_KINDS = { string: 'string', strings: 'list', count: 'string', boolean: 'bool' } as const;
+
+function specsOf<Input>(op: Operation<Input, unknown, unknown>): [string, OptionSpec][] {
+  return Object.entries(op.options) as [string, OptionSpec][];
+}
+
+/** The operation's options as flags (those it takes as positionals, or spells its own way, are not flags). */
+function flagsOf<Input>(op: Operation<Input, unknown, unknown>): FlagSpecs {
+  const positionals: readonly string[] = op.positionals ?? [];
+  return Object.fromEntries(
+    specsOf(op)
+      .filter(([name, spec]) => !spec.cliOwn && !positionals.includes(name))
+      .map(([name, spec]) => [flagName(name, spec), { kind: FLAG_KINDS[spec.kind], short: spec.short }]),
+  );
+}
+
+/** The operation's options from the command line, as its specs spell them. */
+function optionsFromArgs<Input>(op: Operation<Input, unknown, unknown>, args: ParsedArgs): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  const rest = [...args.positionals];
+  const specs = new Map(specsOf(op));
+  const positionals: readonly string[] = op.positionals ?? [];
+  for (const name of positionals) read[name] = specs.get(name)?.kind === 'strings' ? rest.splice(0) : rest.shift();
+  for (const [name, spec] of specs) {
+    if (spec.cliOwn || positionals.includes(name)) continue;
+    const flag = flagName(name, spec);
+    if (spec.kind === 'boolean') read[name] = flagBool(args, flag);
+    else if (spec.kind === 'strings') read[name] = flagList(args, flag);
+    else {
+      const text = flagString(args, flag);
+      if (text !== undefined) read[name] = spec.kind === 'count' ? parseKeepCount(text) : text;
+    }
   }
+  return read;
+}
+
+/** What a command adds to its operation: its own flags and options, how it reports, how it prints the result. */
+interface Front<Input, Result> {
+  summary: string;
+  usage: string;
+  /** Flags of the CLI's own (rendering, --stdin), besides the operation's. */
+  flags?: FlagSpecs;
+  /** The CLI's own spellings and listeners, added to the options read from the command line. */
+  input?(ctx: CommandContext): Partial<Input>;
+  report?(ctx: CommandContext): Session['report'];
+  /** Prints the result; returns the exit code. */
+  render(ctx: CommandContext, result: Result, startedMs: number): number;
+}
+
+/** A command over an operation of the catalogue: argv in, the catalogue's options out, its result printed. */
+function command<Input, Options, Result>(op: Operation<Input, Options, Result>, front: Front<Input, Result>): Command {
+  return {
+    summary: front.summary,
+    usage: front.usage,
+    flags: { ...flagsOf(op), ...front.flags },
+    async run(ctx) {
+      const started = Date.now();
+      // The specs are keyed by Input's option names, so what they read is an Input (less the CLI's own additions).
+      const input = { ...optionsFromArgs(op, ctx.args), ...front.input?.(ctx) } as Input;
+      return front.render(ctx, await execute(ctx, op, input, front.report?.(ctx)), started);
+    },
+  };
 }
 
 function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
@@ -144,142 +176,94 @@ function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
   };
 }
 
-const init: Command = {
+const init = command(initOperation, {
   summary: 'Initialize a new repository',
   usage: 'lockstep init [--repository-version 1|2]',
   flags: { 'repository-version': { kind: 'string' } },
-  async run(ctx) {
-    const location = repoLocation(ctx);
+  input(ctx): { version: 1 | 2 } {
     const versionFlag = flagString(ctx.args, 'repository-version') ?? 'latest';
     const version = versionFlag === 'latest' || versionFlag === '2' ? 2 : versionFlag === '1' || versionFlag === 'stable' ? 1 : undefined;
-    if (!version) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
-    const repo = await Repository.init(ctx.openBackend(location), await password(ctx, true), { version, kdf: await chooseKdf(ctx.env), signal: ctx.signal });
-    await repo.close();
-    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id: repo.config.id, repository: redactLocation(location) }));
+    if (version === undefined) throw new LockstepError(`invalid --repository-version "${versionFlag}": use 1, 2, stable or latest`);
+    return { version };
+  },
+  render(ctx, { id }) {
+    const location = redactLocation(repoLocation(ctx));
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'initialized', id, repository: location }));
     else {
-      ctx.out(`created restic repository ${repo.config.id.slice(0, 10)} at ${redactLocation(location)}`);
+      ctx.out(`created restic repository ${id.slice(0, 10)} at ${location}`);
       ctx.out('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
     }
     return ExitCode.ok;
   },
-};
+});
 
 async function* readStdin(): AsyncIterable<Uint8Array> {
   for await (const chunk of process.stdin) yield chunk as Buffer;
 }
 
-const backupCommand: Command = {
+const backupCommand = command(backupOperation, {
   summary: 'Create a new snapshot of files and folders',
   usage: 'lockstep backup [flags] FILE/DIR [FILE/DIR…]',
-  flags: {
-    tag: { kind: 'list' },
-    host: { kind: 'string', short: 'H' },
-    exclude: { kind: 'list', short: 'e' },
-    parent: { kind: 'string' },
-    force: { kind: 'bool', short: 'f' },
-    stdin: { kind: 'bool' },
-    'stdin-filename': { kind: 'string' },
-    compression: { kind: 'string' },
-  },
-  async run(ctx) {
-    const compression = (flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION ?? 'auto') as Compression;
-    if (!['auto', 'off', 'max'].includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
-    const stdin = flagBool(ctx.args, 'stdin');
-    if (stdin && ctx.args.positionals.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
-    if (!stdin && ctx.args.positionals.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
-    const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(',')).filter(Boolean);
-    const started = Date.now();
-    return withRepository(ctx, 'append', { readsIndex: true }, async (repo, signal) => {
-      const summary = await backup(repo, {
-        paths: ctx.args.positionals,
-        stdin: stdin ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
-        tags,
-        host: flagString(ctx.args, 'host'),
-        excludes: flagList(ctx.args, 'exclude'),
-        parent: flagString(ctx.args, 'parent'),
-        force: flagBool(ctx.args, 'force'),
-        compression,
-        signal,
-        onProgress: ctx.json
-          ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
-          : undefined,
-        onWarning: (where, message) =>
-          ctx.json
-            ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where }))
-            : ctx.err(`error: ${where}: ${message}`),
-      });
-      const duration = Date.now() - started;
-      if (ctx.json) {
-        ctx.out(
-          JSON.stringify({
-            message_type: 'summary',
-            files_new: summary.filesNew,
-            files_changed: summary.filesChanged,
-            files_unmodified: summary.filesUnmodified,
-            dirs_new: summary.dirsNew,
-            dirs_changed: summary.dirsChanged,
-            dirs_unmodified: summary.dirsUnmodified,
-            data_blobs: summary.dataBlobs,
-            tree_blobs: summary.treeBlobs,
-            data_added: summary.dataAdded,
-            total_files_processed: summary.totalFilesProcessed,
-            total_bytes_processed: summary.totalBytesProcessed,
-            total_duration: duration / 1000,
-            snapshot_id: summary.snapshotId,
-          }),
-        );
-      } else if (!flagBool(ctx.args, 'quiet')) {
-        if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
-        ctx.out(`Files:       ${summary.filesNew} new, ${summary.filesChanged} changed, ${summary.filesUnmodified} unmodified`);
-        ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
-        ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
-        ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
-        ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
-      }
-      if (summary.unreadable.length > 0) {
-        ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);
-        return ExitCode.someFilesUnreadable;
-      }
-      return ExitCode.ok;
-    });
-  },
-};
-
-const snapshots: Command = {
-  summary: 'List all snapshots',
-  usage: 'lockstep snapshots [--host HOST] [--tag TAG] [--path PATH] [--latest N]',
-  flags: { host: { kind: 'list', short: 'H' }, tag: { kind: 'list' }, path: { kind: 'list' }, latest: { kind: 'string' } },
-  async run(ctx) {
-    return withRepository(ctx, 'read', async (repo, signal) => {
-      const hosts = flagList(ctx.args, 'host');
-      const tags = flagList(ctx.args, 'tag').flatMap((t) => t.split(','));
-      const pathsWanted = flagList(ctx.args, 'path');
-      const ids = ctx.args.positionals;
-      let list = (await repo.listSnapshots(signal, (damage) => warnDamagedSnapshot(ctx, damage))).filter(
-        (e) =>
-          (hosts.length === 0 || hosts.includes(e.snapshot.hostname ?? '')) &&
-          tags.every((t) => e.snapshot.tags?.includes(t)) &&
-          pathsWanted.every((p) => e.snapshot.paths.includes(p)) &&
-          (ids.length === 0 || ids.some((id) => e.id.startsWith(id))),
+  flags: { stdin: { kind: 'bool' }, 'stdin-filename': { kind: 'string' } },
+  input: (ctx) => ({
+    stdin: flagBool(ctx.args, 'stdin') ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
+    compression: flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION,
+  }),
+  report: (ctx) => ({
+    progress: ctx.json
+      ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
+      : undefined,
+    warn: (where, message) =>
+      ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
+  }),
+  render(ctx, summary, started) {
+    const duration = Date.now() - started;
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify({
+          message_type: 'summary',
+          files_new: summary.filesNew,
+          files_changed: summary.filesChanged,
+          files_unmodified: summary.filesUnmodified,
+          dirs_new: summary.dirsNew,
+          dirs_changed: summary.dirsChanged,
+          dirs_unmodified: summary.dirsUnmodified,
+          data_blobs: summary.dataBlobs,
+          tree_blobs: summary.treeBlobs,
+          data_added: summary.dataAdded,
+          total_files_processed: summary.totalFilesProcessed,
+          total_bytes_processed: summary.totalBytesProcessed,
+          total_duration: duration / 1000,
+          snapshot_id: summary.snapshotId,
+        }),
       );
-      const latest = flagString(ctx.args, 'latest');
-      if (latest) list = list.slice(-Math.max(0, Number(latest)));
-      if (ctx.json) {
-        ctx.out(JSON.stringify(list.map((e) => snapshotJson(e.id, e.snapshot))));
-        return ExitCode.ok;
-      }
-      const rows = list.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
-      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
-      ctx.out(`${list.length} snapshots`);
-      return ExitCode.ok;
-    });
+    } else if (!flagBool(ctx.args, 'quiet')) {
+      if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
+      ctx.out(`Files:       ${summary.filesNew} new, ${summary.filesChanged} changed, ${summary.filesUnmodified} unmodified`);
+      ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
+      ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
+      ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
+      ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
+    }
+    if (summary.unreadable.length > 0) {
+      ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);
+      return ExitCode.someFilesUnreadable;
+    }
+    return ExitCode.ok;
   },
-};
+});
 
-/** A snapshot file left out of a listing because it is damaged (restic 0.18: `Ignoring "<id>": …`, exit code 0). */
-function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): void {
-  if (ctx.json) ctx.err(JSON.stringify({ message_type: 'error', error: { message: damage.message }, item: damage.file }));
-  else ctx.err(`Ignoring a damaged snapshot: ${damage.message}`);
+function groupKeyJson(key: GroupKey): Record<string, unknown> {
+  return { hostname: key.hostname ?? '', paths: key.paths ?? null, tags: key.tags ?? null };
+}
+
+/** restic's snapshots group header: "host [h], tags [a, b], paths [/x, /y]". */
+function describeListingGroup(key: GroupKey): string {
+  const parts: string[] = [];
+  if (key.hostname !== undefined) parts.push(`host [${key.hostname}]`);
+  if (key.tags !== undefined) parts.push(`tags [${key.tags.join(', ')}]`);
+  if (key.paths !== undefined) parts.push(`paths [${key.paths.join(', ')}]`);
+  return parts.join(', ');
 }
 
 function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
@@ -297,104 +281,6 @@ function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
     struct_type: 'node',
   };
 }
-
-const ls: Command = {
-  summary: 'List files in a snapshot',
-  usage: 'lockstep ls [-l] SNAPSHOT [DIR…]',
-  flags: { long: { kind: 'bool', short: 'l' } },
-  async run(ctx) {
-    const [ref, ...dirs] = ctx.args.positionals;
-    if (!ref) throw new LockstepError('ls needs a snapshot ID (or "latest")');
-    return withRepository(ctx, 'read', { readsIndex: true }, async (repo, signal) => {
-      await repo.loadIndex(signal);
-      const { id, snapshot } = await repo.findSnapshot(ref, signal);
-      const wanted = dirs.map((d) => d.replace(/\/+$/, '') || '/');
-      const shown = (p: string): boolean => wanted.length === 0 || wanted.some((w) => p === w || p.startsWith(w === '/' ? '/' : `${w}/`));
-      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
-      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
-      await walkTree(
-        repo,
-        snapshot.tree,
-        ({ components, node }) => {
-          const p = displayPath(components);
-          if (shown(p)) {
-            if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
-            else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
-            else ctx.out(p);
-          }
-          // Only descend where something wanted can be below.
-          return wanted.length === 0 || wanted.some((w) => w.startsWith(`${p}/`) || shown(p));
-        },
-        signal,
-      );
-      return ExitCode.ok;
-    });
-  },
-};
-
-const restoreCommand: Command = {
-  summary: 'Extract the data from a snapshot',
-  usage: 'lockstep restore SNAPSHOT --target DIR',
-  flags: { target: { kind: 'string', short: 't' } },
-  async run(ctx) {
-    const [ref] = ctx.args.positionals;
-    const target = flagString(ctx.args, 'target');
-    if (!ref) throw new LockstepError('restore needs a snapshot ID (or "latest")');
-    if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
-    const started = Date.now();
-    return withRepository(ctx, 'read', { readsIndex: true }, async (repo, signal) => {
-      if (!ctx.json) ctx.out(`restoring snapshot ${ref} to ${target}`);
-      const summary = await restore(repo, {
-        snapshot: ref,
-        target,
-        signal,
-        onWarning: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
-      });
-      if (ctx.json) {
-        ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
-      } else {
-        ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
-      }
-      return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
-    });
-  },
-};
-
-const catCommand: Command = {
-  summary: 'Print internal objects to stdout',
-  usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
-  flags: {},
-  async run(ctx) {
-    const [type, ref] = ctx.args.positionals;
-    if (!type) throw new LockstepError('cat needs a type: config, index, snapshot, lock, key, masterkey, blob or tree');
-    return withRepository(ctx, 'read', async (repo, signal) => {
-      const content = await cat(repo, type, ref, signal);
-      if (typeof content === 'string') ctx.out(content);
-      else process.stdout.write(content);
-      return ExitCode.ok;
-    });
-  },
-};
-
-const pruneCommand: Command = {
-  summary: 'Remove data that no snapshot references (exclusive lock)',
-  usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
-  flags: { 'max-unused': { kind: 'string' }, 'dry-run': { kind: 'bool', short: 'n' } },
-  async run(ctx) {
-    const maxUnused = parseMaxUnused(flagString(ctx.args, 'max-unused') ?? '5%');
-    return withRepository(ctx, 'exclusive', { readsIndex: true }, async (repo, signal) => {
-      const summary = await prune(repo, {
-        maxUnused,
-        dryRun: flagBool(ctx.args, 'dry-run'),
-        signal,
-        leftovers: leftoverRuleFromEnv(ctx.env),
-        onStep: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s),
-      });
-      printPruneSummary(ctx, summary);
-      return ExitCode.ok;
-    });
-  },
-};
 
 function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   if (ctx.json) {
@@ -440,75 +326,6 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
   ctx.out(`unused size after prune: ${formatBytes(s.remaining.unusedBytes)} (${pct}% of remaining size)`);
 }
 
-const KEEP_COUNTS = { 'keep-last': 'last', 'keep-hourly': 'hourly', 'keep-daily': 'daily', 'keep-weekly': 'weekly', 'keep-monthly': 'monthly', 'keep-yearly': 'yearly' } as const;
-const KEEP_WITHIN = {
-  'keep-within': 'within',
-  'keep-within-hourly': 'withinHourly',
-  'keep-within-daily': 'withinDaily',
-  'keep-within-weekly': 'withinWeekly',
-  'keep-within-monthly': 'withinMonthly',
-  'keep-within-yearly': 'withinYearly',
-} as const;
-
-function policyFromFlags(args: ParsedArgs): RetentionPolicy {
-  const policy: RetentionPolicy = {};
-  for (const [flag, field] of Object.entries(KEEP_COUNTS)) {
-    const value = flagString(args, flag);
-    if (value !== undefined) policy[field] = parseKeepCount(value);
-  }
-  for (const [flag, field] of Object.entries(KEEP_WITHIN)) {
-    const value = flagString(args, flag);
-    if (value !== undefined) policy[field] = parseKeepDuration(value);
-  }
-  const tags = flagList(args, 'keep-tag');
-  if (tags.length > 0) policy.tags = tags.map(parseKeepTag);
-  return policy;
-}
-
-const forgetCommand: Command = {
-  summary: 'Remove snapshots by ID or by a retention policy (exclusive lock); --prune also removes their data',
-  usage: 'lockstep forget [--keep-last N] [--keep-daily N] … [--keep-within D] [--keep-tag T] [--group-by host,paths,tags] [--dry-run] [--prune] [ID…]',
-  flags: {
-    ...Object.fromEntries([...Object.keys(KEEP_COUNTS), ...Object.keys(KEEP_WITHIN)].map((f) => [f, { kind: 'string' as const }])),
-    'keep-tag': { kind: 'list' },
-    'group-by': { kind: 'string', short: 'g' },
-    host: { kind: 'list' },
-    tag: { kind: 'list' },
-    path: { kind: 'list' },
-    'dry-run': { kind: 'bool', short: 'n' },
-    prune: { kind: 'bool' },
-    'max-unused': { kind: 'string' },
-  },
-  async run(ctx) {
-    const policy = policyFromFlags(ctx.args);
-    const groupBy = parseGroupBy(flagString(ctx.args, 'group-by') ?? 'host,paths');
-    const dryRun = flagBool(ctx.args, 'dry-run');
-    const maxUnused = parseMaxUnused(flagString(ctx.args, 'max-unused') ?? '5%');
-    return withRepository(ctx, 'exclusive', async (repo, signal) => {
-      const summary = await forget(repo, {
-        snapshots: ctx.args.positionals,
-        policy,
-        groupBy,
-        filter: { hosts: flagList(ctx.args, 'host'), tags: flagList(ctx.args, 'tag').map((t) => t.split(',')), paths: flagList(ctx.args, 'path') },
-        dryRun,
-        signal,
-      });
-      for (const damage of summary.damaged) warnDamagedSnapshot(ctx, damage);
-      if (summary.noPolicy) {
-        ctx.err('no policy was specified, no snapshots will be removed');
-        return ExitCode.ok;
-      }
-      printForget(ctx, summary, policy);
-      if (flagBool(ctx.args, 'prune') && summary.removed.length > 0) {
-        if (!ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
-        const pruned = await prune(repo, { maxUnused, dryRun, signal, leftovers: leftoverRuleFromEnv(ctx.env), onStep: ctx.json ? undefined : (s) => ctx.out(s) });
-        if (!ctx.json) printPruneSummary(ctx, pruned);
-      }
-      return ExitCode.ok;
-    });
-  },
-};
-
 function printForget(ctx: CommandContext, summary: ForgetSummary, policy: RetentionPolicy): void {
   if (ctx.json) {
     const snap = (e: { id: string; snapshot: Snapshot }): Record<string, unknown> => snapshotJson(e.id, e.snapshot);
@@ -546,75 +363,155 @@ function printForget(ctx: CommandContext, summary: ForgetSummary, policy: Retent
   else ctx.out(`removed ${summary.removed.length} snapshots`);
 }
 
-const checkCommand: Command = {
+/** A snapshot file left out of a listing because it is damaged (restic 0.18: `Ignoring "<id>": …`, exit code 0). */
+function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): void {
+  if (ctx.json) ctx.err(JSON.stringify({ message_type: 'error', error: { message: damage.message }, item: damage.file }));
+  else ctx.err(`Ignoring a damaged snapshot: ${damage.message}`);
+}
+
+const snapshots = command(snapshotsOperation, {
+  summary: 'List all snapshots',
+  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [ID|latest…]',
+  render(ctx, listing) {
+    for (const damage of listing.damaged) warnDamagedSnapshot(ctx, damage);
+    for (const line of listing.ignored) ctx.err(line);
+    if (ctx.json) {
+      const entries = (g: (typeof listing.groups)[number]): Record<string, unknown>[] => g.entries.map((e) => snapshotJson(e.id, e.snapshot));
+      if (!listing.grouped) ctx.out(JSON.stringify(listing.groups.flatMap(entries)));
+      else ctx.out(JSON.stringify(listing.groups.map((g) => ({ group_key: groupKeyJson(g.key), snapshots: entries(g) }))));
+      return ExitCode.ok;
+    }
+    for (const g of listing.groups) {
+      if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
+      const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
+      ctx.out(`${g.entries.length} snapshots`);
+    }
+    return ExitCode.ok;
+  },
+});
+
+const ls = command(lsOperation, {
+  summary: 'List files in a snapshot',
+  usage: 'lockstep ls [-l] SNAPSHOT [DIR…]',
+  flags: { long: { kind: 'bool', short: 'l' } },
+  input: (ctx) => ({
+    onSnapshot: ({ id, snapshot }) => {
+      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
+      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
+    },
+    onNode: (p, node) => {
+      if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
+      else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
+      else ctx.out(p);
+    },
+  }),
+  render: () => ExitCode.ok,
+});
+
+const restoreCommand = command(restoreOperation, {
+  summary: 'Extract the data from a snapshot',
+  usage: 'lockstep restore SNAPSHOT --target DIR',
+  report: (ctx) => ({
+    begin: () => {
+      if (!ctx.json) ctx.out(`restoring snapshot ${ctx.args.positionals[0]} to ${flagString(ctx.args, 'target')}`);
+    },
+    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
+  }),
+  render(ctx, summary, started) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
+    } else {
+      ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
+    }
+    return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
+  },
+});
+
+const catCommand = command(catOperation, {
+  summary: 'Print internal objects to stdout',
+  usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
+  render(ctx, content) {
+    if (typeof content === 'string') ctx.out(content);
+    else process.stdout.write(content);
+    return ExitCode.ok;
+  },
+});
+
+const pruneCommand = command(pruneOperation, {
+  summary: 'Remove data that no snapshot references (exclusive lock)',
+  usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
+  report: (ctx) => ({ step: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s) }),
+  render(ctx, summary) {
+    printPruneSummary(ctx, summary);
+    return ExitCode.ok;
+  },
+});
+
+const forgetCommand = command(forgetOperation, {
+  summary: 'Remove snapshots by ID or by a retention policy (exclusive lock); --prune also removes their data',
+  usage: 'lockstep forget [--keep-last N] [--keep-daily N] … [--keep-within D] [--keep-tag T] [--group-by host,paths,tags] [--dry-run] [--prune] [ID…]',
+  input: (ctx) => ({
+    // forget's decision is printed before the prune it chains to begins.
+    onForgotten: (summary, plan) => {
+      for (const damage of summary.damaged) warnDamagedSnapshot(ctx, damage);
+      if (summary.noPolicy) ctx.err('no policy was specified, no snapshots will be removed');
+      else printForget(ctx, summary, plan.policy);
+      if (plan.prune && summary.removed.length > 0 && !ctx.json) ctx.out(`${summary.removed.length} snapshots have been removed, running prune`);
+    },
+  }),
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  render(ctx, outcome) {
+    if (outcome.prune && !ctx.json) printPruneSummary(ctx, outcome.prune);
+    return ExitCode.ok;
+  },
+});
+
+const checkCommand = command(checkOperation, {
   summary: 'Check the repository for errors (exclusive lock)',
   usage: 'lockstep check [--read-data]',
-  flags: { 'read-data': { kind: 'bool' } },
-  async run(ctx) {
-    return withRepository(ctx, 'exclusive', { readsIndex: true }, async (repo, signal) => {
-      const result = await check(repo, {
-        readData: flagBool(ctx.args, 'read-data'),
-        signal,
-        leftovers: leftoverRuleFromEnv(ctx.env),
-        onStep: ctx.json ? undefined : (s) => ctx.out(s),
-      });
-      if (ctx.json) {
-        ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
-      } else {
-        for (const hint of result.hints) ctx.out(hint);
-        for (const error of result.errors) ctx.err(`error: ${error}`);
-        if (result.errors.length === 0) ctx.out('no errors were found');
-      }
-      if (result.errors.length > 0) throw new LockstepError(`repository contains errors (${result.errors.length} found)`);
-      return ExitCode.ok;
-    });
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  render(ctx, result) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
+    } else {
+      for (const hint of result.hints) ctx.out(hint);
+      for (const error of result.errors) ctx.err(`error: ${error}`);
+      if (result.errors.length === 0) ctx.out('no errors were found');
+    }
+    if (result.errors.length > 0) throw new LockstepError(`repository contains errors (${result.errors.length} found)`);
+    return ExitCode.ok;
   },
-};
+});
 
-const unlockCommand: Command = {
+const unlockCommand = command(unlockOperation, {
   summary: 'Remove stale locks (or, with --remove-all, every lock)',
   usage: 'lockstep unlock [--remove-all]',
-  flags: { 'remove-all': { kind: 'bool' } },
-  async run(ctx) {
-    const repo = await openRepository(ctx);
-    try {
-      const removed = flagBool(ctx.args, 'remove-all')
-        ? await removeAllLocks(repo, ctx.signal)
-        : await removeStaleLocks(repo, { timing: lockTimingFromEnv(ctx.env), signal: ctx.signal });
-      if (ctx.json) ctx.out(JSON.stringify({ message_type: 'unlock', removed: removed.length, removed_ids: removed }));
-      else if (removed.length > 0) ctx.out(`successfully removed ${removed.length} locks`);
-      return ExitCode.ok;
-    } finally {
-      await repo.close();
-    }
+  render(ctx, removed) {
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'unlock', removed: removed.length, removed_ids: removed }));
+    else if (removed.length > 0) ctx.out(`successfully removed ${removed.length} locks`);
+    return ExitCode.ok;
   },
-};
+});
 
-const locksCommand: Command = {
+const locksCommand = command(locksOperation, {
   summary: 'List the locks in the repository: holder, age, whether stale',
   usage: 'lockstep locks',
-  flags: {},
-  async run(ctx) {
-    const repo = await openRepository(ctx);
-    try {
-      const locks = await listLocks(repo, { timing: lockTimingFromEnv(ctx.env), signal: ctx.signal });
-      if (ctx.json) {
-        ctx.out(JSON.stringify(locks.map(lockJson)));
-        return ExitCode.ok;
-      }
-      const rows = locks.map((l) =>
-        l.lock
-          ? [shortId(l.id), l.lock.exclusive ? 'exclusive' : 'shared', l.lock.hostname, String(l.lock.pid), l.lock.username, formatGoDuration(l.ageMs ?? 0), l.stale ? 'stale' : '']
-          : [shortId(l.id), 'unreadable', '', '', '', '', l.error ?? ''],
-      );
-      ctx.out(table(['ID', 'Kind', 'Host', 'PID', 'User', 'Age', 'Stale'], rows));
-      ctx.out(`${locks.length} locks`);
+  render(ctx, locks) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify(locks.map(lockJson)));
       return ExitCode.ok;
-    } finally {
-      await repo.close();
     }
+    const rows = locks.map((l) =>
+      l.lock
+        ? [shortId(l.id), l.lock.exclusive ? 'exclusive' : 'shared', l.lock.hostname, String(l.lock.pid), l.lock.username, formatGoDuration(l.ageMs ?? 0), l.stale ? 'stale' : '']
+        : [shortId(l.id), 'unreadable', '', '', '', '', l.error ?? ''],
+    );
+    ctx.out(table(['ID', 'Kind', 'Host', 'PID', 'User', 'Age', 'Stale'], rows));
+    ctx.out(`${locks.length} locks`);
+    return ExitCode.ok;
   },
-};
+});
 
 function lockJson(l: LockListing): Record<string, unknown> {
   if (!l.lock) return { id: l.id, short_id: shortId(l.id), readable: false, error: l.error, stale: false };

@@ -1,38 +1,22 @@
-import { readFileSync } from 'node:fs';
+// The CLI's password: restic's flags and environment, else a prompt on the terminal.
 import { LockstepError } from '../base/errors';
+import { resolvePassword } from '../password';
 
-export interface PasswordSources {
-  passwordFile?: string;
-  passwordCommand?: string;
-  env: NodeJS.ProcessEnv;
-}
-
-/** The repository password from a file, a command or the environment, in restic's order. */
-export function resolvePassword(sources: PasswordSources): string | undefined {
-  const file = sources.passwordFile ?? sources.env.RESTIC_PASSWORD_FILE;
-  if (file) {
-    try {
-      return firstLine(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new LockstepError(`cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+/**
+ * The CLI's password: --password-file, --password-command or the environment (RESTIC_PASSWORD_FILE,
+ * RESTIC_PASSWORD_COMMAND, RESTIC_PASSWORD), else a prompt on the terminal (twice for a new repository).
+ */
+export async function cliPassword(flags: { passwordFile?: string; passwordCommand?: string }, env: NodeJS.ProcessEnv, forNewRepository: boolean): Promise<string> {
+  const given = resolvePassword({ ...flags, env });
+  if (given !== undefined) {
+    if (given.length === 0) throw new LockstepError('an empty password is not allowed');
+    return given;
   }
-  const command = sources.passwordCommand ?? sources.env.RESTIC_PASSWORD_COMMAND;
-  if (command) {
-    try {
-      // node:child_process is loaded only for --password-command.
-      const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-      return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-    } catch {
-      throw new LockstepError(`the password command failed: ${command}`);
-    }
-  }
-  return sources.env.RESTIC_PASSWORD;
+  const first = await promptPassword(forNewRepository ? 'enter password for new repository: ' : 'enter password for repository: ');
+  if (forNewRepository && (await promptPassword('enter password again: ')) !== first) throw new LockstepError('passwords do not match');
+  return first;
 }
 
-function firstLine(text: string): string {
-  return text.replace(/\r?\n[\s\S]*$/, '');
-}
 
 /** Asks on the terminal without echoing what is typed. */
 export async function promptPassword(question: string): Promise<string> {

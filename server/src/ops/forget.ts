@@ -4,14 +4,8 @@ import { throwIfAborted } from '../base/abort';
 import { CorruptFileError, LockstepError } from '../base/errors';
 import { Id } from '../repo/format/ids';
 import { Repository } from '../repo/repository';
-import { Snapshot } from '../repo/format/snapshot';
 import { DEFAULT_GROUP_BY, describeGroupKey, ForgetGroup, GroupBy, isEmptyPolicy, planForget, RetentionPolicy, validatePolicy } from './retention';
-
-export interface SnapshotFilter {
-  hosts?: string[];
-  tags?: string[][];
-  paths?: string[];
-}
+import { matchesFilter, SnapshotFilter } from './snapshots';
 
 export interface ForgetOptions {
   /** Snapshots named by ID or prefix: these are removed and no policy applies. */
@@ -35,26 +29,21 @@ export interface ForgetSummary {
   damaged: CorruptFileError[];
 }
 
-function matches(s: Snapshot, filter: SnapshotFilter): boolean {
-  if (filter.hosts?.length && !filter.hosts.includes(s.hostname ?? '')) return false;
-  if (filter.tags?.length && !filter.tags.some((group) => group.every((t) => s.tags?.includes(t)))) return false;
-  if (filter.paths?.length && !filter.paths.every((p) => s.paths.includes(p))) return false;
-  return true;
-}
-
 export async function forget(repo: Repository, options: ForgetOptions): Promise<ForgetSummary> {
   const { signal } = options;
   const named = options.snapshots ?? [];
   const policy = options.policy ?? {};
+  const filter = options.filter ?? {};
   if (named.length > 0 && !isEmptyPolicy(policy)) throw new LockstepError('name snapshots or give a policy (--keep-*), not both');
   let groups: ForgetGroup[] = [];
   let remove: Id[];
   const damaged: CorruptFileError[] = [];
   if (named.length > 0) {
     remove = [];
+    // "latest" is the newest snapshot the filter lets through, as in restic.
     for (const ref of named) {
       try {
-        remove.push((await repo.findSnapshot(ref, signal)).id);
+        remove.push((await repo.findSnapshot(ref, signal, (s) => matchesFilter(s, filter))).id);
       } catch (err) {
         if (!(err instanceof CorruptFileError)) throw err;
         damaged.push(err);
@@ -63,7 +52,7 @@ export async function forget(repo: Repository, options: ForgetOptions): Promise<
   } else {
     if (isEmptyPolicy(policy)) return { groups: [], removed: [], noPolicy: true, damaged };
     validatePolicy(policy);
-    const entries = (await repo.listSnapshots(signal, (damage) => damaged.push(damage))).filter((e) => matches(e.snapshot, options.filter ?? {}));
+    const entries = (await repo.listSnapshots(signal, (damage) => damaged.push(damage))).filter((e) => matchesFilter(e.snapshot, filter));
     groups = planForget(entries, policy, options.groupBy ?? DEFAULT_GROUP_BY, options.now ?? new Date());
     const emptied = groups.find((g) => g.keep.length === 0 && g.remove.length > 0);
     if (emptied) throw new LockstepError(`refusing to delete last snapshot of snapshot group "${describeGroupKey(emptied.key)}"`);

@@ -8,7 +8,7 @@
 import { CancellationToken, CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { abortReason } from '../base/abort';
 import { CancelledError } from '../base/errors';
-import { LockstepErrorCodes } from '../protocol';
+import { LockstepErrorCodes } from '../../../shared/src/protocol';
 import { Semaphore } from '../base/semaphore';
 
 export type Lane = 'locking' | 'lock-free';

@@ -1,44 +1,30 @@
-// Runs one request as an operation: opens the repository the backend was started for, takes the lock the
-// operation needs, reports the lock's state and the progress to the client, and turns failures into the
-// protocol's error codes. Requests run concurrently: unlock and locks answer while a backup holds its lock.
+// Runs one request as an operation of the catalogue (service/runner.ts opens the repository the backend was started
+// for and takes the lock the operation names), reports the lock's state and the progress to the client, and turns
+// failures into the protocol's error codes. Requests run concurrently: unlock and locks answer while a backup holds
+// its lock.
 import { UnknownHostKeyError } from '../backend/knownhosts';
 import { CancellationToken, ResponseError } from 'vscode-jsonrpc';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { openBackend } from '../backend/open';
-import { resolvePassword } from '../cli/password';
 import { AlreadyLockedError, CancelledError, LockLostError, LockstepError, NoRepositoryError, WrongPasswordError } from '../base/errors';
 import { LockConflictError } from '../lock/acquire';
 import { LockInfo } from '../lock/lockfile';
 import { HeldLock } from '../lock/held';
-import { LockMode, runLocked } from '../lock/session';
 import { lockTimingFromEnv } from '../lock/timing';
-import { Repository } from '../repo/repository';
+import { Operation } from '../service/operation';
+import { runOperation } from '../service/runner';
 import { Admission } from './admission';
 import { createServerProgress } from './progress';
-import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../protocol';
+import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../../../shared/src/protocol';
 
-export interface Progress {
-  report(message: string, percentage?: number): void;
-}
-
-export interface OperationContext {
-  repo: Repository;
-  signal: AbortSignal;
-  progress: Progress;
-}
-
-export interface OperationSpec {
-  /** "backup", "prune", … (shown to the user). */
-  name: string;
-  /** The lock the operation takes; 'none' for unlock and locks. */
-  lock: LockMode | 'none';
+/** How a request asked to be run: restic's --retry-lock and the client's progress token. */
+export interface RequestLocking {
   retryLockMs?: number;
   workDoneToken?: string | number;
-  /** What is left undone when the lock is lost midway, said to the user. */
-  notCommitted: string;
-  /** Read the index while the lock is being acquired (checked again once it is held). */
-  readsIndex?: boolean;
 }
+
+/** What toResponseError needs of an operation. */
+type Described = Pick<Operation<unknown, unknown, unknown>, 'name' | 'notCommitted'>;
 
 export function holderOf(info: LockInfo, id: string): LockHolder {
   return { id, exclusive: info.exclusive, hostname: info.hostname, username: info.username, pid: info.pid, time: info.timeMs };
@@ -50,6 +36,8 @@ export class Operations {
   constructor(
     private readonly connection: Connection,
     private readonly env: NodeJS.ProcessEnv,
+    /** The repository password, as the entry point resolves it. */
+    private readonly password: () => string,
     private readonly admission: Admission,
   ) {}
 
@@ -59,67 +47,66 @@ export class Operations {
     return location;
   }
 
-  password(): string {
-    const password = resolvePassword({ env: this.env });
-    if (password === undefined || password === '') throw new LockstepError('no repository password is set (run "Lockstep: Set Password")');
-    return password;
+  /**
+   * Every request passes through here: the catalogue's operation run with the lock it names, reported to the client,
+   * once the admission lets it (see admission.ts); the token also ends it when the backend stops.
+   */
+  run<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, locking: RequestLocking, token: CancellationToken): Promise<Result> {
+    return this.admission.run(op.name, op.lock === 'none' ? 'lock-free' : 'locking', token, (admitted) => this.runAdmitted(op, options, locking, admitted));
   }
 
-  /** Runs the operation once the admission lets it (see admission.ts); the token also ends it when the backend stops. */
-  run<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
-    return this.admission.run(spec.name, spec.lock === 'none' ? 'lock-free' : 'locking', token, (admitted) => this.runAdmitted(spec, admitted, work));
-  }
-
-  private async runAdmitted<R>(spec: OperationSpec, token: CancellationToken, work: (ctx: OperationContext) => Promise<R>): Promise<R> {
+  private async runAdmitted<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, locking: RequestLocking, token: CancellationToken): Promise<Result> {
+    const spec = { ...locking, name: op.name };
     const operationId = this.nextId++;
     const cancel = new AbortController();
-    const onCancel = token.onCancellationRequested(() => cancel.abort(new CancelledError(`${spec.name} cancelled`)));
-    const reporter = await this.progressFor(spec, cancel);
+    const onCancel = token.onCancellationRequested(() => cancel.abort(new CancelledError(`${op.name} cancelled`)));
+    // init had no progress of its own before it ran through here; it still has none.
+    const reporter = op.creates ? this.connection.window.attachWorkDoneProgress(undefined) : await this.progressFor(spec, cancel);
     const state = (s: Omit<LockStateParams, 'operationId' | 'operation' | 'exclusive'>): void => {
-      void this.connection.sendNotification(LockStateNotification.type, { operationId, operation: spec.name, exclusive: spec.lock === 'exclusive', ...s });
+      void this.connection.sendNotification(LockStateNotification.type, { operationId, operation: op.name, exclusive: op.lock === 'exclusive', ...s });
     };
-    let repo: Repository | undefined;
-    const prefetch = new AbortController();
+    let held: HeldLock | undefined;
     try {
-      repo = await Repository.open(openBackend(this.location(), this.env, (message) => this.connection.console.warn(message)), this.password(), cancel.signal);
-      const progress: Progress = { report: (message, percentage) => reporter.report(percentage ?? 0, message) };
-      if (spec.lock === 'none') return await work({ repo, signal: cancel.signal, progress });
-      state({ state: 'acquiring' });
-      if (spec.readsIndex) repo.prefetchIndex(AbortSignal.any([cancel.signal, prefetch.signal]));
-      let held: HeldLock | undefined;
-      return await runLocked(repo, {
-        mode: spec.lock,
-        retryLockMs: spec.retryLockMs ?? 0,
+      return await runOperation(op, options, {
+        openBackend: () => openBackend(this.location(), this.env, (message) => this.connection.console.warn(message)),
+        password: async () => this.password(),
+        env: this.env,
         timing: lockTimingFromEnv(this.env),
         signal: cancel.signal,
-        log: (message) => this.connection.console.warn(`${spec.name}: ${message}`),
-        onWaiting: (conflict: LockConflictError) => state({ state: 'waiting', holder: holderOf(conflict.holder, conflict.holderId) }),
-        onEvent: (event) => {
-          if (event.kind === 'refreshed') state({ state: 'held', lockId: event.lockId, refreshedAt: event.atMs });
-          else if (event.kind === 'lost') {
-            state({ state: 'lost', reason: event.reason, message: event.message });
-            void this.connection.sendNotification(LockLostNotification.type, { operationId, operation: spec.name, reason: event.reason, message: event.message, notCommitted: spec.notCommitted });
-          }
+        retryLockMs: locking.retryLockMs,
+        report: {
+          step: (text) => reporter.report(0, text),
+          progress: (p) => reporter.report(0, `${p.filesDone} files, ${(p.bytesDone / 1048576).toFixed(1)} MiB${p.currentFile ? `: ${p.currentFile}` : ''}`),
+          warn: (item, message) => this.connection.console.warn(`${op.name}: ${item}: ${message}`),
         },
-        onHeld: (lock) => {
-          held = lock;
-          state({ state: 'held', lockId: lock.id, refreshedAt: lock.lastRefresh });
+        lockEvents: {
+          onAcquiring: () => state({ state: 'acquiring' }),
+          log: (message) => this.connection.console.warn(`${op.name}: ${message}`),
+          onWaiting: (conflict: LockConflictError) => state({ state: 'waiting', holder: holderOf(conflict.holder, conflict.holderId) }),
+          onEvent: (event) => {
+            if (event.kind === 'refreshed') state({ state: 'held', lockId: event.lockId, refreshedAt: event.atMs });
+            else if (event.kind === 'lost') {
+              state({ state: 'lost', reason: event.reason, message: event.message });
+              void this.connection.sendNotification(LockLostNotification.type, { operationId, operation: op.name, reason: event.reason, message: event.message, notCommitted: op.notCommitted });
+            }
+          },
+          onHeld: (lock) => {
+            held = lock;
+            state({ state: 'held', lockId: lock.id, refreshedAt: lock.lastRefresh });
+          },
         },
-      }, (locked, signal) => work({ repo: locked, signal, progress })).finally(() => {
-        if (held && !held.lost) state({ state: 'released' });
       });
     } catch (err) {
-      throw toResponseError(err, spec);
+      throw toResponseError(err, op);
     } finally {
-      prefetch.abort();
+      if (held && !held.lost) state({ state: 'released' });
       onCancel.dispose();
       reporter.done();
-      await repo?.close();
     }
   }
 
   /** The client's progress (its token) when it sent one; otherwise a cancellable progress the server creates. */
-  private async progressFor(spec: OperationSpec, cancel: AbortController): Promise<WorkDoneProgressReporter> {
+  private async progressFor(spec: RequestLocking & { name: string }, cancel: AbortController): Promise<WorkDoneProgressReporter> {
     if (spec.workDoneToken !== undefined) {
       const reporter = this.connection.window.attachWorkDoneProgress(spec.workDoneToken);
       reporter.begin(`Lockstep: ${spec.name}`, 0, undefined, true);
@@ -134,7 +121,7 @@ export class Operations {
 }
 
 /** The protocol's error for a failed operation: a code the client can act on, and one clear sentence. */
-export function toResponseError(err: unknown, spec: OperationSpec): ResponseError<unknown> {
+export function toResponseError(err: unknown, spec: Described): ResponseError<unknown> {
   if (err instanceof ResponseError) return err;
   if (err instanceof LockLostError) {
     const notCommitted = err.leftBehind ? `${spec.notCommitted}; ${err.leftBehind}` : spec.notCommitted;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLocation, redactLocation } from '../../../server/src/backend/location';
+import { parseLocation, redactLocation } from '../../../shared/src/location';
 import { withRetries } from '../../../server/src/base/retry';
 import { ManualClock } from '../../helpers/clock';
 

@@ -10,7 +10,7 @@ import type { LookupFunction } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, type FileType } from '../../../server/src/backend/backend';
-import { parseLocation, type S3Location } from '../../../server/src/backend/location';
+import { parseLocation, type S3Location } from '../../../shared/src/location';
 import { S3Backend, s3ClientConfig, usePathStyle } from '../../../server/src/backend/s3';
 import { LockLostError, LockstepError } from '../../../server/src/base/errors';
 import { lockstep, lockstepOk } from '../../helpers/cli';

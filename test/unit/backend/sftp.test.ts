@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../server/src/backend/backend';
-import { parseLocation, type SftpLocation } from '../../../server/src/backend/location';
+import { parseLocation, type SftpLocation } from '../../../shared/src/location';
 import { appendKnownHost, HostKeyChangedError, knownKeysFor, UnknownHostKeyError } from '../../../server/src/backend/knownhosts';
 import { SftpBackend } from '../../../server/src/backend/sftp';
 import { lockstepOk } from '../../helpers/cli';

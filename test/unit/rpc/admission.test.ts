@@ -1,7 +1,7 @@
 // The admission's lines: how many run, how many wait, who is refused, and what stopping does to each.
 import { CancellationToken, CancellationTokenSource, ResponseError } from 'vscode-jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { LockstepErrorCodes } from '../../../server/src/protocol';
+import { LockstepErrorCodes } from '../../../shared/src/protocol';
 import { Admission } from '../../../server/src/rpc/admission';
 
 /** Work that runs until the test lets it end, and says whether its token was cancelled. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LockLostError } from '../../../server/src/base/errors';
-import { LockstepErrorCodes } from '../../../server/src/protocol';
-import { OperationSpec, toResponseError } from '../../../server/src/rpc/operations';
+import { LockstepErrorCodes } from '../../../shared/src/protocol';
+import { toResponseError } from '../../../server/src/rpc/operations';
 
-const backupSpec: OperationSpec = { name: 'backup', lock: 'shared', notCommitted: 'the snapshot was not saved' };
+const backupSpec = { name: 'backup', notCommitted: 'the snapshot was not saved' };
 
 describe('a lost lock as the client hears it', () => {
   it('says what a commit point that landed as the lock was lost became, after what was not committed', () => {

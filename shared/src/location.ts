@@ -1,6 +1,7 @@
-// Repository locations as restic spells them, parsed into what each backend needs to connect.
+// Repository locations as restic spells them, parsed into what each backend needs to connect. Shared: the extension
+// checks a location the user types with the same parser the backend connects with.
 import * as path from 'node:path';
-import { LockstepError } from '../base/errors';
+import { LockstepError } from './errors';
 
 export interface LocalLocation {
   kind: 'local';

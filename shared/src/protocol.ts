@@ -55,11 +55,99 @@ export interface LockedParams {
   workDoneToken?: string | number;
 }
 
-// ---- requests: client → server ------------------------------------------------------------------------------
+// ---- each operation's options: what the CLI's flags and a request's params both give -------------------------
+// The backend's operation catalogue (server/src/service/catalogue.ts) fills in the defaults and checks the values.
 
-export interface InitParams {
+/** restic's --host, --tag and --path: which snapshots an operation considers. */
+export interface SnapshotFilterOptions {
+  /** Any one of these hosts. */
+  hosts?: string[];
+  /** Each entry one --tag value: tags separated by commas, all of them needed; a snapshot needs any one entry. */
+  tags?: string[];
+  /** Every one of these paths. */
+  paths?: string[];
+}
+
+export interface InitOptions {
+  /** The repository format version, default 2. */
   version?: 1 | 2;
 }
+
+export interface BackupOptions {
+  paths: string[];
+  /** Tags of the new snapshot; an entry may hold several, separated by commas. */
+  tags?: string[];
+  host?: string;
+  excludes?: string[];
+  /** A snapshot ID to use as parent (default: the latest of the same host and paths). */
+  parent?: string;
+  /** Read every file even when the parent says it is unchanged. */
+  force?: boolean;
+  /** "auto" (default), "off" or "max". */
+  compression?: string;
+}
+
+export interface SnapshotsOptions extends SnapshotFilterOptions {
+  /** Snapshot IDs, unique prefixes or "latest" (the newest the filter lets through); none for all the filter lets through. */
+  snapshots?: string[];
+  /** Only the newest N of each host and set of paths. */
+  latest?: number;
+  /** restic's --group-by ("host,paths", "tags", …); default: no groups. */
+  groupBy?: string;
+}
+
+export interface RestoreOptions {
+  /** "latest", an ID or a unique prefix. */
+  snapshot: string;
+  target: string;
+}
+
+export interface PruneOptions {
+  /** restic's --max-unused: "5%" (default), "500M" or "unlimited". */
+  maxUnused?: string;
+  dryRun?: boolean;
+}
+
+/** restic's forget: snapshots by ID, or a retention policy applied per group; -1 keeps all of a kind. */
+export interface ForgetOptions extends SnapshotFilterOptions {
+  /** Snapshots to forget by ID (instead of a policy). */
+  snapshots?: string[];
+  keepLast?: number;
+  keepHourly?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+  /** restic's duration form, e.g. "1y2m3d4h". */
+  keepWithin?: string;
+  keepWithinHourly?: string;
+  keepWithinDaily?: string;
+  keepWithinWeekly?: string;
+  keepWithinMonthly?: string;
+  keepWithinYearly?: string;
+  /** Keep snapshots with every tag of any one entry (tags separated by commas). */
+  keepTags?: string[];
+  /** restic's --group-by, default "host,paths". */
+  groupBy?: string;
+  /** Prune afterwards, under the same lock. */
+  prune?: boolean;
+  /** For the prune. */
+  maxUnused?: string;
+  dryRun?: boolean;
+}
+
+export interface CheckOptions {
+  readData?: boolean;
+}
+
+export interface UnlockOptions {
+  /** Remove every lock, not only stale ones. */
+  removeAll?: boolean;
+}
+
+// ---- requests: client → server ------------------------------------------------------------------------------
+
+export type InitParams = InitOptions;
 export interface InitResult {
   repositoryId: string;
   location: string;
@@ -69,12 +157,7 @@ export namespace InitRequest {
   export const type = new RequestType<InitParams, InitResult, void>('lockstep/init', ParameterStructures.byName);
 }
 
-export interface BackupParams extends LockedParams {
-  paths: string[];
-  tags?: string[];
-  host?: string;
-  excludes?: string[];
-}
+export interface BackupParams extends LockedParams, BackupOptions {}
 export interface BackupResult {
   snapshotId: string;
   parent?: string;
@@ -102,21 +185,27 @@ export interface SnapshotInfo {
   tree: string;
   parent?: string;
 }
+/** What a group's snapshots share: a field is present only when grouping by it. */
+export interface SnapshotGroupKey {
+  hostname?: string;
+  paths?: string[];
+  tags?: string[];
+}
 export interface SnapshotsResult {
+  /** Every snapshot listed, oldest first. */
   snapshots: SnapshotInfo[];
+  /** With groupBy: the same snapshots in their groups. */
+  groups?: { key: SnapshotGroupKey; snapshots: SnapshotInfo[] }[];
   /** Snapshot files left out because they are damaged, one message each naming the file (restic lists the rest too). */
   damaged: string[];
 }
+export interface SnapshotsParams extends LockedParams, SnapshotsOptions {}
 /** Lists the snapshots, oldest first (shared lock). */
 export namespace SnapshotsRequest {
-  export const type = new RequestType<LockedParams, SnapshotsResult, void>('lockstep/snapshots', ParameterStructures.byName);
+  export const type = new RequestType<SnapshotsParams, SnapshotsResult, void>('lockstep/snapshots', ParameterStructures.byName);
 }
 
-export interface RestoreParams extends LockedParams {
-  /** "latest", an ID or a unique prefix. */
-  snapshot: string;
-  target: string;
-}
+export interface RestoreParams extends LockedParams, RestoreOptions {}
 export interface RestoreResult {
   snapshotId: string;
   filesRestored: number;
@@ -129,11 +218,7 @@ export namespace RestoreRequest {
   export const type = new RequestType<RestoreParams, RestoreResult, void>('lockstep/restore', ParameterStructures.byName);
 }
 
-export interface PruneParams extends LockedParams {
-  /** restic's --max-unused: "5%", "500M" or "unlimited". */
-  maxUnused?: string;
-  dryRun?: boolean;
-}
+export interface PruneParams extends LockedParams, PruneOptions {}
 export interface PruneResult {
   dryRun: boolean;
   removedBlobs: number;
@@ -148,21 +233,7 @@ export namespace PruneRequest {
   export const type = new RequestType<PruneParams, PruneResult, void>('lockstep/prune', ParameterStructures.byName);
 }
 
-export interface ForgetParams extends LockedParams {
-  /** Snapshots to forget by ID (besides the policy). */
-  snapshots?: string[];
-  keepLast?: number;
-  keepHourly?: number;
-  keepDaily?: number;
-  keepWeekly?: number;
-  keepMonthly?: number;
-  keepYearly?: number;
-  /** restic's duration form, e.g. "1y2m3d". */
-  keepWithin?: string;
-  keepTags?: string[];
-  prune?: boolean;
-  dryRun?: boolean;
-}
+export interface ForgetParams extends LockedParams, ForgetOptions {}
 export interface ForgetResult {
   kept: string[];
   removed: string[];
@@ -175,9 +246,7 @@ export namespace ForgetRequest {
   export const type = new RequestType<ForgetParams, ForgetResult, void>('lockstep/forget', ParameterStructures.byName);
 }
 
-export interface CheckParams extends LockedParams {
-  readData?: boolean;
-}
+export interface CheckParams extends LockedParams, CheckOptions {}
 export interface CheckResult {
   errors: string[];
   hints: string[];
@@ -187,10 +256,7 @@ export namespace CheckRequest {
   export const type = new RequestType<CheckParams, CheckResult, void>('lockstep/check', ParameterStructures.byName);
 }
 
-export interface UnlockParams {
-  /** Remove every lock, not only stale ones. */
-  removeAll?: boolean;
-}
+export type UnlockParams = UnlockOptions;
 export interface UnlockResult {
   removed: string[];
 }

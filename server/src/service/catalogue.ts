@@ -1,0 +1,376 @@
+// The operations, each described once: its lock, whether it reads the index, what a lost lock leaves uncommitted,
+// its options (their flags and params, defaults and checks), how it chains (forget, then prune), and its result. The
+// CLI (cli/commands.ts) and the JSON-RPC backend (rpc/requests.ts) are adapters over these: argv or params read by
+// the option specs, the result rendered as text, restic's JSON or the protocol's result. The options' types are
+// the contract's (shared/src/protocol.ts), so both front ends offer the same ones; adding an operation is an entry
+// here, its types there, and one line (with its rendering) in each adapter.
+import type {
+  BackupOptions,
+  CheckOptions,
+  ForgetOptions,
+  InitOptions,
+  PruneOptions,
+  RestoreOptions,
+  SnapshotFilterOptions,
+  SnapshotsOptions,
+  UnlockOptions,
+} from '../../../shared/src/protocol';
+import { CorruptFileError, LockstepError } from '../base/errors';
+import { SnapshotEntry } from '../repo/repository';
+import { TreeNode } from '../repo/format/tree';
+import { backup, BackupSummary, Compression } from '../ops/backup';
+import { cat } from '../ops/cat';
+import { check, CheckResult } from '../ops/check';
+import { forget, ForgetSummary } from '../ops/forget';
+import { MaxUnused, parseMaxUnused, prune, PruneSummary } from '../ops/prune';
+import { restore, RestoreSummary } from '../ops/restore';
+import { GroupBy, isEmptyPolicy, parseGroupBy, parseKeepDuration, parseKeepTag, RetentionPolicy, SnapshotGroup, validatePolicy } from '../ops/retention';
+import { defaultLeftoverRule } from '../ops/leftovers';
+import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
+import { displayPath, walkTree } from '../ops/walk';
+import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
+import { Id } from '../repo/format/ids';
+import { Operation } from './operation';
+import { EveryOption, OptionSpec } from './options';
+
+/** restic's default for prune's --max-unused. */
+export const DEFAULT_MAX_UNUSED = '5%';
+/** restic forget's default --group-by. */
+export const DEFAULT_FORGET_GROUP_BY = 'host,paths';
+
+/** restic's --host, --tag and --path, as snapshots and forget take them. */
+const FILTER_OPTIONS = {
+  hosts: { kind: 'strings', flag: 'host', short: 'H' },
+  tags: { kind: 'strings', flag: 'tag' },
+  paths: { kind: 'strings', flag: 'path' },
+} as const satisfies Record<keyof SnapshotFilterOptions, OptionSpec>;
+
+function filterOf(options: SnapshotFilterOptions): SnapshotFilter {
+  return { hosts: options.hosts ?? [], tags: parseTagFilter(options.tags ?? []), paths: options.paths ?? [] };
+}
+
+function maxUnusedOf(text: string | undefined): MaxUnused {
+  return parseMaxUnused(text ?? DEFAULT_MAX_UNUSED);
+}
+
+// ---- init ------------------------------------------------------------------------------------------------------
+
+export const initOperation: Operation<InitOptions, { version: 1 | 2 }, { id: string }> = {
+  name: 'init',
+  lock: 'none',
+  readsIndex: false,
+  notCommitted: 'the repository was not created',
+  options: { version: { kind: 'count', cliOwn: true, choices: [1, 2] } } satisfies EveryOption<InitOptions>,
+  prepare: (input) => {
+    const version = input.version ?? 2;
+    if (version !== 1 && version !== 2) throw new LockstepError(`invalid repository version ${String(version)}: use 1 or 2`);
+    return { version };
+  },
+  creates: (options) => options.version,
+  run: async (repo) => ({ id: repo.config.id }),
+};
+
+// ---- backup ----------------------------------------------------------------------------------------------------
+
+/** An in-process front end may back up a stream (the CLI's --stdin) instead of paths. */
+export interface BackupInput extends BackupOptions {
+  stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
+}
+
+const COMPRESSIONS: readonly string[] = ['auto', 'off', 'max'] satisfies Compression[];
+
+export const backupOperation: Operation<BackupInput, BackupInput & { compression: Compression; tags: string[] }, BackupSummary> = {
+  name: 'backup',
+  lock: 'append',
+  readsIndex: true,
+  notCommitted: 'the snapshot was not saved',
+  options: {
+    paths: { kind: 'strings', required: true },
+    tags: { kind: 'strings', flag: 'tag' },
+    host: { kind: 'string', short: 'H' },
+    excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    parent: { kind: 'string' },
+    force: { kind: 'boolean', short: 'f' },
+    compression: { kind: 'string' },
+  } satisfies EveryOption<BackupOptions>,
+  positionals: ['paths'],
+  prepare: (input) => {
+    const compression = input.compression ?? 'auto';
+    if (!COMPRESSIONS.includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
+    if (input.stdin && input.paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
+    if (!input.stdin && input.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
+    return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
+  },
+  run: (repo, options, io) =>
+    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
+};
+
+// ---- snapshots -------------------------------------------------------------------------------------------------
+
+export interface SnapshotListing {
+  /** Every snapshot listed, oldest first. */
+  entries: SnapshotEntry[];
+  /** With --group-by: groups, each oldest first; without, one group with an empty key. */
+  groups: SnapshotGroup[];
+  grouped: boolean;
+  /** Snapshot IDs that named nothing and filters that were not used, one line each. */
+  ignored: string[];
+  /** Snapshot files left out because they cannot be read. */
+  damaged: CorruptFileError[];
+}
+
+interface SnapshotsPlan {
+  refs: string[];
+  filter: SnapshotFilter;
+  latest: number;
+  groupBy: GroupBy;
+  grouped: boolean;
+}
+
+export const snapshotsOperation: Operation<SnapshotsOptions, SnapshotsPlan, SnapshotListing> = {
+  name: 'snapshots',
+  lock: 'read',
+  readsIndex: false,
+  notCommitted: 'nothing (listing only)',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, latest: { kind: 'count' }, groupBy: { kind: 'string', short: 'g' } } satisfies EveryOption<SnapshotsOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => {
+    const latest = input.latest ?? 0;
+    if (!Number.isSafeInteger(latest) || latest < 0) throw new LockstepError(`invalid --latest ${String(latest)}: use a whole number, 0 or more`);
+    const groupBy = parseGroupBy(input.groupBy ?? '');
+    return { refs: input.snapshots ?? [], filter: filterOf(input), latest, groupBy, grouped: groupBy.host || groupBy.paths || groupBy.tags };
+  },
+  run: async (repo, plan, io) => {
+    const selected = await selectSnapshots(repo, plan.refs, plan.filter, io.signal);
+    const groups = groupForListing(selected.entries, plan.groupBy, plan.latest);
+    const listed = new Set(groups.flatMap((g) => g.entries));
+    return { entries: selected.entries.filter((e) => listed.has(e)), groups, grouped: plan.grouped, ignored: selected.ignored, damaged: selected.damaged };
+  },
+};
+
+// ---- ls --------------------------------------------------------------------------------------------------------
+
+/** ls hands each node to the front end as it walks (a snapshot can hold millions). */
+export interface LsInput {
+  snapshot: string;
+  /** Only these folders and what is below them. */
+  dirs?: string[];
+  onSnapshot(entry: SnapshotEntry): void;
+  onNode(path: string, node: TreeNode): void;
+}
+
+export const lsOperation: Operation<LsInput, LsInput & { dirs: string[] }, void> = {
+  name: 'ls',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (listing only)',
+  options: { snapshot: { kind: 'string', required: true }, dirs: { kind: 'strings' } },
+  positionals: ['snapshot', 'dirs'],
+  prepare: (input) => {
+    if (!input.snapshot) throw new LockstepError('ls needs a snapshot ID (or "latest")');
+    return { ...input, dirs: (input.dirs ?? []).map((d) => d.replace(/\/+$/, '') || '/') };
+  },
+  run: async (repo, options, io) => {
+    await repo.loadIndex(io.signal);
+    const entry = await repo.findSnapshot(options.snapshot, io.signal);
+    options.onSnapshot(entry);
+    const wanted = options.dirs;
+    const shown = (p: string): boolean => wanted.length === 0 || wanted.some((w) => p === w || p.startsWith(w === '/' ? '/' : `${w}/`));
+    await walkTree(
+      repo,
+      entry.snapshot.tree,
+      ({ components, node }) => {
+        const p = displayPath(components);
+        if (shown(p)) options.onNode(p, node);
+        // Only descend where something wanted can be below.
+        return wanted.length === 0 || wanted.some((w) => w.startsWith(`${p}/`) || shown(p));
+      },
+      io.signal,
+    );
+  },
+};
+
+// ---- restore ---------------------------------------------------------------------------------------------------
+
+export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions, RestoreSummary> = {
+  name: 'restore',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'the restore is incomplete',
+  options: { snapshot: { kind: 'string', required: true }, target: { kind: 'string', short: 't', required: true } } satisfies EveryOption<RestoreOptions>,
+  positionals: ['snapshot'],
+  prepare: ({ snapshot, target }) => {
+    if (!snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
+    if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
+    return { snapshot, target };
+  },
+  run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
+};
+
+// ---- cat -------------------------------------------------------------------------------------------------------
+
+export const catOperation: Operation<{ type?: string; ref?: string }, { type: string; ref?: string }, Buffer | string> = {
+  name: 'cat',
+  lock: 'read',
+  readsIndex: false,
+  notCommitted: 'nothing (reading only)',
+  options: { type: { kind: 'string', required: true }, ref: { kind: 'string' } },
+  positionals: ['type', 'ref'],
+  prepare: ({ type, ref }) => {
+    if (!type) throw new LockstepError('cat needs a type: config, index, snapshot, lock, key, masterkey, blob or tree');
+    return { type, ref };
+  },
+  run: (repo, options, io) => cat(repo, options.type, options.ref, io.signal),
+};
+
+// ---- prune -----------------------------------------------------------------------------------------------------
+
+interface PrunePlan {
+  maxUnused: MaxUnused;
+  dryRun: boolean;
+}
+
+export const pruneOperation: Operation<PruneOptions, PrunePlan, PruneSummary> = {
+  name: 'prune',
+  lock: 'exclusive',
+  readsIndex: true,
+  notCommitted: 'the prune stopped before its next index write or delete',
+  options: { maxUnused: { kind: 'string' }, dryRun: { kind: 'boolean', short: 'n' } } satisfies EveryOption<PruneOptions>,
+  prepare: (input) => ({ maxUnused: maxUnusedOf(input.maxUnused), dryRun: input.dryRun ?? false }),
+  run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+};
+
+// ---- forget (then prune) ---------------------------------------------------------------------------------------
+
+/** An in-process front end may show forget's decision before the prune it chains to begins. */
+export interface ForgetInput extends ForgetOptions {
+  onForgotten?(summary: ForgetSummary, plan: ForgetPlan): void;
+}
+
+export interface ForgetPlan {
+  refs: string[];
+  policy: RetentionPolicy;
+  groupBy: GroupBy;
+  filter: SnapshotFilter;
+  dryRun: boolean;
+  /** The prune that follows when snapshots were removed (under the same lock). */
+  prune?: PrunePlan;
+  /** Neither IDs nor a policy: nothing will be removed (restic says so and succeeds). */
+  decidesNothing: boolean;
+  onForgotten?(summary: ForgetSummary, plan: ForgetPlan): void;
+}
+
+export interface ForgetOutcome {
+  forget: ForgetSummary;
+  prune?: PruneSummary;
+}
+
+const KEEP_COUNTS = { keepLast: 'last', keepHourly: 'hourly', keepDaily: 'daily', keepWeekly: 'weekly', keepMonthly: 'monthly', keepYearly: 'yearly' } as const;
+const KEEP_WITHIN = {
+  keepWithin: 'within',
+  keepWithinHourly: 'withinHourly',
+  keepWithinDaily: 'withinDaily',
+  keepWithinWeekly: 'withinWeekly',
+  keepWithinMonthly: 'withinMonthly',
+  keepWithinYearly: 'withinYearly',
+} as const;
+
+/** The retention policy the options give, checked as restic's forget checks it. */
+export function retentionPolicy(options: ForgetOptions): RetentionPolicy {
+  const policy: RetentionPolicy = {};
+  for (const [option, rule] of Object.entries(KEEP_COUNTS)) {
+    const count = options[option as keyof typeof KEEP_COUNTS];
+    if (count !== undefined) policy[rule] = count;
+  }
+  for (const [option, rule] of Object.entries(KEEP_WITHIN)) {
+    const text = options[option as keyof typeof KEEP_WITHIN];
+    if (text !== undefined) policy[rule] = parseKeepDuration(text);
+  }
+  if (options.keepTags?.length) policy.tags = options.keepTags.map(parseKeepTag);
+  validatePolicy(policy);
+  return policy;
+}
+
+export const forgetOperation: Operation<ForgetInput, ForgetPlan, ForgetOutcome> = {
+  name: 'forget',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'some snapshots may not have been forgotten',
+  options: {
+    snapshots: { kind: 'strings' },
+    keepLast: { kind: 'count' },
+    keepHourly: { kind: 'count' },
+    keepDaily: { kind: 'count' },
+    keepWeekly: { kind: 'count' },
+    keepMonthly: { kind: 'count' },
+    keepYearly: { kind: 'count' },
+    keepWithin: { kind: 'string' },
+    keepWithinHourly: { kind: 'string' },
+    keepWithinDaily: { kind: 'string' },
+    keepWithinWeekly: { kind: 'string' },
+    keepWithinMonthly: { kind: 'string' },
+    keepWithinYearly: { kind: 'string' },
+    keepTags: { kind: 'strings', flag: 'keep-tag' },
+    groupBy: { kind: 'string', short: 'g' },
+    ...FILTER_OPTIONS,
+    dryRun: { kind: 'boolean', short: 'n' },
+    prune: { kind: 'boolean' },
+    maxUnused: { kind: 'string' },
+  } satisfies EveryOption<ForgetOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => {
+    const refs = input.snapshots ?? [];
+    const policy = retentionPolicy(input);
+    const dryRun = input.dryRun ?? false;
+    return {
+      refs,
+      policy,
+      groupBy: parseGroupBy(input.groupBy ?? DEFAULT_FORGET_GROUP_BY),
+      filter: filterOf(input),
+      dryRun,
+      prune: input.prune ? { maxUnused: maxUnusedOf(input.maxUnused), dryRun } : undefined,
+      decidesNothing: refs.length === 0 && isEmptyPolicy(policy),
+      onForgotten: input.onForgotten,
+    };
+  },
+  run: async (repo, plan, io) => {
+    const summary = await forget(repo, { snapshots: plan.refs, policy: plan.policy, groupBy: plan.groupBy, filter: plan.filter, dryRun: plan.dryRun, signal: io.signal });
+    plan.onForgotten?.(summary, plan);
+    if (!plan.prune || summary.removed.length === 0) return { forget: summary };
+    return { forget: summary, prune: await pruneOperation.run(repo, plan.prune, io) };
+  },
+};
+
+// ---- check -----------------------------------------------------------------------------------------------------
+
+export const checkOperation: Operation<CheckOptions, { readData: boolean }, CheckResult> = {
+  name: 'check',
+  lock: 'exclusive',
+  readsIndex: true,
+  notCommitted: 'the check did not finish',
+  options: { readData: { kind: 'boolean' } } satisfies EveryOption<CheckOptions>,
+  prepare: (input) => ({ readData: input.readData ?? false }),
+  run: (repo, options, io) => check(repo, { ...options, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+};
+
+// ---- unlock and locks (no lock of their own: they answer while others hold one) ---------------------------------
+
+export const unlockOperation: Operation<UnlockOptions, { removeAll: boolean }, Id[]> = {
+  name: 'unlock',
+  lock: 'none',
+  readsIndex: false,
+  notCommitted: '',
+  options: { removeAll: { kind: 'boolean' } } satisfies EveryOption<UnlockOptions>,
+  prepare: (input) => ({ removeAll: input.removeAll ?? false }),
+  run: (repo, options, io) => (options.removeAll ? removeAllLocks(repo, io.signal) : removeStaleLocks(repo, { timing: io.timing, signal: io.signal })),
+};
+
+export const locksOperation: Operation<Record<string, never>, Record<string, never>, LockListing[]> = {
+  name: 'locks',
+  lock: 'none',
+  readsIndex: false,
+  notCommitted: '',
+  options: {},
+  prepare: (input) => input,
+  run: (repo, _options, io) => listLocks(repo, { timing: io.timing, signal: io.signal }),
+};

@@ -1,0 +1,48 @@
+// What an operation is to the two front ends (cli/ and rpc/): the facts that decide how it is run (its lock, whether
+// it reads the index, what a lost lock leaves uncommitted), how its options are checked and defaulted, and the work
+// itself. The lock is applied around the work (service/runner.ts); the work never sees it.
+import { Repository } from '../repo/repository';
+import { RepoVersion } from '../repo/format/unpacked';
+import { LockTiming } from '../lock/timing';
+import { OptionSpecs } from './options';
+
+/**
+ * How an operation locks the repository, as restic's same command does: `read` is a shared lock that `--no-lock`
+ * may skip, `append` a shared lock, `exclusive` an exclusive one; `none` takes no lock (unlock, locks, init).
+ */
+export type LockUse = 'none' | 'read' | 'append' | 'exclusive';
+
+/** How the work reports while it runs; each front end renders these its own way. */
+export interface OperationIo {
+  /** Aborted when the user cancels or the lock is lost (the reason says which). */
+  signal: AbortSignal;
+  /** The lock timing the front end runs with (the stale rule of unlock and locks). */
+  timing: LockTiming;
+  /** A step of a long operation ("loading indexes…"). */
+  step?(text: string): void;
+  /** Files and bytes done so far. */
+  progress?(done: { filesDone: number; bytesDone: number; currentFile?: string }): void;
+  /** A problem with one item that does not stop the operation. */
+  warn?(item: string, message: string): void;
+  /** Called by the runner as the work starts (again, if a lock found taken at its second look is waited for). */
+  begin?(): void;
+}
+
+export interface Operation<Input, Options, Result> {
+  /** "backup", "prune", … (shown to the user). */
+  name: string;
+  lock: LockUse;
+  /** Read the index while the lock is being acquired (checked again once it is held). */
+  readsIndex: boolean;
+  /** What is left undone when the lock is lost midway, said to the user. */
+  notCommitted: string;
+  /** Its options as the CLI's flags and a request's params spell them. */
+  options: OptionSpecs<Input>;
+  /** Options the CLI takes as its positional arguments, in order; one of kind `strings` takes the rest. */
+  positionals?: (keyof Input & string)[];
+  /** Checks the options and fills in their defaults; throws a LockstepError naming the bad one. */
+  prepare(input: Input): Options;
+  /** For init: the repository is created (with this format version) rather than opened. */
+  creates?(options: Options): RepoVersion;
+  run(repo: Repository, options: Options, io: OperationIo): Promise<Result>;
+}
