@@ -19,9 +19,12 @@ export const RULES = [
   {
     from: 'client/',
     forbidden: ['server/'],
-    // Until the contract and location parsing move to shared/ (a top-level folder no rule forbids); then drop this.
-    allowed: ['server/src/protocol.ts', 'server/src/backend/location.ts'],
     reason: 'the extension imports only the shared contract, never the server (its bundle must hold no server code)',
+  },
+  {
+    from: 'shared/',
+    forbidden: ['server/', 'client/'],
+    reason: 'the shared contract and location parsing are imported by the extension: nothing of the server may come with them',
   },
   {
     from: 'server/src/base/',

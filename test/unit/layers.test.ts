@@ -35,10 +35,10 @@ const CLEAN = {
   'server/src/cli/commands.ts': "import { backup } from '../ops/backup';\nexport const commands = backup;\n",
   'server/src/rpc/operations.ts': "import { backup } from '../ops/backup';\nexport const operations = backup;\n",
   'server/src/server.ts': "import { operations } from './rpc/operations';\nexport const server = operations;\n",
-  'server/src/protocol.ts': 'export type Request = { id: number };\n',
-  'shared/contract.ts': 'export type Contract = { id: number };\n',
+  'shared/src/protocol.ts': 'export type Request = { id: number };\n',
+  'shared/src/contract.ts': "import type { Request } from './protocol';\nexport type Contract = Request;\n",
   'client/src/extension.ts':
-    "import type { Request } from '../../server/src/protocol';\nimport type { Contract } from '../../shared/contract';\nexport type Both = Request & Contract;\n",
+    "import type { Request } from '../../shared/src/protocol';\nimport type { Contract } from '../../shared/src/contract';\nexport type Both = Request & Contract;\n",
 };
 
 describe('check-layers', () => {
@@ -55,6 +55,7 @@ describe('check-layers', () => {
       'server/src/backend/bad.ts': "import { clock } from '../base/clock';\nimport type { held } from '../lock/held';\nexport const b = clock;\n",
       'server/src/ops/bad.ts': "import { server } from '../server';\nexport const b = server;\n",
       'server/src/lock/bad.ts': "import { backup } from '../ops/backup';\nexport const b = backup;\n",
+      'shared/src/bad.ts': "import { fail } from '../../server/src/base/errors';\nexport const b = fail;\n",
     });
     const { code, lines } = check(root);
     expect(code).toBe(1);
@@ -65,7 +66,8 @@ describe('check-layers', () => {
       'server/src/lock/bad.ts:1: imports server/src/ops/backup.ts: the lock is applied around operations (runLocked and the guarded backend) and knows none of them',
       'server/src/ops/bad.ts:1: imports server/src/server.ts: operations are run by the CLI and the JSON-RPC backend alike, and import neither',
       'server/src/repo/bad.ts:1: imports server/src/ops/backup.ts: the format layer knows no operation and no transport',
-      '6 import(s) cross a layer they must not (rules in scripts/check-layers.mjs)',
+      'shared/src/bad.ts:1: imports server/src/base/errors.ts: the shared contract and location parsing are imported by the extension: nothing of the server may come with them',
+      '7 import(s) cross a layer they must not (rules in scripts/check-layers.mjs)',
     ]);
   });
 });
