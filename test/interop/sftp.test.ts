@@ -44,9 +44,9 @@ remoteBackendSuite('SFTP (OpenSSH sshd)', startSshd, available);
     // What the extension does after "Trust and Retry": a backend started with the accepted fingerprint.
     const trusted = await startBackend({ ...env, LOCKSTEP_SFTP_ACCEPT_HOST_KEY: expected });
     backends.push(trusted);
-    expect(await trusted.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await trusted.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
     const plain = await startBackend(env);
     backends.push(plain);
-    expect(await plain.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [] });
+    expect(await plain.connection.sendRequest(SnapshotsRequest.type, {})).toEqual({ snapshots: [], damaged: [] });
   }, 60_000);
 });
