@@ -11,11 +11,22 @@ import { trace } from './base/trace';
 import { onInterrupt } from './interrupt';
 import { cliPassword } from './cli/password';
 
+/** The reader of standard output went away (`lockstep ls | head`): the work stops, its lock is removed, exit 0. */
+class OutputClosedError extends CancelledError {
+  constructor() {
+    super('standard output was closed');
+  }
+}
+
 /** `deferredCaCerts`: the NODE_EXTRA_CA_CERTS file bin/lockstep kept from this process (see cli/cacerts.ts). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deferredCaCerts?: string): Promise<number> {
   trace('main');
   const controller = new AbortController();
   const stopHandlingInterrupts = onInterrupt(() => controller.abort(new CancelledError('interrupted')));
+  const onOutputError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') controller.abort(new OutputClosedError());
+  };
+  process.stdout.on('error', onOutputError);
   let json = argv.includes('--json');
   try {
     setUpProcessTuning(env);
@@ -51,10 +62,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     return reportError(err, json, env);
   } finally {
     stopHandlingInterrupts();
+    process.stdout.off('error', onOutputError);
   }
 }
 
 function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv): number {
+  if (err instanceof OutputClosedError) return ExitCode.ok;
   const known = err instanceof LockstepError;
   const message = known ? err.message : describeUnexpected(err);
   const code = known ? err.exitCode : ExitCode.fatal;
@@ -75,10 +88,9 @@ function describeUnexpected(err: unknown): string {
 if (require.main === module) {
   // restic's unlock probes a lock holder on the same host with SIGHUP; like restic, survive the probe.
   process.on('SIGHUP', () => undefined);
-  // A reader that went away (`lockstep ls | head`) is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
-  });
+  // A reader that went away (`lockstep ls | head`) is not an error: main() stops the work, which removes its lock
+  // (exiting here at once would leave the lock file for others to find stale 30 minutes later).
+  process.stdout.on('error', () => undefined);
   const deferredCaCerts = takeDeferredCaCerts(process.env);
   void main(process.argv.slice(2), process.env, deferredCaCerts).then((code) => {
     trace('done');

@@ -105,6 +105,24 @@ describeWithPeer('restic-0.14', 'lockstep CLI', () => {
     lockstepOk(['snapshots', '--password-command', `cat ${file}`], { repo });
   });
 
+  it('ls whose reader goes away (| head) stops, removes its lock and exits 0', async () => {
+    const manyRepo = path.join(work, 'many-repo');
+    const many = path.join(work, 'many');
+    for (let d = 0; d < 20; d++) {
+      mkdirSync(path.join(many, `folder-${d}`), { recursive: true });
+      for (let f = 0; f < 150; f++) writeFileSync(path.join(many, `folder-${d}`, `a-file-with-a-long-enough-name-${f}.txt`), '');
+    }
+    lockstepOk(['init'], { repo: manyRepo, password: PASSWORD });
+    lockstepOk(['backup', '-q', many], { repo: manyRepo, password: PASSWORD });
+    const child = spawnLockstep(['ls', 'latest'], { repo: manyRepo, password: PASSWORD });
+    // The reader takes the first lines, as head does, and closes the pipe: ls still has most of its 200 KB to write.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const result = await finished(child);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(readdirSync(path.join(manyRepo, 'locks'))).toEqual([]);
+  });
+
   it('an interrupted backup exits 130, writes no snapshot and leaves a valid repository', async () => {
     const big = path.join(work, 'big');
     mkdirSync(big);
