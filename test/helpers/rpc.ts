@@ -1,6 +1,7 @@
 // A JSON-RPC client for the real backend process (dist/server.js over stdio or IPC), as the extension talks to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
 import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
@@ -71,4 +72,20 @@ export async function startBackend(env: Record<string, string>, options: Backend
   await connection.sendRequest('initialize', { processId: options.processId ?? process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } } });
   connection.sendNotification('initialized', {});
   return backend;
+}
+
+/** What a test file calls to start the backend on a repository; every backend it started is stopped after each test. */
+export type StartBackendFor = (repo: string, env?: Record<string, string>, options?: BackendOptions) => Promise<Backend>;
+
+/** Registers the stop with vitest's afterEach, so no test file keeps its own list of running backends. */
+export function backendsStoppedAfterEach(password: string): StartBackendFor {
+  const running: Backend[] = [];
+  afterEach(async () => {
+    for (const b of running.splice(0)) await b.stop();
+  });
+  return async (repo, env = {}, options = {}) => {
+    const b = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: password, ...env }, options);
+    running.push(b);
+    return b;
+  };
 }

@@ -1,19 +1,16 @@
 // The backend process's forget and snapshots requests take every option the CLI has (the whole retention policy,
 // group-by, host/tag/path filters, max-unused) and decide as restic 0.18 does on the same repository.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ForgetParams, ForgetRequest, SnapshotsRequest } from '../../shared/src/protocol';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
-import { Backend, startBackend } from '../helpers/rpc';
+import { Backend, backendsStoppedAfterEach } from '../helpers/rpc';
 import { resticSnapshotSet } from '../helpers/snapshotset';
 import { cleanupTempDirs } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'rpc-forget';
-const running: Backend[] = [];
-afterEach(async () => {
-  for (const b of running.splice(0)) await b.stop();
-});
+const backendFor = backendsStoppedAfterEach(PASSWORD);
 
 interface ResticForgetGroup {
   keep: { id: string }[] | null;
@@ -51,9 +48,7 @@ describeWithPeer('restic-0.18', 'forget and snapshots over JSON-RPC with the CLI
   }
 
   async function backend(): Promise<Backend> {
-    const started = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD });
-    running.push(started);
-    return started;
+    return backendFor(repo);
   }
 
   const cases: [ForgetParams, string[]][] = [

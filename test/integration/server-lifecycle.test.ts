@@ -11,16 +11,15 @@ import { BackupRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { repoFiles, stopChild, waitFor } from '../helpers/process';
-import { Backend, BackendOptions, startBackend } from '../helpers/rpc';
+import { Backend, BackendOptions, backendsStoppedAfterEach } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'lifecycle';
-const running: Backend[] = [];
+const backendFor = backendsStoppedAfterEach(PASSWORD);
 const others: ChildProcess[] = [];
-afterEach(async () => {
-  for (const b of running.splice(0)) await b.stop();
+afterEach(() => {
   for (const c of others.splice(0)) stopChild(c);
 });
 
@@ -44,8 +43,7 @@ async function backupHoldingItsLock(name: string, options: BackendOptions = {}):
   ftruncateSync(fd, 64 * 1024 ** 3);
   closeSync(fd);
   lockstepOk(['init'], { repo, password: PASSWORD });
-  const b = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD }, options);
-  running.push(b);
+  const b = await backendFor(repo, {}, options);
   const exited = exitOf(b.child);
   b.connection.sendRequest(BackupRequest.type, { paths: [source] }).catch(() => undefined);
   await waitFor('the backup to hold its lock', () => b.lockStates.some((s) => s.operation === 'backup' && s.state === 'held'));

@@ -7,29 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../server/src/backend/local';
 import { BackupRequest, LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../shared/src/protocol';
 import { Repository } from '../../server/src/repo/repository';
 import { DEFAULT_ADMISSION_LIMITS } from '../../server/src/rpc/admission';
 import { lockstepOk } from '../helpers/cli';
 import { repoFiles } from '../helpers/process';
-import { Backend, startBackend } from '../helpers/rpc';
+import { backendsStoppedAfterEach } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'limits';
-const running: Backend[] = [];
-afterEach(async () => {
-  for (const b of running.splice(0)) await b.stop();
-});
+const backendFor = backendsStoppedAfterEach(PASSWORD);
 
-async function backendFor(repo: string, env: Record<string, string> = {}): Promise<Backend> {
-  const b = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD, ...env });
-  running.push(b);
-  return b;
-}
 
 /** A repository whose one snapshot carries `tagBytes` of tags (written directly: the backend no longer accepts them). */
 async function repositoryWithBigSnapshot(work: string, tagBytes: number): Promise<string> {

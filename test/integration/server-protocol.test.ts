@@ -4,27 +4,22 @@
 // no longer holds every request forever.
 import * as path from 'node:path';
 import { CancellationTokenSource, Message, ResponseError, ResponseMessage, StreamMessageReader } from 'vscode-jsonrpc/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LocksRequest, LockstepErrorCodes, SnapshotsRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { waitFor } from '../helpers/process';
-import { Backend, startBackend } from '../helpers/rpc';
+import { Backend, backendsStoppedAfterEach } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'protocol';
-const running: Backend[] = [];
-afterEach(async () => {
-  for (const b of running.splice(0)) await b.stop();
-});
+const backendFor = backendsStoppedAfterEach(PASSWORD);
 
 async function backend(name: string): Promise<Backend> {
   const repo = path.join(makeTempDir(name), 'repo');
   lockstepOk(['init'], { repo, password: PASSWORD });
-  const b = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD });
-  running.push(b);
-  return b;
+  return backendFor(repo);
 }
 
 /** Writes `body` to the backend as one framed message and returns the response whose id is `id`. */

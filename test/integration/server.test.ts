@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   BackupRequest,
   CheckRequest,
@@ -20,22 +20,14 @@ import { lockstepOk } from '../helpers/cli';
 import { expectSameTree, makeSourceTree, randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { repoFiles, waitFor } from '../helpers/process';
-import { Backend, startBackend } from '../helpers/rpc';
+import { backendsStoppedAfterEach } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'json-rpc';
-const running: Backend[] = [];
-afterEach(async () => {
-  for (const b of running.splice(0)) await b.stop();
-});
+const backendFor = backendsStoppedAfterEach(PASSWORD);
 
-async function backendFor(repo: string, env: Record<string, string> = {}): Promise<Backend> {
-  const backend = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD, ...env });
-  running.push(backend);
-  return backend;
-}
 
 async function rpcError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
   const err = await promise.then(
@@ -134,8 +126,7 @@ describeWithPeer('restic-0.18', 'the backend process over JSON-RPC', () => {
     const work = makeTempDir('rpc-errors');
     const repo = path.join(work, 'repo');
     lockstepOk(['init'], { repo, password: PASSWORD });
-    const wrong = await startBackend({ RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: 'nope' });
-    running.push(wrong);
+    const wrong = await backendFor(repo, { RESTIC_PASSWORD: 'nope' });
     const e1 = await rpcError(wrong.connection.sendRequest(SnapshotsRequest.type, {}));
     expect([e1.code, e1.message]).toEqual([LockstepErrorCodes.wrongPassword, 'wrong password or no key found']);
     const nowhere = await backendFor(path.join(work, 'nowhere'));
