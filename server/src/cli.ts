@@ -95,6 +95,11 @@ if (require.main === module) {
   void main(process.argv.slice(2), process.env, deferredCaCerts).then((code) => {
     trace('done');
     process.exitCode = code;
+    // The work is over and its lock removed: a signal now only hurries the exit. Dying of it (main() has removed
+    // its handlers) would hide the result, a saved snapshot behind an exit by signal.
+    const exitWithResult = (): never => process.exit(code);
+    process.on('SIGINT', exitWithResult);
+    process.on('SIGTERM', exitWithResult);
   });
 }
 
