@@ -8,7 +8,7 @@ import { EncodedBlob } from '../format/blobcodec';
 import { DataStoreSetup, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from '../format/ids';
 import { encodeIndex, IndexPack } from '../format/indexfile';
-import { buildIndexedIds } from './indexedids';
+import { buildIndexedIdsFrom } from './indexedids';
 import { BlobType, encodePackHeader, PackedBlob } from '../format/pack';
 import { FinishedPack } from './packfile';
 import { Repository } from '../repository';
@@ -62,6 +62,8 @@ export class BlobWriter {
   private readonly places = new Semaphore(MAX_ENCODING_BLOBS);
   private readonly uploadSlots = new Semaphore(MAX_UPLOADS);
   private readonly newPacks: IndexPack[] = [];
+  /** Packs stored whose index file is not written: the index forgets them if this writer closes without one. */
+  private readonly uncommitted = new Set<Id>();
   /** Data packs the threads finished that are not stored yet, and what waits for their number to drop. */
   private waitingPacks = 0;
   private packWaiters: (() => void)[] = [];
@@ -79,8 +81,7 @@ export class BlobWriter {
     this.encoder = createBlobCodec(repo.key, options.threads, {
       setup: (n) => this.storeSetup(n),
       indexed: () => {
-        const count = this.repo.index.dataBlobCount;
-        return count > 0 ? buildIndexedIds(this.repo.index.dataIds(), count) : undefined;
+        return this.repo.index.dataBlobCount > 0 ? buildIndexedIdsFrom(this.repo.index) : undefined;
       },
       onPacks: (packs) => {
         for (const pack of packs) this.storePack(pack);
@@ -245,6 +246,7 @@ export class BlobWriter {
 
   private packStored(packId: Id, blobs: PackedBlob[]): void {
     this.newPacks.push({ id: packId, blobs });
+    this.uncommitted.add(packId);
     this.repo.index.addPack(packId, blobs);
     for (const blob of blobs) this.inFlight.delete(blob.type + blob.id);
   }
@@ -318,12 +320,17 @@ export class BlobWriter {
     throwIfAborted(this.options.signal);
     const packs = this.newPacks.splice(0);
     const id = await this.repo.saveUnpacked('index', encodeIndexOf(packs), this.options.signal);
-    this.repo.index.indexFiles.add(id);
+    const ids = packs.map((p) => p.id);
+    this.repo.index.commitPending(id, ids);
+    for (const packId of ids) this.uncommitted.delete(packId);
     return id;
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.work, ...this.uploads]);
+    // The repository's index does not list these blobs: a later operation of this session must not count on them.
+    if (this.uncommitted.size > 0) this.repo.index.dropPending([...this.uncommitted]);
+    this.uncommitted.clear();
     await this.encoder.close();
     await removeStagedPacks(this.stagingPrefix);
   }
