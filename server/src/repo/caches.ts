@@ -26,8 +26,10 @@ export class ByteBoundedCache {
   set(id: Id, value: Buffer): void {
     if (value.length > this.maxBytes / 4) return;
     this.delete(id);
-    // A view into a larger buffer (a pack read at once) would keep all of it alive.
-    const own = value.byteOffset === 0 && value.buffer.byteLength === value.length ? value : Buffer.from(value);
+    // A copy of its own: a view into a larger buffer (a pack, Buffer's pool) would keep all of it alive, and a
+    // buffer being written may be handed to a worker thread (and emptied here).
+    const own = Buffer.allocUnsafeSlow(value.length);
+    value.copy(own);
     this.entries.set(id, own);
     this.bytes += own.length;
     for (const [oldest, old] of this.entries) {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CorruptFileError } from '../../../server/src/base/errors';
 import { IndexFile } from '../../../server/src/repo/format/indexfile';
+import { MasterIndex } from '../../../server/src/repo/format/masterindex';
+import { PackedBlob } from '../../../server/src/repo/format/pack';
 import { twoClients } from '../lock/setup';
 
 const hex = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -63,5 +65,59 @@ describe('reading the index while the lock is acquired (checked again once it is
     storage.files.set(`index/${x}`, damaged);
     a.prefetchIndex(new AbortController().signal);
     await expect(a.loadIndex()).rejects.toBeInstanceOf(CorruptFileError);
+  });
+});
+
+describe('the index a session keeps between operations, brought up to date by each', () => {
+  const indexLoads = (calls: { op: string; type: string; name?: string }[]): string[] => calls.filter((c) => c.op === 'load' && c.type === 'index').map((c) => c.name ?? '');
+
+  it('reads only the index files it has not read, and forgets a gone one while a blob another file lists stays', async () => {
+    const { a, b, faulty } = await twoClients();
+    const x = await b.saveIndex(indexOf('x'));
+    await a.loadIndex();
+    expect(indexLoads(faulty.calls)).toEqual([x]);
+
+    // Another client's backup adds y; a prune (elsewhere) then rewrites x's pack into z, which also lists y's blob.
+    const y = await b.saveIndex(indexOf('y'));
+    faulty.calls.length = 0;
+    await a.loadIndex();
+    expect(indexLoads(faulty.calls)).toEqual([y]);
+    const z = await b.saveIndex({ supersedes: [], packs: [{ id: hex('pack z'), blobs: [{ type: 'data', id: hex('blob y'), offset: 0, length: 100 }] }] });
+    await b.backend.remove({ type: 'index', name: x });
+    await b.backend.remove({ type: 'index', name: y });
+    faulty.calls.length = 0;
+    await a.loadIndex();
+    expect(indexLoads(faulty.calls)).toEqual([z]);
+    expect(a.index.has('data', hex('blob x'))).toBe(false);
+    expect(a.index.lookup('data', hex('blob y'))?.packId).toBe(hex('pack z'));
+    expect([...a.index.packTable().keys()]).toEqual([hex('pack z')]);
+    expect(a.index.files()).toEqual([z]);
+
+    // Nothing changed: one listing, no index file read.
+    faulty.calls.length = 0;
+    await a.loadIndex();
+    expect(faulty.calls.map((c) => `${c.op} ${c.type}`)).toEqual(['list index']);
+  });
+
+  it('forgets the blobs of packs this process stored when their index file is never written', async () => {
+    const { a } = await twoClients();
+    a.index.addPack(hex('pack p'), [{ type: 'tree', id: hex('tree p'), offset: 0, length: 50 }]);
+    a.index.addPack(hex('pack q'), [{ type: 'data', id: hex('blob q'), offset: 0, length: 60, uncompressedLength: 70 }]);
+    a.index.commitPending(hex('index q'), [hex('pack q')]);
+    a.index.dropPending([hex('pack p'), hex('pack q')]);
+    expect(a.index.has('tree', hex('tree p'))).toBe(false);
+    expect(a.index.lookup('data', hex('blob q'))).toEqual({ packId: hex('pack q'), blob: { type: 'data', id: hex('blob q'), offset: 0, length: 60, uncompressedLength: 70 } });
+  });
+
+  it('costs at most 64 bytes per blob', () => {
+    const index = new MasterIndex();
+    const blobs = 100_000;
+    for (let pack = 0; pack < blobs / 1000; pack++) {
+      const packed: PackedBlob[] = [];
+      for (let i = 0; i < 1000; i++) packed.push({ type: i % 50 === 0 ? 'tree' : 'data', id: hex(`${pack}/${i}`), offset: i * 1000, length: 1000, uncompressedLength: 2000 });
+      index.add({ supersedes: [], packs: [{ id: hex(`pack ${pack}`), blobs: packed }] }, hex(`index ${pack}`));
+    }
+    expect(index.blobCount).toBe(blobs);
+    expect(index.memoryBytes / blobs).toBeLessThanOrEqual(64);
   });
 });

@@ -115,6 +115,8 @@ export class BlobWriter {
     this.throwIfFailed();
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
+    // The next backup's parent trees are this one's: kept (found only once the index lists them).
+    if (type === 'tree') this.repo.caches.trees.set(id, plaintext);
     this.inFlight.add(type + id);
     const release = await this.takePlace();
     const plainLength = plaintext.length;

@@ -1,7 +1,7 @@
 // All index files merged: where each blob is, which index file said so, and which packs are known. It lives as long
 // as the backend's repository session, so it is kept compact: a blob is one record of 52 bytes in fixed-size blocks
 // of typed arrays (its ID's 32 bytes; pack, offset, length, plaintext length, and index file with the blob's type,
-// 4 bytes each) plus a 4-byte slot of an open-addressing table (at most 3/4 full). Records whose index file is gone
+// 4 bytes each) plus 4-byte slots of an open-addressing table (at most 4/5 full: 5 to 10 bytes a blob). Records whose index file is gone
 // are forgotten; blobs of packs this process stored whose index file is not written yet are "pending".
 import { Id } from './ids';
 import { IndexFile } from './indexfile';
@@ -12,7 +12,8 @@ export interface BlobLocation {
   blob: PackedBlob;
 }
 
-const RECORDS_PER_BLOCK = 4096;
+const BLOCK_SHIFT = 10;
+const RECORDS_PER_BLOCK = 1 << BLOCK_SHIFT;
 const ID_BYTES = 32;
 /** Per record: pack number, offset, length, plaintext length, file number × 2 + (1 for a tree). */
 const WORDS = 5;
@@ -122,7 +123,7 @@ export class MasterIndex {
   lookup(type: BlobType, id: Id): BlobLocation | undefined {
     const record = this.find(type, id);
     if (record < 0) return undefined;
-    const { words } = this.blocks[record >>> 12];
+    const { words } = this.blocks[record >>> BLOCK_SHIFT];
     const at = (record & (RECORDS_PER_BLOCK - 1)) * WORDS;
     const uncompressed = words[at + 3];
     const blob: PackedBlob = { type, id, offset: words[at + 1], length: words[at + 2] };
@@ -194,7 +195,7 @@ export class MasterIndex {
     for (const blob of blobs) {
       const record = this.count++;
       if ((record & (RECORDS_PER_BLOCK - 1)) === 0) this.blocks.push(newBlock());
-      const block = this.blocks[record >>> 12];
+      const block = this.blocks[record >>> BLOCK_SHIFT];
       const slot = record & (RECORDS_PER_BLOCK - 1);
       decodeId(blob.id, block.ids.subarray(slot * ID_BYTES, (slot + 1) * ID_BYTES));
       const at = slot * WORDS;
@@ -209,8 +210,8 @@ export class MasterIndex {
 
   /** Puts `record` in the table unless a record of the same type and ID is there already (the first one wins). */
   private insert(record: number): void {
-    if ((this.distinct + 1) * 4 > this.table.length * 3) this.grow();
-    const block = this.blocks[record >>> 12];
+    if ((this.distinct + 1) * 5 > this.table.length * 4) this.grow();
+    const block = this.blocks[record >>> BLOCK_SHIFT];
     const slot = record & (RECORDS_PER_BLOCK - 1);
     const isTree = block.words[slot * WORDS + 4] & 1;
     const mask = this.table.length - 1;
@@ -254,7 +255,7 @@ export class MasterIndex {
   }
 
   private sameKey(record: number, ids: Uint8Array, o: number, isTree: number): boolean {
-    const block = this.blocks[record >>> 12];
+    const block = this.blocks[record >>> BLOCK_SHIFT];
     const slot = record & (RECORDS_PER_BLOCK - 1);
     if ((block.words[slot * WORDS + 4] & 1) !== isTree) return false;
     const r = slot * ID_BYTES;
@@ -263,13 +264,13 @@ export class MasterIndex {
   }
 
   private forEachRecord(each: (block: Block, slot: number) => void): void {
-    for (let record = 0; record < this.count; record++) each(this.blocks[record >>> 12], record & (RECORDS_PER_BLOCK - 1));
+    for (let record = 0; record < this.count; record++) each(this.blocks[record >>> BLOCK_SHIFT], record & (RECORDS_PER_BLOCK - 1));
   }
 
   private forEachDistinct(each: (block: Block, slot: number, isTree: boolean) => void): void {
     for (const found of this.table) {
       if (found === 0) continue;
-      const block = this.blocks[(found - 1) >>> 12];
+      const block = this.blocks[(found - 1) >>> BLOCK_SHIFT];
       const slot = (found - 1) & (RECORDS_PER_BLOCK - 1);
       each(block, slot, (block.words[slot * WORDS + 4] & 1) === 1);
     }
@@ -279,11 +280,11 @@ export class MasterIndex {
   private retain(keep: (words: Uint32Array, at: number) => boolean): void {
     let kept = 0;
     for (let record = 0; record < this.count; record++) {
-      const from = this.blocks[record >>> 12];
+      const from = this.blocks[record >>> BLOCK_SHIFT];
       const slot = record & (RECORDS_PER_BLOCK - 1);
       if (!keep(from.words, slot * WORDS)) continue;
       if (kept !== record) {
-        const to = this.blocks[kept >>> 12];
+        const to = this.blocks[kept >>> BLOCK_SHIFT];
         const toSlot = kept & (RECORDS_PER_BLOCK - 1);
         to.ids.set(from.ids.subarray(slot * ID_BYTES, (slot + 1) * ID_BYTES), toSlot * ID_BYTES);
         to.words.set(from.words.subarray(slot * WORDS, (slot + 1) * WORDS), toSlot * WORDS);
@@ -294,7 +295,7 @@ export class MasterIndex {
     this.blocks.length = Math.ceil(kept / RECORDS_PER_BLOCK);
     this.renumberPacks();
     let size = 1024;
-    while (kept * 4 > size * 3) size *= 2;
+    while (kept * 5 > size * 4) size *= 2;
     this.rebuildTable(size);
   }
 
