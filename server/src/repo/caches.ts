@@ -5,8 +5,11 @@
 import { MasterIndex } from './format/masterindex';
 import { Id } from './format/ids';
 
-/** Trees kept for parents and restores, by default; a repository's trees for 5,000 files take about 2 MiB. */
-export const DEFAULT_TREE_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * Trees kept for parents and restores, by default: a workspace of 5,000 files has about 2 MiB of trees. The backend
+ * keeps them while idle, so the bound is also what they may add to its idle memory.
+ */
+export const DEFAULT_TREE_CACHE_BYTES = 8 * 1024 * 1024;
 
 /** Blobs by ID, least recently used dropped first once their bytes pass the bound. */
 export class ByteBoundedCache {

@@ -64,7 +64,7 @@ export class Repository {
     return new Repository(backend, key, config, keyFile.id);
   }
 
-  static async open(backend: Backend, password: string, signal?: AbortSignal): Promise<Repository> {
+  static async open(backend: Backend, password: string, signal?: AbortSignal, caches?: RepositoryCaches): Promise<Repository> {
     await cryptoReady();
     let sealedConfig: Buffer;
     try {
@@ -83,7 +83,7 @@ export class Repository {
       }
       throw err;
     }
-    return new Repository(backend, key, parseConfig(configJson.trimEnd()), keyId);
+    return new Repository(backend, key, parseConfig(configJson.trimEnd()), keyId, caches);
   }
 
   /** The same open repository (key, config, caches) over another backend, e.g. one guarded by a lock. */

@@ -13,7 +13,7 @@ import { HeldLock } from '../lock/held';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Operation } from '../service/operation';
 import { runOperation } from '../service/runner';
-import { placeOf, RepositorySession } from '../service/reposession';
+import { placeOf, RepositorySession, treeCacheBytesFromEnv } from '../service/reposession';
 import { Admission } from './admission';
 import { createServerProgress } from './progress';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../../../shared/src/protocol';
@@ -73,7 +73,11 @@ export class Operations {
       return await runOperation(op, options, {
         openBackend: () => this.openBackend(),
         password: async () => this.password(),
-        keptRepository: (signal) => this.repository.acquire({ place: placeOf(this.location(), this.env), password: this.password(), openBackend: () => this.openBackend() }, signal),
+        keptRepository: (signal) =>
+          this.repository.acquire(
+            { place: placeOf(this.location(), this.env), password: this.password(), openBackend: () => this.openBackend(), treeCacheBytes: treeCacheBytesFromEnv(this.env) },
+            signal,
+          ),
         env: this.env,
         timing: lockTimingFromEnv(this.env),
         signal: cancel.signal,

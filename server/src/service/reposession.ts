@@ -6,7 +6,9 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Backend, NotFoundError } from '../backend/backend';
 import { raceAbort } from '../base/abort';
+import { DEFAULT_TREE_CACHE_BYTES, RepositoryCaches } from '../repo/caches';
 import { Repository } from '../repo/repository';
+import { LockstepError } from '../base/errors';
 
 /** How to reach the repository, as the request's environment says now. */
 export interface RepositoryAccess {
@@ -14,6 +16,17 @@ export interface RepositoryAccess {
   place: string;
   password: string;
   openBackend(): Backend;
+  /** The tree cache's bound (treeCacheBytesFromEnv). */
+  treeCacheBytes?: number;
+}
+
+/** LOCKSTEP_TREE_CACHE_MB: how many MiB of trees the kept repository holds (0: none). */
+export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = env.LOCKSTEP_TREE_CACHE_MB;
+  if (text === undefined || text === '') return DEFAULT_TREE_CACHE_BYTES;
+  const mib = Number(text);
+  if (!Number.isFinite(mib) || mib < 0) throw new LockstepError(`LOCKSTEP_TREE_CACHE_MB must be a number of MiB (0 or more), not "${text}"`);
+  return Math.floor(mib * 1024 * 1024);
 }
 
 /** One operation's use of the kept repository. */
@@ -78,7 +91,7 @@ export class RepositorySession {
       const backend = access.openBackend();
       let repo: Repository;
       try {
-        repo = await Repository.open(backend, access.password, signal);
+        repo = await Repository.open(backend, access.password, signal, new RepositoryCaches(access.treeCacheBytes));
       } catch (err) {
         await backend.close().catch(() => undefined);
         throw err;

@@ -69,6 +69,7 @@ export class MasterIndex {
 
   /** Adds the blobs an index file lists (`fileId` its name; without one, they are pending like addPack's). */
   add(index: IndexFile, fileId?: Id): void {
+    if (fileId !== undefined && this.fileNumbers.has(fileId)) return;
     const file = fileId === undefined ? PENDING : this.fileNumber(fileId);
     for (const pack of index.packs) this.addBlobs(pack.id, pack.blobs, file);
   }
@@ -80,6 +81,8 @@ export class MasterIndex {
 
   /** The index file `fileId` now lists the pending blobs of `packIds`. */
   commitPending(fileId: Id, packIds: readonly Id[]): void {
+    // Another operation's reading of index/ may have met the file first: its records are there already.
+    if (this.fileNumbers.has(fileId)) return this.dropPending(packIds);
     const file = this.fileNumber(fileId);
     const packs = new Set(packIds.map((id) => this.packNumbers.get(id)));
     this.forEachRecord((block, slot) => {
