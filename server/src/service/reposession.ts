@@ -33,7 +33,7 @@ export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
 export interface RepositoryLease {
   repo: Repository;
   /** Called when the operation ends; a repository replaced meanwhile is closed once its last user is done. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** The location, credentials and settings a repository is reached with, as one string (hashed: it holds secrets). */
@@ -103,11 +103,11 @@ export class RepositorySession {
     let released = false;
     return {
       repo: lease.repo,
-      release: () => {
+      release: async () => {
         if (released) return;
         released = true;
         lease.users--;
-        if (lease.replaced && lease.users === 0) void lease.repo.close().catch(() => undefined);
+        if (lease.replaced && lease.users === 0) await lease.repo.close().catch(() => undefined);
       },
     };
   }

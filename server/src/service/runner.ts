@@ -36,14 +36,14 @@ export interface Session {
 }
 
 /** The repository the operation runs on, and what to do with it afterwards. */
-async function openFor(op: Operation<unknown, unknown, unknown>, options: unknown, session: Session): Promise<RepositoryLease> {
+async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<RepositoryLease> {
   if (session.keptRepository && !op.creates) return session.keptRepository(session.signal);
   const backend = session.openBackend();
   const password = await session.password(op.creates !== undefined);
   const repo = op.creates
     ? await Repository.init(backend, password, { version: op.creates(options), kdf: await chooseKdf(session.env), signal: session.signal })
     : await Repository.open(backend, password, session.signal);
-  return { repo, release: () => void repo.close().catch(() => undefined) };
+  return { repo, release: () => repo.close() };
 }
 
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
@@ -51,7 +51,7 @@ export async function runOperation<Input, Options, Result>(op: Operation<Input, 
     session.report?.begin?.();
     return op.run(repo, options, { ...session.report, signal, timing: session.timing });
   };
-  const { repo, release } = await openFor(op as Operation<unknown, unknown, unknown>, options, session);
+  const { repo, release } = await openFor(op, options, session);
   const prefetch = new AbortController();
   try {
     if (op.lock === 'none' || (op.lock === 'read' && session.noLock)) return await run(repo, session.signal);
@@ -70,6 +70,6 @@ export async function runOperation<Input, Options, Result>(op: Operation<Input, 
     );
   } finally {
     prefetch.abort();
-    release();
+    await release();
   }
 }

@@ -12,10 +12,10 @@ describe('the repository a backend keeps open between operations', () => {
     const access = (password: string) => ({ place: placeOf('memory:', {}), password, openBackend: () => (opened++, storage) });
     const first = await session.acquire(access(PASSWORD));
     first.repo.index.addPack('a'.repeat(64), []);
-    first.release();
+    await first.release();
     const again = await session.acquire(access(PASSWORD));
     expect(again.repo).toBe(first.repo);
-    again.release();
+    await again.release();
 
     // key passwd elsewhere: a new key file for the same master key, the old one removed.
     const newKey = await b.addKey('new password', { N: 1024, r: 8, p: 1 });
@@ -25,7 +25,7 @@ describe('the repository a backend keeps open between operations', () => {
     expect(reopened.repo.keyId).toBe(newKey);
     expect(reopened.repo.caches).toBe(first.repo.caches);
     expect(opened).toBe(1);
-    reopened.release();
+    await reopened.release();
   });
 
   it('opens afresh, closing the old connection once unused, when the location or settings change', async () => {
@@ -37,10 +37,9 @@ describe('the repository a backend keeps open between operations', () => {
     const second = await session.acquire({ place: placeOf('memory:', { AWS_REGION: 'b' }), password: PASSWORD, openBackend: () => backend('second') });
     expect(second.repo).not.toBe(first.repo);
     expect(closed).toEqual([]); // the first is still in use
-    first.release();
-    await new Promise((r) => setImmediate(r));
+    await first.release();
     expect(closed).toEqual(['first']);
-    second.release();
+    await second.release();
     expect(placeOf('memory:', { RESTIC_PASSWORD: 'x' })).toBe(placeOf('memory:', {}));
     expect(() => treeCacheBytesFromEnv({ LOCKSTEP_TREE_CACHE_MB: 'lots' })).toThrow(/LOCKSTEP_TREE_CACHE_MB/);
     expect(treeCacheBytesFromEnv({ LOCKSTEP_TREE_CACHE_MB: '2' })).toBe(2 * 1024 * 1024);
