@@ -299,6 +299,11 @@ export class Repository {
     return this.saveUnpacked('snapshots', encodeSnapshot(snapshot), signal);
   }
 
+  async removeSnapshot(id: Id, signal?: AbortSignal): Promise<void> {
+    await this.backend.remove({ type: 'snapshots', name: id }, signal);
+    this.caches.snapshotTexts.delete(id);
+  }
+
   /** Resolves "latest", a full ID or a unique prefix to a snapshot. */
   async findSnapshot(ref: string, signal?: AbortSignal, filter?: (s: Snapshot) => boolean): Promise<SnapshotEntry> {
     if (ref === 'latest') {

@@ -4,6 +4,7 @@ import { CorruptFileError } from '../../../server/src/base/errors';
 import { IndexFile } from '../../../server/src/repo/format/indexfile';
 import { MasterIndex } from '../../../server/src/repo/format/masterindex';
 import { PackedBlob } from '../../../server/src/repo/format/pack';
+import { prune } from '../../../server/src/ops/prune';
 import { twoClients } from '../lock/setup';
 
 const hex = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -119,5 +120,23 @@ describe('the index a session keeps between operations, brought up to date by ea
     }
     expect(index.blobCount).toBe(blobs);
     expect(index.memoryBytes / blobs).toBeLessThanOrEqual(64);
+  });
+});
+
+describe("this process's own prune", () => {
+  it('leaves the index it keeps as the repository now has it, without reading index/ again', async () => {
+    const { a, b, faulty } = await twoClients();
+    // With no snapshot, every pack is unused: prune deletes both and writes an empty index.
+    for (const name of ['x', 'y']) {
+      await b.backend.save({ type: 'data', name: hex(`pack ${name}`) }, Buffer.alloc(100));
+      await b.saveIndex(indexOf(name));
+    }
+    await a.loadIndex();
+    expect(a.index.blobCount).toBe(2);
+    faulty.calls.length = 0;
+    await prune(a);
+    expect(faulty.calls.filter((c) => c.op === 'load' && c.type === 'index')).toEqual([]);
+    expect(a.index.blobCount).toBe(0);
+    expect(a.index.files()).toEqual(await a.listIds('index'));
   });
 });
