@@ -96,7 +96,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
 
     const refused = await rpcError(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
     expect(refused.code).toBe(LockstepErrorCodes.wrongPassword);
-    expect(refused.message).toMatch(/wrong password/);
+    expect(refused.message).toMatch(/wrong password or no key found: the key file this backend opened .* is gone.*set the new password/);
     expect(repositoryListing(repo)).toEqual(before);
 
     writeFileSync(passwordFile, 'changed elsewhere\n');

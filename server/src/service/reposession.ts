@@ -8,7 +8,7 @@ import { Backend, NotFoundError } from '../backend/backend';
 import { raceAbort } from '../base/abort';
 import { DEFAULT_TREE_CACHE_BYTES, RepositoryCaches } from '../repo/caches';
 import { Repository } from '../repo/repository';
-import { LockstepError } from '../base/errors';
+import { LockstepError, WrongPasswordError } from '../base/errors';
 
 /** How to reach the repository, as the request's environment says now. */
 export interface RepositoryAccess {
@@ -80,10 +80,20 @@ export class RepositorySession {
       this.replace(kept);
       kept = this.kept = undefined;
     }
-    if (kept && (kept.password !== password || !(await keyFileExists(kept.repo, signal)))) {
+    const keyGone = kept !== undefined && kept.password === password && !(await keyFileExists(kept.repo, signal));
+    if (kept && (kept.password !== password || keyGone)) {
+      const keyId = kept.repo.keyId;
       // Same connection and, when the master key is the same, the same caches; a refusal leaves the kept one
       // unused, to be tried again by the next operation.
-      const reopened = await Repository.open(kept.repo.backend, access.password, signal);
+      const reopened = await Repository.open(kept.repo.backend, access.password, signal).catch((err: unknown) => {
+        if (keyGone && err instanceof WrongPasswordError) {
+          throw new WrongPasswordError(
+            `wrong password or no key found: the key file this backend opened the repository with (${keyId.slice(0, 8)}) is gone, ` +
+              'and the password it has does not open another one (was it changed with "restic key passwd"?); set the new password',
+          );
+        }
+        throw err;
+      });
       kept.repo = reopened.keepingCachesOf(kept.repo);
       kept.password = password;
     }
