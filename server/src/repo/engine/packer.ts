@@ -62,8 +62,6 @@ export class BlobWriter {
   private readonly places = new Semaphore(MAX_ENCODING_BLOBS);
   private readonly uploadSlots = new Semaphore(MAX_UPLOADS);
   private readonly newPacks: IndexPack[] = [];
-  /** Packs stored whose index file is not written: the index forgets them if this writer closes without one. */
-  private readonly uncommitted = new Set<Id>();
   /** Data packs the threads finished that are not stored yet, and what waits for their number to drop. */
   private waitingPacks = 0;
   private packWaiters: (() => void)[] = [];
@@ -247,10 +245,9 @@ export class BlobWriter {
   }
 
   private packStored(packId: Id, blobs: PackedBlob[]): void {
+    // Its blobs stay in flight (known to this writer only) until an index file lists them: the repository's index,
+    // which other operations of a backend's session share, has them only then.
     this.newPacks.push({ id: packId, blobs });
-    this.uncommitted.add(packId);
-    this.repo.index.addPack(packId, blobs);
-    for (const blob of blobs) this.inFlight.delete(blob.type + blob.id);
   }
 
   private trackUpload(task: Promise<void>): void {
@@ -322,17 +319,13 @@ export class BlobWriter {
     throwIfAborted(this.options.signal);
     const packs = this.newPacks.splice(0);
     const id = await this.repo.saveUnpacked('index', encodeIndexOf(packs), this.options.signal);
-    const ids = packs.map((p) => p.id);
-    this.repo.index.commitPending(id, ids);
-    for (const packId of ids) this.uncommitted.delete(packId);
+    this.repo.index.add({ supersedes: [], packs }, id);
+    for (const pack of packs) for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
     return id;
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.work, ...this.uploads]);
-    // The repository's index does not list these blobs: a later operation of this session must not count on them.
-    if (this.uncommitted.size > 0) this.repo.index.dropPending([...this.uncommitted]);
-    this.uncommitted.clear();
     await this.encoder.close();
     await removeStagedPacks(this.stagingPrefix);
   }

@@ -2,7 +2,8 @@
 // as the backend's repository session, so it is kept compact: a blob is one record of 52 bytes in fixed-size blocks
 // of typed arrays (its ID's 32 bytes; pack, offset, length, plaintext length, and index file with the blob's type,
 // 4 bytes each) plus 4-byte slots of an open-addressing table (at most 4/5 full: 5 to 10 bytes a blob). Records whose index file is gone
-// are forgotten; blobs of packs this process stored whose index file is not written yet are "pending".
+// are forgotten. Blobs enter only with the index file that lists them: a pack stored by a writer whose index file is
+// not written yet is none of the repository's (engine/packer.ts keeps those to itself).
 import { Id } from './ids';
 import { IndexFile } from './indexfile';
 import { BlobType, PackedBlob } from './pack';
@@ -18,8 +19,6 @@ const ID_BYTES = 32;
 /** Per record: pack number, offset, length, plaintext length, file number × 2 + (1 for a tree). */
 const WORDS = 5;
 const NOT_COMPRESSED = 0xffffffff;
-/** The file number of blobs in packs stored by this process whose index file is not written yet. */
-const PENDING = 0;
 
 interface Block {
   ids: Uint8Array;
@@ -49,8 +48,8 @@ export class MasterIndex {
   private distinctData = 0;
   private packIds: Id[] = [];
   private readonly packNumbers = new Map<Id, number>();
-  /** Index file IDs by number; number 0 is PENDING. */
-  private fileIds: (Id | undefined)[] = [undefined];
+  /** Index file IDs by number (undefined: the file is gone). */
+  private fileIds: (Id | undefined)[] = [];
   private readonly fileNumbers = new Map<Id, number>();
   private readonly probe = new Uint8Array(ID_BYTES);
 
@@ -63,38 +62,15 @@ export class MasterIndex {
     this.distinctData = 0;
     this.packIds = [];
     this.packNumbers.clear();
-    this.fileIds = [undefined];
+    this.fileIds = [];
     this.fileNumbers.clear();
   }
 
-  /** Adds the blobs an index file lists (`fileId` its name; without one, they are pending like addPack's). */
-  add(index: IndexFile, fileId?: Id): void {
-    if (fileId !== undefined && this.fileNumbers.has(fileId)) return;
-    const file = fileId === undefined ? PENDING : this.fileNumber(fileId);
-    for (const pack of index.packs) this.addBlobs(pack.id, pack.blobs, file);
-  }
-
-  /** Adds the blobs of a pack this process stored; they stay pending until commitPending names their index file. */
-  addPack(packId: Id, blobs: readonly PackedBlob[]): void {
-    this.addBlobs(packId, blobs, PENDING);
-  }
-
-  /** The index file `fileId` now lists the pending blobs of `packIds`. */
-  commitPending(fileId: Id, packIds: readonly Id[]): void {
-    // Another operation's reading of index/ may have met the file first: its records are there already.
-    if (this.fileNumbers.has(fileId)) return this.dropPending(packIds);
+  /** Adds the blobs index file `fileId` lists (once: a file read before is not added again). */
+  add(index: IndexFile, fileId: Id): void {
+    if (this.fileNumbers.has(fileId)) return;
     const file = this.fileNumber(fileId);
-    const packs = new Set(packIds.map((id) => this.packNumbers.get(id)));
-    this.forEachRecord((block, slot) => {
-      const at = slot * WORDS;
-      if (block.words[at + 4] >>> 1 === PENDING && packs.has(block.words[at])) block.words[at + 4] = (file << 1) | (block.words[at + 4] & 1);
-    });
-  }
-
-  /** Forgets the pending blobs of `packIds` (their index file was never written). */
-  dropPending(packIds: readonly Id[]): void {
-    const packs = new Set(packIds.map((id) => this.packNumbers.get(id)));
-    this.retain((words, at) => !(words[at + 4] >>> 1 === PENDING && packs.has(words[at])));
+    for (const pack of index.packs) this.addBlobs(pack.id, pack.blobs, file);
   }
 
   /** Forgets the blobs of index files that are gone; a blob another file lists too stays, found there. */
