@@ -117,13 +117,18 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
 
     const statesBefore = b.lockStates.length;
     const request = b.connection.sendRequest(BackupRequest.type, { paths: [source] });
-    request.catch(() => undefined); // met below
+    let settled = false;
+    request.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await waitFor('the backup to hold its lock', () => b.lockStates.slice(statesBefore).some((s) => s.state === 'held'));
     // Frozen, then let run in short steps until its first pack is stored.
     const pid = b.child.pid!;
     try {
       process.kill(pid, 'SIGSTOP');
       while (!packFiles(repo).some((p) => !packsBefore.has(p))) {
+        if (settled) throw new Error('the backup ended before it stored a pack');
         process.kill(pid, 'SIGCONT');
         await sleep(10);
         process.kill(pid, 'SIGSTOP');
