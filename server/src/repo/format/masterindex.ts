@@ -1,9 +1,9 @@
 // All index files merged: where each blob is, which index file said so, and which packs are known. It lives as long
 // as the backend's repository session, so it is kept compact: a blob is one record of 52 bytes in fixed-size blocks
 // of typed arrays (its ID's 32 bytes; pack, offset, length, plaintext length, and index file with the blob's type,
-// 4 bytes each) plus 4-byte slots of an open-addressing table (at most 4/5 full: 5 to 10 bytes a blob). Records whose index file is gone
-// are forgotten. Blobs enter only with the index file that lists them: a pack stored by a writer whose index file is
-// not written yet is none of the repository's (engine/packer.ts keeps those to itself).
+// 4 bytes each) plus 4-byte slots of an open-addressing table (at most 4/5 full: 5 to 10 bytes a blob). Records
+// whose index file is gone are forgotten. Blobs enter only with the index file that lists them: a pack stored by a
+// writer whose index file is not written yet is none of the repository's (engine/packer.ts keeps those to itself).
 import { Id } from './ids';
 import { IndexFile } from './indexfile';
 import { BlobType, PackedBlob } from './pack';
