@@ -36,7 +36,9 @@ function expectedPackSize(blobs: readonly PackedBlob[]): number {
   return blobBytes + headerBytes + CRYPTO_OVERHEAD + 4;
 }
 
-export async function check(repo: Repository, options: CheckOptions = {}): Promise<CheckResult> {
+export async function check(opened: Repository, options: CheckOptions = {}): Promise<CheckResult> {
+  // check reads every index file itself, to report each one's damage: into an index of its own, not a session's.
+  const repo = opened.withOwnCaches();
   const { signal } = options;
   const step = (s: string): void => options.onStep?.(s);
   const errors: string[] = [];
@@ -61,12 +63,13 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
 
   step('check all packs');
   const onDisk = new Map((await repo.backend.list('data', signal)).filter((f) => isId(f.name)).map((f) => [f.name, f.size]));
-  for (const [id, blobs] of repo.index.packs) {
+  const packs = repo.index.packTable();
+  for (const [id, blobs] of packs) {
     const size = onDisk.get(id);
     if (size === undefined) errors.push(`pack ${id}: listed in the index but does not exist`);
     else if (size !== expectedPackSize(blobs)) errors.push(`pack ${id}: is ${size} bytes, but the index implies ${expectedPackSize(blobs)} (truncated or damaged)`);
   }
-  for (const id of onDisk.keys()) if (!repo.index.packs.has(id)) hints.push(`pack ${id}: not referenced in any index (prune removes it)`);
+  for (const id of onDisk.keys()) if (!packs.has(id)) hints.push(`pack ${id}: not referenced in any index (prune removes it)`);
   const rule = options.leftovers ?? defaultLeftoverRule();
   const leftovers = await findLeftovers(repo.backend, rule, signal);
   if (leftovers.length > 0) hints.push(describeLeftovers(leftovers, rule.staleMs));
@@ -88,8 +91,8 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
   for (const [packId, n] of lostPerPack) errors.push(`pack ${packId} is missing: ${n} ${n === 1 ? 'blob used by snapshots is' : 'blobs used by snapshots are'} lost`);
 
   if (options.readData) {
-    step(`read all data (${repo.index.packs.size} packs)`);
-    for (const [id, blobs] of repo.index.packs) {
+    step(`read all data (${packs.size} packs)`);
+    for (const [id, blobs] of packs) {
       if (!onDisk.has(id)) continue;
       throwIfAborted(signal);
       await guard(`pack ${id}`, () => verifyPack(repo, id, blobs, signal));

@@ -61,7 +61,7 @@ export async function forget(repo: Repository, options: ForgetOptions): Promise<
   if (!options.dryRun) {
     for (const id of remove) {
       throwIfAborted(signal);
-      await repo.backend.remove({ type: 'snapshots', name: id }, signal);
+      await repo.removeSnapshot(id, signal);
     }
   }
   return { groups, removed: remove, noPolicy: false, damaged };

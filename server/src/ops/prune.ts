@@ -4,7 +4,7 @@
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Id, isId } from '../repo/format/ids';
-import { encodeIndex, IndexPack } from '../repo/format/indexfile';
+import { IndexPack } from '../repo/format/indexfile';
 import { PackedBlob } from '../repo/format/pack';
 import { BlobWriter } from '../repo/engine/packer';
 import { failedOnDamage, Repository } from '../repo/repository';
@@ -103,8 +103,9 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
 
   step('searching used packs...');
   const onDisk = new Map((await repo.backend.list('data', signal)).filter((f) => isId(f.name)).map((f) => [f.name, f.size]));
-  const plans = planPacks(repo, used, onDisk);
-  const unreferenced = [...onDisk.keys()].filter((id) => !repo.index.packs.has(id));
+  const indexed = repo.index.packTable();
+  const plans = planPacks(indexed, used, onDisk);
+  const unreferenced = [...onDisk.keys()].filter((id) => !indexed.has(id));
   // Before this prune stages packs of its own.
   const leftovers = await findLeftovers(repo.backend, options.leftovers ?? defaultLeftoverRule(), signal);
   const removable = leftovers.filter((f) => f.removable);
@@ -155,11 +156,15 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   const oldIndexFiles = await repo.listIds('index', signal);
   const written = await writeIndex(repo, [...keep.map((p) => ({ id: p.id, blobs: p.blobs })), ...newPacks], signal);
   step('deleting obsolete index files');
+  const removed: Id[] = [];
   for (const id of oldIndexFiles) {
     if (written.has(id)) continue;
     throwIfAborted(signal);
     await repo.backend.remove({ type: 'index', name: id }, signal);
+    removed.push(id);
   }
+  // The index kept in memory (a backend's session) holds the new files' blobs: forget the old files'.
+  repo.forgetIndexFiles(removed);
   const obsolete = [...toDelete, ...toRepack].map((p) => p.id).concat(unreferenced);
   step(`removing ${obsolete.length} old packs`);
   for (const id of obsolete) {
@@ -175,11 +180,11 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
 }
 
 /** What each indexed pack holds for the snapshots; every indexed pack must exist. */
-function planPacks(repo: Repository, used: Set<BlobKey>, onDisk: Map<Id, number>): PackPlan[] {
+function planPacks(indexed: Map<Id, PackedBlob[]>, used: Set<BlobKey>, onDisk: Map<Id, number>): PackPlan[] {
   const claimedKeys = new Set<BlobKey>();
   const plans: PackPlan[] = [];
   const missing: Id[] = [];
-  for (const [id, blobs] of repo.index.packs) {
+  for (const [id, blobs] of indexed) {
     if (!onDisk.has(id)) {
       missing.push(id);
       continue;
@@ -221,7 +226,7 @@ async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal |
   step(`repacking ${packs.length} packs`);
   await zstdReady();
   // A view with an empty index, so blobs the old packs hold are written again rather than skipped.
-  const target = repo.withBackend(repo.backend);
+  const target = repo.withOwnCaches();
   const writer = new BlobWriter(target, { compress: true, signal });
   try {
     for (const plan of packs) {
@@ -237,7 +242,7 @@ async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal |
   } finally {
     await writer.close();
   }
-  return [...target.index.packs].map(([id, blobs]) => ({ id, blobs }));
+  return [...target.index.packTable()].map(([id, blobs]) => ({ id, blobs }));
 }
 
 /** Writes the complete index for `packs` in files of bounded size; returns their IDs. */
@@ -247,7 +252,7 @@ async function writeIndex(repo: Repository, packs: IndexPack[], signal?: AbortSi
   let blobs = 0;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    written.add(await repo.saveUnpacked('index', encodeIndex({ supersedes: [], packs: batch }), signal));
+    written.add(await repo.saveIndex({ supersedes: [], packs: batch }, signal));
     batch = [];
     blobs = 0;
   };

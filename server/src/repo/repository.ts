@@ -9,6 +9,7 @@ import { encodeIndex, IndexFile, parseIndex } from './format/indexfile';
 import { createKeyFile, KdfParams } from './format/key';
 import { findKey } from './keyring';
 import { MasterIndex } from './format/masterindex';
+import { RepositoryCaches } from './caches';
 import { BlobType } from './format/pack';
 import { randomIrreduciblePolynomial } from './format/polynomial';
 import { parseSnapshot, Snapshot, encodeSnapshot } from './format/snapshot';
@@ -25,16 +26,19 @@ export interface SnapshotEntry {
 
 /** An open repository: its key, config and index; reads and writes restic's files. */
 export class Repository {
-  readonly index = new MasterIndex();
-  private indexPrefetch: Promise<void> | undefined;
-
   private constructor(
     readonly backend: Backend,
     readonly key: MasterKey,
     readonly config: RepoConfig,
     /** The key file this session opened with. */
     readonly keyId: Id,
+    /** Shared by every view of this repository (withBackend), and kept by a session between operations. */
+    readonly caches: RepositoryCaches = new RepositoryCaches(),
   ) {}
+
+  get index(): MasterIndex {
+    return this.caches.index;
+  }
 
   static async init(
     backend: Backend,
@@ -60,7 +64,7 @@ export class Repository {
     return new Repository(backend, key, config, keyFile.id);
   }
 
-  static async open(backend: Backend, password: string, signal?: AbortSignal): Promise<Repository> {
+  static async open(backend: Backend, password: string, signal?: AbortSignal, caches?: RepositoryCaches): Promise<Repository> {
     await cryptoReady();
     let sealedConfig: Buffer;
     try {
@@ -79,12 +83,24 @@ export class Repository {
       }
       throw err;
     }
-    return new Repository(backend, key, parseConfig(configJson.trimEnd()), keyId);
+    return new Repository(backend, key, parseConfig(configJson.trimEnd()), keyId, caches);
   }
 
-  /** The same open repository (key, config) over another backend, e.g. one guarded by a lock. */
+  /** The same open repository (key, config, caches) over another backend, e.g. one guarded by a lock. */
   withBackend(backend: Backend): Repository {
-    return new Repository(backend, this.key, this.config, this.keyId);
+    return new Repository(backend, this.key, this.config, this.keyId, this.caches);
+  }
+
+  /** The same open repository with an empty index and caches of its own (prune's repacking, check's own reading). */
+  withOwnCaches(): Repository {
+    return new Repository(this.backend, this.key, this.config, this.keyId);
+  }
+
+  /** The same repository with the caches of `earlier`, when both have the same master key (a session reopened). */
+  keepingCachesOf(earlier: Repository): Repository {
+    const same = this.key.encrypt.equals(earlier.key.encrypt) && this.key.macK.equals(earlier.key.macK) && this.key.macR.equals(earlier.key.macR);
+    if (!same || this.config.id !== earlier.config.id) return this;
+    return new Repository(this.backend, this.key, this.config, this.keyId, earlier.caches);
   }
 
   get version(): RepoVersion {
@@ -133,37 +149,57 @@ export class Repository {
   }
 
   /**
-   * Reads every index file into `this.index` (those not read yet). Index files never change, so what was read
-   * stays true as long as its file exists; when one has gone (a prune or rebuild removed it, and perhaps packs it
-   * lists), everything is read again.
+   * Brings `this.index` up to what `index/` lists now: reads the index files not read yet and forgets the blobs of
+   * those that are gone (a prune or rebuild removed them, and perhaps packs they listed). Index files never change,
+   * so what was read stays true as long as its file exists. Called under the operation's lock (or in its early
+   * window): what the operation then finds in the index is what the repository's index says.
    */
   async loadIndex(signal?: AbortSignal): Promise<void> {
-    const early = this.indexPrefetch;
-    this.indexPrefetch = undefined;
+    const early = this.caches.indexPrefetch;
+    this.caches.indexPrefetch = undefined;
     // The early read does not know this signal (the lock's): a hung backend must not hold the operation past it.
     if (early) await raceAbort(signal, early);
+    await this.syncIndex(signal);
+  }
+
+  /**
+   * Starts reading the index while a lock is being acquired (restic waits 200 ms before it checks for other
+   * locks). Nothing read this way is trusted until loadIndex, after the lock is confirmed, has listed `index/` again;
+   * its errors are left for loadIndex to meet again. The commands that read the index go on to read blobs, so
+   * zstd's WebAssembly (faster than the fallback) is loaded first.
+   */
+  prefetchIndex(signal: AbortSignal): void {
+    const zstd = this.version >= 2 ? zstdReady() : Promise.resolve();
+    this.caches.indexPrefetch ??= zstd.then(() => this.syncIndex(signal)).catch(() => undefined);
+  }
+
+  /** One reading of `index/` at a time (operations of a session may run side by side). */
+  private async syncIndex(signal?: AbortSignal): Promise<void> {
+    const before = this.caches.indexReading;
+    const reading = raceAbort(signal, before.catch(() => undefined)).then(() => this.readIndexChanges(signal));
+    this.caches.indexReading = reading.catch(() => undefined);
+    await reading;
+  }
+
+  /** Forgets what index files now gone listed (their blobs, and trees no other file lists). */
+  forgetIndexFiles(gone: readonly Id[]): void {
+    if (gone.length === 0) return;
+    this.index.removeFiles(gone);
+    this.caches.trees.retain((id) => this.index.has('tree', id));
+  }
+
+  private async readIndexChanges(signal?: AbortSignal): Promise<void> {
     const ids = await this.listIds('index', signal);
     const present = new Set(ids);
-    if ([...this.index.indexFiles].some((id) => !present.has(id))) this.index.clear();
+    this.forgetIndexFiles(this.index.files().filter((id) => !present.has(id)));
     for (const id of ids) {
-      if (this.index.indexFiles.has(id)) continue;
+      if (this.index.hasFile(id)) continue;
       const index = parseIndex(await this.loadUnpacked('index', id, signal), `index/${id}`);
       if (this.version === 1 && index.packs.some((p) => p.blobs.some((b) => b.uncompressedLength !== undefined))) {
         throw new CorruptFileError(`index/${id}`, 'it lists compressed blobs, which repository version 1 does not support');
       }
       this.index.add(index, id);
     }
-  }
-
-  /**
-   * Starts reading the index while a lock is being acquired (restic waits 200 ms before it checks for other
-   * locks). Nothing read this way is trusted until loadIndex, after the lock is confirmed, has checked that every
-   * index file it came from still exists; its errors are left for loadIndex to meet again. The commands that read
-   * the index go on to read blobs, so zstd's WebAssembly (faster than the fallback) is loaded first.
-   */
-  prefetchIndex(signal: AbortSignal): void {
-    const zstd = this.version >= 2 ? zstdReady() : Promise.resolve();
-    this.indexPrefetch ??= zstd.then(() => this.loadIndex(signal)).catch(() => undefined);
   }
 
   async saveIndex(index: IndexFile, signal?: AbortSignal): Promise<Id> {
@@ -176,9 +212,13 @@ export class Repository {
   async loadBlob(type: BlobType, id: Id, signal?: AbortSignal): Promise<Buffer> {
     const location = this.index.lookup(type, id);
     if (!location) throw new LockstepError(`${type} blob ${id} is not in the index (the repository is missing data)`);
+    const cached = type === 'tree' ? this.caches.trees.get(id) : undefined;
+    if (cached) return cached;
     const { packId, blob } = location;
     const sealed = await this.readSealed(type, id, packId, blob, signal);
-    return this.decodeBlob(type, id, packId, sealed, blob.uncompressedLength);
+    const plain = this.decodeBlob(type, id, packId, sealed, blob.uncompressedLength);
+    if (type === 'tree') this.caches.trees.set(id, plain);
+    return plain;
   }
 
   /**
@@ -228,7 +268,10 @@ export class Repository {
    */
   async listSnapshots(signal?: AbortSignal, onDamaged?: (damage: CorruptFileError) => void): Promise<SnapshotEntry[]> {
     const timed: { entry: SnapshotEntry; ns: bigint }[] = [];
-    for (const id of await this.listIds('snapshots', signal)) {
+    const ids = await this.listIds('snapshots', signal);
+    const listed = new Set(ids);
+    for (const id of [...this.caches.snapshotTexts.keys()]) if (!listed.has(id)) this.caches.snapshotTexts.delete(id);
+    for (const id of ids) {
       let snapshot: Snapshot;
       try {
         snapshot = await this.loadSnapshot(id, signal);
@@ -244,11 +287,21 @@ export class Repository {
   }
 
   async loadSnapshot(id: Id, signal?: AbortSignal): Promise<Snapshot> {
-    return parseSnapshot(await this.loadUnpacked('snapshots', id, signal), `snapshots/${id}`);
+    let text = this.caches.snapshotTexts.get(id);
+    if (text === undefined) {
+      text = await this.loadUnpacked('snapshots', id, signal);
+      this.caches.snapshotTexts.set(id, text);
+    }
+    return parseSnapshot(text, `snapshots/${id}`);
   }
 
   async saveSnapshot(snapshot: Snapshot, signal?: AbortSignal): Promise<Id> {
     return this.saveUnpacked('snapshots', encodeSnapshot(snapshot), signal);
+  }
+
+  async removeSnapshot(id: Id, signal?: AbortSignal): Promise<void> {
+    await this.backend.remove({ type: 'snapshots', name: id }, signal);
+    this.caches.snapshotTexts.delete(id);
   }
 
   /** Resolves "latest", a full ID or a unique prefix to a snapshot. */

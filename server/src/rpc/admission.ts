@@ -1,6 +1,7 @@
-// How many requests the backend runs at once. Every operation opens the repository (a key derivation) and holds what
-// it reads until it answers, so nothing but this bounds the backend's memory: 200 concurrent `snapshots` on a
-// repository whose snapshot carried a 50 MB tag ran V8 into its heap limit, and the abort left 85 lock files behind.
+// How many requests the backend runs at once. Every operation holds what it reads until it answers (the repository
+// itself stays open between them: service/reposession.ts), so nothing but this bounds the backend's memory: 200
+// concurrent `snapshots` on a repository whose snapshot carried a 50 MB tag ran V8 into its heap limit, and the
+// abort left 85 lock files behind.
 // Operations that take a lock and the lock-free ones (`locks`, `unlock`) have lines of their own, so that `locks`
 // and `unlock` still answer while backups fill theirs (design.md). Past a line's waiting bound a request is refused
 // at once with a clear error rather than queued without end. Stopping (the process is about to exit) cancels what

@@ -13,6 +13,7 @@ import { HeldLock } from '../lock/held';
 import { lockTimingFromEnv } from '../lock/timing';
 import { Operation } from '../service/operation';
 import { runOperation } from '../service/runner';
+import { placeOf, RepositorySession, treeCacheBytesFromEnv } from '../service/reposession';
 import { Admission } from './admission';
 import { createServerProgress } from './progress';
 import { LockHolder, LockLostNotification, LockStateNotification, LockStateParams, LockstepErrorCodes, UnknownHostKeyData } from '../../../shared/src/protocol';
@@ -32,6 +33,8 @@ export function holderOf(info: LockInfo, id: string): LockHolder {
 
 export class Operations {
   private nextId = 1;
+  /** The repository kept open between requests. */
+  readonly repository = new RepositorySession();
 
   constructor(
     private readonly connection: Connection,
@@ -68,8 +71,13 @@ export class Operations {
     let held: HeldLock | undefined;
     try {
       return await runOperation(op, options, {
-        openBackend: () => openBackend(this.location(), this.env, (message) => this.connection.console.warn(message)),
+        openBackend: () => this.openBackend(),
         password: async () => this.password(),
+        keptRepository: (signal) =>
+          this.repository.acquire(
+            { place: placeOf(this.location(), this.env), password: this.password(), openBackend: () => this.openBackend(), treeCacheBytes: treeCacheBytesFromEnv(this.env) },
+            signal,
+          ),
         env: this.env,
         timing: lockTimingFromEnv(this.env),
         signal: cancel.signal,
@@ -103,6 +111,10 @@ export class Operations {
       onCancel.dispose();
       reporter.done();
     }
+  }
+
+  private openBackend(): ReturnType<typeof openBackend> {
+    return openBackend(this.location(), this.env, (message) => this.connection.console.warn(message));
   }
 
   /** The client's progress (its token) when it sent one; otherwise a cancellable progress the server creates. */

@@ -7,6 +7,7 @@ import { LockTiming } from '../lock/timing';
 import { chooseKdf } from '../repo/format/key';
 import { Repository } from '../repo/repository';
 import { Operation, OperationIo } from './operation';
+import { RepositoryLease } from './reposession';
 
 /** Where and how a front end runs an operation. */
 export interface Session {
@@ -27,6 +28,22 @@ export interface Session {
   report?: Pick<OperationIo, 'step' | 'progress' | 'warn' | 'begin'>;
   /** What happens to the lock, for a front end that shows it. */
   lockEvents?: Pick<LockRequest, 'log' | 'onWaiting' | 'onEvent' | 'onHeld'> & { onAcquiring?(): void };
+  /**
+   * The repository a long-lived front end keeps open between operations (service/reposession.ts); without it (the
+   * CLI) the operation opens the repository and closes it at the end.
+   */
+  keptRepository?(signal: AbortSignal): Promise<RepositoryLease>;
+}
+
+/** The repository the operation runs on, and what to do with it afterwards. */
+async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<RepositoryLease> {
+  if (session.keptRepository && !op.creates) return session.keptRepository(session.signal);
+  const backend = session.openBackend();
+  const password = await session.password(op.creates !== undefined);
+  const repo = op.creates
+    ? await Repository.init(backend, password, { version: op.creates(options), kdf: await chooseKdf(session.env), signal: session.signal })
+    : await Repository.open(backend, password, session.signal);
+  return { repo, release: () => repo.close() };
 }
 
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
@@ -34,11 +51,7 @@ export async function runOperation<Input, Options, Result>(op: Operation<Input, 
     session.report?.begin?.();
     return op.run(repo, options, { ...session.report, signal, timing: session.timing });
   };
-  const backend = session.openBackend();
-  const password = await session.password(op.creates !== undefined);
-  const repo = op.creates
-    ? await Repository.init(backend, password, { version: op.creates(options), kdf: await chooseKdf(session.env), signal: session.signal })
-    : await Repository.open(backend, password, session.signal);
+  const { repo, release } = await openFor(op, options, session);
   const prefetch = new AbortController();
   try {
     if (op.lock === 'none' || (op.lock === 'read' && session.noLock)) return await run(repo, session.signal);
@@ -57,6 +70,6 @@ export async function runOperation<Input, Options, Result>(op: Operation<Input, 
     );
   } finally {
     prefetch.abort();
-    await repo.close();
+    await release();
   }
 }

@@ -7,11 +7,21 @@ import { Id } from '../format/ids';
 const WORDS_PER_SLOT = 2;
 
 export function buildIndexedIds(ids: Iterable<Id>, count: number): SharedArrayBuffer {
+  return buildIndexedIdsFrom({
+    dataBlobCount: count,
+    forEachDataPrefix: (each) => {
+      for (const id of ids) each(parseInt(id.slice(0, 8), 16) | 0, parseInt(id.slice(8, 16), 16) | 0);
+    },
+  });
+}
+
+/** The table of an index's data blobs (MasterIndex), read from its compact records without making hex IDs. */
+export function buildIndexedIdsFrom(index: { dataBlobCount: number; forEachDataPrefix(each: (hi: number, lo: number) => void): void }): SharedArrayBuffer {
   let capacity = 16;
-  while (capacity < count * 2) capacity *= 2;
+  while (capacity < index.dataBlobCount * 2) capacity *= 2;
   const memory = new SharedArrayBuffer(capacity * WORDS_PER_SLOT * 4);
   const slots = new Int32Array(memory);
-  for (const id of ids) insert(slots, capacity - 1, parseInt(id.slice(0, 8), 16) | 0, parseInt(id.slice(8, 16), 16) | 0);
+  index.forEachDataPrefix((hi, lo) => insert(slots, capacity - 1, hi, lo));
   return memory;
 }
 

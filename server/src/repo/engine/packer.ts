@@ -8,7 +8,7 @@ import { EncodedBlob } from '../format/blobcodec';
 import { DataStoreSetup, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from '../format/ids';
 import { encodeIndex, IndexPack } from '../format/indexfile';
-import { buildIndexedIds } from './indexedids';
+import { buildIndexedIdsFrom } from './indexedids';
 import { BlobType, encodePackHeader, PackedBlob } from '../format/pack';
 import { FinishedPack } from './packfile';
 import { Repository } from '../repository';
@@ -79,8 +79,7 @@ export class BlobWriter {
     this.encoder = createBlobCodec(repo.key, options.threads, {
       setup: (n) => this.storeSetup(n),
       indexed: () => {
-        const count = this.repo.index.dataBlobCount;
-        return count > 0 ? buildIndexedIds(this.repo.index.dataIds(), count) : undefined;
+        return this.repo.index.dataBlobCount > 0 ? buildIndexedIdsFrom(this.repo.index) : undefined;
       },
       onPacks: (packs) => {
         for (const pack of packs) this.storePack(pack);
@@ -114,6 +113,8 @@ export class BlobWriter {
     this.throwIfFailed();
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
+    // The next backup's parent trees are this one's: kept (found only once the index lists them).
+    if (type === 'tree') this.repo.caches.trees.set(id, plaintext);
     this.inFlight.add(type + id);
     const release = await this.takePlace();
     const plainLength = plaintext.length;
@@ -244,9 +245,9 @@ export class BlobWriter {
   }
 
   private packStored(packId: Id, blobs: PackedBlob[]): void {
+    // Its blobs stay in flight (known to this writer only) until an index file lists them: the repository's index,
+    // which other operations of a backend's session share, has them only then.
     this.newPacks.push({ id: packId, blobs });
-    this.repo.index.addPack(packId, blobs);
-    for (const blob of blobs) this.inFlight.delete(blob.type + blob.id);
   }
 
   private trackUpload(task: Promise<void>): void {
@@ -318,7 +319,8 @@ export class BlobWriter {
     throwIfAborted(this.options.signal);
     const packs = this.newPacks.splice(0);
     const id = await this.repo.saveUnpacked('index', encodeIndexOf(packs), this.options.signal);
-    this.repo.index.indexFiles.add(id);
+    this.repo.index.add({ supersedes: [], packs }, id);
+    for (const pack of packs) for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
     return id;
   }
 
