@@ -18,6 +18,8 @@ import {
   PruneRequest,
   PruneResult,
   RestoreRequest,
+  SnapshotFileRequest,
+  SnapshotFolderRequest,
   SnapshotInfo,
   SnapshotsRequest,
   UnlockRequest,
@@ -30,6 +32,8 @@ import {
   locksOperation,
   pruneOperation,
   restoreOperation,
+  snapshotFileOperation,
+  snapshotFolderOperation,
   snapshotsOperation,
   unlockOperation,
 } from '../service/catalogue';
@@ -125,6 +129,8 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     damaged: listing.damaged.map((e) => e.message),
   }));
   request(RestoreRequest.type, restoreOperation, (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }));
+  request(SnapshotFolderRequest.type, snapshotFolderOperation, (r) => r);
+  request(SnapshotFileRequest.type, snapshotFileOperation, ({ snapshotId, data }) => ({ snapshotId, data: data.toString('base64'), size: data.length }));
   request(PruneRequest.type, pruneOperation, pruneResult);
   request(
     ForgetRequest.type,
