@@ -53,10 +53,15 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
     vscode.window.createTreeView('lockstep.locks', { treeDataProvider: locks }),
     client.onLockState((p) => {
       indicator.update(p);
-      log.info(`lock ${p.state} for ${p.operation}${p.lockId ? ` (${p.lockId.slice(0, 8)})` : ''}${p.holder ? `: held by PID ${p.holder.pid} on ${p.holder.hostname}` : ''}${p.message ? `: ${p.message}` : ''}`);
+      // Browsing a snapshot takes a shared lock for each folder or file read: worth a trace, not the log.
+      (p.operation.startsWith('snapshot ') ? log.trace : log.info).call(log, `lock ${p.state} for ${p.operation}${p.lockId ? ` (${p.lockId.slice(0, 8)})` : ''}${p.holder ? `: held by PID ${p.holder.pid} on ${p.holder.hostname}` : ''}${p.message ? `: ${p.message}` : ''}`);
     }),
     client.onLockLost((p) => log.error(`${p.operation} lost its lock (${p.reason}): ${p.message}; ${p.notCommitted}`)),
-    client.onTrouble((t) => indicator.backendState(t)),
+    client.onTrouble((t) => {
+      indicator.backendState(t);
+      // Back up after a crash: what the dead process left (a stale lock) shows at once.
+      if (!t) void watch.poll();
+    }),
     client.onDidFinishOperation(() => snapshots.refresh()),
     passwords.onDidChange(repositoryChanged),
     credentials.onDidChange(() => void client.restart()),
@@ -65,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
     }),
     ...registerCommands(deps, runner),
     ...registerSnapshotCommands({ ...deps, files, tree: snapshots, asideRoot: path.join(context.globalStorageUri.fsPath, 'overwritten') }),
-    vscode.commands.registerCommand('lockstep.refreshLocks', () => locks.refresh()),
+    vscode.commands.registerCommand('lockstep.refreshLocks', () => watch.poll()),
     vscode.commands.registerCommand('lockstep.restartBackend', () => client.restartNow().then(() => watch.poll())),
     vscode.commands.registerCommand('lockstep.indicatorClicked', () => {
       if (indicator.clickStartsBackup()) return runner.run('status bar');

@@ -64,7 +64,9 @@ export class LockWatch implements vscode.Disposable {
       this.indicator.watch(locks, readSettings().lockStaleMs || DEFAULT_STALE_MS, since);
       this.locks.show(locks);
     } catch (err) {
-      this.log.warn(`lock watch: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn(`lock watch: ${message}`);
+      this.locks.showError(message);
     } finally {
       this.listing = false;
     }

@@ -1,7 +1,7 @@
 // The Lockstep view container's two trees: Snapshots (host and paths → snapshots, newest first → folders and files,
 // read lazily) and Locks (every lock in the repository).
 import * as vscode from 'vscode';
-import { LockListEntry, LocksRequest, SnapshotEntryInfo, SnapshotInfo, SnapshotsRequest } from '../../shared/src/protocol';
+import { LockListEntry, SnapshotEntryInfo, SnapshotInfo, SnapshotsRequest } from '../../shared/src/protocol';
 import { BackendClient } from './backend';
 import { groupSnapshots, lockLine, plural, SnapshotGroup, sizeText } from './describe';
 import { snapshotUri, SnapshotFileSystem } from './snapshotFs';
@@ -9,7 +9,7 @@ import { snapshotUri, SnapshotFileSystem } from './snapshotFs';
 export type SnapshotsNode =
   | { kind: 'group'; group: SnapshotGroup }
   | { kind: 'snapshot'; snapshot: SnapshotInfo }
-  | { kind: 'entry'; snapshot: SnapshotInfo; entry: SnapshotEntryInfo }
+  | { kind: 'entry'; snapshot: SnapshotInfo; entry: SnapshotEntryInfo; label?: string }
   | { kind: 'message'; text: string };
 
 export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {
@@ -58,13 +58,27 @@ export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {
     }
     if (node.kind === 'group') return node.group.snapshots.map((snapshot) => ({ kind: 'snapshot', snapshot }));
     if (node.kind === 'message' || (node.kind === 'entry' && node.entry.type !== 'dir')) return [];
-    const path = node.kind === 'snapshot' ? '/' : node.entry.path;
     try {
-      const entries = await this.files.folder(node.snapshot.id, path);
+      if (node.kind === 'snapshot') return await this.backedUpPaths(node.snapshot);
+      const entries = await this.files.folder(node.snapshot.id, node.entry.path);
       return entries.map((entry) => ({ kind: 'entry', snapshot: node.snapshot, entry }));
     } catch (err) {
       return [{ kind: 'message', text: err instanceof Error ? err.message : String(err) }];
     }
+  }
+
+  /** A snapshot opens at what was backed up: one folder's contents, or each path it holds (full path as label). */
+  private async backedUpPaths(snapshot: SnapshotInfo): Promise<SnapshotsNode[]> {
+    const paths = [...snapshot.paths].sort();
+    if (paths.length === 1 && (await this.files.entry(snapshot.id, paths[0]))?.type === 'dir') {
+      return (await this.files.folder(snapshot.id, paths[0])).map((entry) => ({ kind: 'entry', snapshot, entry }));
+    }
+    const nodes: SnapshotsNode[] = [];
+    for (const p of paths) {
+      const entry = await this.files.entry(snapshot.id, p);
+      if (entry) nodes.push({ kind: 'entry', snapshot, entry, label: p });
+    }
+    return nodes;
   }
 
   getTreeItem(node: SnapshotsNode): vscode.TreeItem {
@@ -92,8 +106,8 @@ export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {
         const e = node.entry;
         const isDir = e.type === 'dir';
         const item = new vscode.TreeItem(snapshotUri(node.snapshot.id, e.path), isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.label = e.name;
-        item.description = isDir ? undefined : e.size !== undefined ? sizeText(e.size) : e.type;
+        item.label = node.label ?? e.name;
+        item.description = isDir ? undefined : e.type === 'file' ? sizeText(e.size ?? 0) : e.type;
         item.tooltip = `${e.path}\n${e.type}${e.size !== undefined ? `, ${e.size} bytes` : ''}, modified ${e.mtime}`;
         item.contextValue = isDir ? 'snapshotFolder' : 'snapshotFile';
         item.id = `entry:${node.snapshot.id}:${e.path}`;
@@ -122,12 +136,9 @@ export class LocksTree implements vscode.TreeDataProvider<LocksNode> {
     this.changed.fire(undefined);
   }
 
-  async refresh(): Promise<void> {
-    try {
-      this.latest = (await this.backend.request(LocksRequest.type, {})).locks;
-    } catch (err) {
-      this.latest = `cannot list locks: ${err instanceof Error ? err.message : String(err)}`;
-    }
+  /** Why the locks could not be listed. */
+  showError(message: string): void {
+    this.latest = `cannot list locks: ${message}`;
     this.changed.fire(undefined);
   }
 
