@@ -33,6 +33,25 @@ async function shownText(locator: ReturnType<Page['locator']>): Promise<string> 
   return (await locator.innerText()).replace(/\u00a0/g, ' ');
 }
 
+/**
+ * Right-click `row`, then click `item` of its context menu. The menu ignores a click that comes right after it
+ * opened (a right-click's release), so the click is repeated until the menu closes.
+ */
+async function contextMenu(page: Page, row: ReturnType<Page['locator']>, item: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-label', { hasText: item });
+  await entry.waitFor({ state: 'visible' });
+  await expect
+    .poll(
+      async () => {
+        if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+        return entry.isVisible();
+      },
+      { timeout: 15_000, interval: 300 },
+    )
+    .toBe(false);
+}
+
 function notification(page: Page, text: string | RegExp) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
@@ -167,7 +186,7 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     const inSnapshot = runRestic(restic, repo, ['dump', oldest.id, small], { password: PASSWORD }).stdout;
     expect(inSnapshot).toBe('hello lockstep\n');
     await runCommand(page, 'View: Close All Editors');
-    await runCommand(page, 'View: Close Panel');
+    await runCommand(page, 'View: Hide Panel');
     await clearNotifications(page);
     await showLockstep(page);
     const sidebar = page.locator('#workbench\\.parts\\.sidebar');
@@ -178,16 +197,14 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await row('deeper').waitFor({ state: 'visible', timeout: 30_000 });
     await shot(page, 'snapshots-view', { x: 0, y: 0, width: 760, height: 560 });
 
-    await row('small.txt').click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Compare with Workspace' }).click();
+    await contextMenu(page, row('small.txt'), 'Compare with Workspace');
     const side = (which: 'original' | 'modified') => page.locator(`.monaco-diff-editor .editor.${which} .view-lines`).first();
     await expect.poll(() => shownText(side('original')), { timeout: 30_000 }).toContain('hello lockstep');
     expect(await shownText(side('modified'))).toContain('changed on disk');
     expect(await page.locator('.tab.active').innerText()).toContain(`small.txt (snapshot ${oldest.short_id}) ↔ workspace`);
     await shot(page, 'file-diff');
 
-    await row('small.txt').click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Restore to Workspace' }).click();
+    await contextMenu(page, row('small.txt'), 'Restore to Workspace');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await dialog.innerText()).toContain(`Restore 1 file of snapshot ${oldest.short_id} to ${small}?`);
@@ -223,9 +240,9 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
       await exited;
       await locksPane.locator('.pane-header .action-label[aria-label="Refresh Locks"]').click();
       await expect.poll(() => lockRow.innerText(), { timeout: 10_000 }).toContain('stale');
-      await lockRow.click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Unlock (stale)' }).click();
-      await notification(page, 'removed 1 stale lock.').waitFor({ state: 'visible', timeout: 30_000 });
+      await contextMenu(page, lockRow, 'Unlock (stale)');
+      await notification(page, /stale lock/).waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await notification(page, /stale lock/).innerText()).toContain('removed 1 stale lock.');
       expect(repoFiles(repo, 'locks')).toEqual([]);
       await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
     } finally {
