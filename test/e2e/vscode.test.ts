@@ -216,6 +216,28 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     const aside = /saved to (\S+?)\.?$/m.exec(await done.innerText())?.[1];
     expect(aside, await done.innerText()).toBeDefined();
     expect(readFileSync(path.join(aside!, small), 'utf8')).toBe('changed on disk\n');
+
+    // File history from the Explorer's context menu: the two versions, newest first; the older one opens as a diff.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.activitybar .action-label[aria-label^="Explorer"]').click();
+    await contextMenu(page, page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'small.txt' }).first(), 'Show File History');
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await expect.poll(() => picks.count(), { timeout: 30_000 }).toBe(2);
+    expect(await picks.nth(0).innerText()).toContain(snapshots[1].short_id);
+    await picks.nth(1).click();
+    await expect.poll(() => shownText(side('original')), { timeout: 30_000 }).toContain('hello lockstep');
+    expect(await page.locator('.tab.active').innerText()).toContain(`small.txt (snapshot ${oldest.short_id}) ↔ workspace`);
+
+    // Forget… on the older snapshot: confirmed in a modal, gone from restic's list and from the view.
+    await showLockstep(page);
+    await contextMenu(page, row(oldest.short_id), 'Forget…');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await dialog.innerText()).toContain(`Forget snapshot ${oldest.short_id}`);
+    await dialog.locator('.monaco-button', { hasText: 'Forget Snapshot' }).click();
+    await notification(page, `forgot snapshot ${oldest.short_id}`).waitFor({ state: 'visible', timeout: 30_000 });
+    const left = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as { id: string }[];
+    expect(left.map((l) => l.id)).toEqual([snapshots[1].id]);
+    await row(oldest.short_id).waitFor({ state: 'detached', timeout: 30_000 });
   }, 120_000);
 
   it("the Locks view and the status bar show a running restic's lock; once restic is killed, Unlock (stale) on its row removes it; Unlock All… keeps the locks on Enter", async () => {
