@@ -260,6 +260,7 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
 
       holder.kill('SIGKILL');
       await exited;
+      await locksPane.locator('.pane-header').hover();
       await locksPane.locator('.pane-header .action-label[aria-label="Refresh Locks"]').click();
       await expect.poll(() => lockRow.innerText(), { timeout: 10_000 }).toContain('stale');
       await contextMenu(page, lockRow, 'Unlock (stale)');
@@ -336,7 +337,11 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toMatchObject({ 'lockstep.repository': '' });
     await runCommand(page, 'View: Close All Editors');
     await clearNotifications(page);
-    await runCommand(page, 'Lockstep: Initialize Repository');
+    // The Snapshots view's welcome offers what to do without a repository.
+    await showLockstep(page);
+    const welcome = page.locator('#workbench\\.parts\\.sidebar .welcome-view-content', { hasText: 'No repository is set' });
+    await welcome.waitFor({ state: 'visible', timeout: 20_000 });
+    await welcome.locator('.monaco-button', { hasText: 'Initialize Repository' }).click();
     const input = page.locator('.quick-input-widget input');
     await input.fill('rest:nonsense');
     await page.locator('.quick-input-message', { hasText: 'expected rest:http' }).waitFor({ state: 'visible' });
