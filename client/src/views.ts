@@ -95,7 +95,7 @@ export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {
       case 'snapshot': {
         const s = node.snapshot;
         const item = new vscode.TreeItem(new Date(s.time).toLocaleString(), vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${s.id.slice(0, 8)}${s.tags.length ? ` · ${s.tags.join(', ')}` : ''}`;
+        item.description = [s.id.slice(0, 8), s.size !== undefined ? sizeText(s.size) : undefined, ...s.tags].filter((part) => part !== undefined).join(' · ');
         item.tooltip = `snapshot ${s.id}\n${s.time}\nhost ${s.hostname ?? ''}, user ${s.username ?? ''}\n${s.paths.join('\n')}${s.tags.length ? `\ntags: ${s.tags.join(', ')}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = 'snapshot';

@@ -201,6 +201,8 @@ export interface SnapshotInfo {
   tags: string[];
   tree: string;
   parent?: string;
+  /** The bytes the backup read (its summary's total_bytes_processed), when the snapshot has a summary. */
+  size?: number;
 }
 /** What a group's snapshots share: a field is present only when grouping by it. */
 export interface SnapshotGroupKey {

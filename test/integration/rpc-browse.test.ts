@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LockstepErrorCodes, SnapshotFileRequest, SnapshotFolderRequest } from '../../shared/src/protocol';
+import { LockstepErrorCodes, SnapshotFileRequest, SnapshotFolderRequest, SnapshotsRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { requirePeer, runRestic } from '../helpers/peers';
 import { backendsStoppedAfterEach } from '../helpers/rpc';
@@ -42,6 +42,10 @@ describe('browsing a snapshot over JSON-RPC', () => {
     const file = await b.connection.sendRequest(SnapshotFileRequest.type, { snapshot: top.snapshotId, path: `${src}/docs/b.bin` });
     expect(file.size).toBe(70_000);
     expect(Buffer.from(file.data, 'base64').equals(readFileSync(path.join(src, 'docs', 'b.bin')))).toBe(true);
+
+    // The Snapshots view shows a snapshot's size: what restic's summary says the backup read.
+    const listed = await b.connection.sendRequest(SnapshotsRequest.type, {});
+    expect(listed.snapshots.map((s) => s.size)).toEqual([12 + 70_000 + 5]);
 
     const failure = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => err as ResponseError<unknown>);
     expect(await failure(b.connection.sendRequest(SnapshotFileRequest.type, { snapshot: 'latest', path: `${src}/docs` }))).toMatchObject({ code: LockstepErrorCodes.failed, message: `${src}/docs is a folder` });

@@ -70,7 +70,9 @@ function pruneResult(s: PruneSummary): PruneResult {
 }
 
 function snapshotInfo({ id, snapshot: s }: SnapshotEntry): SnapshotInfo {
-  return { id, time: s.time, hostname: s.hostname, username: s.username, paths: s.paths, tags: s.tags ?? [], tree: s.tree, parent: s.parent };
+  const processed = s.summary?.total_bytes_processed ?? s.summary?.totalBytesProcessed;
+  const size = typeof processed === 'number' ? processed : undefined;
+  return { id, time: s.time, hostname: s.hostname, username: s.username, paths: s.paths, tags: s.tags ?? [], tree: s.tree, parent: s.parent, size };
 }
 
 /** The operation's options from the params, each checked by its spec (validate.ts's guards name a bad field). */
