@@ -50,7 +50,8 @@ export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {
 
   async getChildren(node?: SnapshotsNode): Promise<SnapshotsNode[]> {
     if (!node) {
-      if (!this.backend.configured()) return [];
+      // Empty, so that the view's welcome (no repository, no password) shows.
+      if (!this.backend.configured() || !(await this.backend.hasPassword())) return [];
       const groups = await this.groups();
       if (typeof groups === 'string') return [{ kind: 'message', text: groups }];
       if (groups.length === 0) return [{ kind: 'message', text: 'no snapshots yet: run "Back Up Now"' }];
