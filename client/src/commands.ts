@@ -26,6 +26,7 @@ import { BackendClient, NotConfiguredError } from './backend';
 import { askForCredentials, CredentialStore, credentialsNeeded, splitRestPassword } from './credentials';
 import { PasswordStore } from './secrets';
 import { backupPaths, readSettings } from './settings';
+import { lockLine, plural, waitingText } from './describe';
 import { LockIndicator } from './statusBar';
 
 export interface CommandDeps {
@@ -38,10 +39,22 @@ export interface CommandDeps {
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-/** Runs one backend call in a cancellable notification progress; failures end as one clear message. */
-async function withProgress<R>(deps: CommandDeps, title: string, retry: () => Thenable<unknown>, work: (token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>) => Promise<R>): Promise<R | undefined> {
+/**
+ * Runs one backend call in a cancellable notification progress; failures end as one clear message. While the
+ * operation waits for another client's lock, the notification says whose and since when.
+ */
+export async function withProgress<R>(deps: CommandDeps, title: string, retry: () => Thenable<unknown>, work: (token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>) => Promise<R>): Promise<R | undefined> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Lockstep: ${title}`, cancellable: true }, (progress, token) => work(token, progress));
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Lockstep: ${title}`, cancellable: true }, async (progress, token) => {
+      const waiting = deps.backend.onLockState((p) => {
+        if (p.state === 'waiting' && p.holder && p.operation === title) progress.report({ message: waitingText(p.holder, Date.now(), (ms) => new Date(ms).toLocaleTimeString()) });
+      });
+      try {
+        return await work(token, progress);
+      } finally {
+        waiting.dispose();
+      }
+    });
   } catch (err) {
     // Not awaited: the operation is over, even while its error message waits for the user.
     void reportFailure(deps, title, err, retry);
@@ -145,9 +158,9 @@ export class BackupRunner {
       this.deps.backend.request(BackupRequest.type, { paths, excludes: settings.excludes, host: settings.host || undefined, retryLockMs: settings.retryLockSeconds * 1000 }, token, progress),
     );
     if (result) {
-      const text = `snapshot ${result.snapshotId.slice(0, 8)} saved: ${result.filesNew} new, ${result.filesChanged} changed, ${result.filesUnmodified} unmodified files, ${mib(result.dataAdded)} added`;
+      const text = `snapshot ${result.snapshotId.slice(0, 8)} saved: ${result.filesNew} new, ${result.filesChanged} changed, ${plural(result.filesUnmodified, 'unmodified file')}, ${mib(result.dataAdded)} added`;
       this.deps.log.info(text);
-      if (result.unreadable.length > 0) void vscode.window.showWarningMessage(`Lockstep: ${text}; ${result.unreadable.length} files could not be read (see the log).`);
+      if (result.unreadable.length > 0) void vscode.window.showWarningMessage(`Lockstep: ${text}; ${plural(result.unreadable.length, 'file')} could not be read (see the log).`);
       else void vscode.window.showInformationMessage(`Lockstep: ${text}`);
       for (const file of result.unreadable) this.deps.log.warn(`not backed up (unreadable): ${file}`);
     }
@@ -187,7 +200,7 @@ async function restoreSnapshot(deps: CommandDeps, snapshot?: SnapshotInfo): Prom
   const result = await withProgress(deps, 'restore', () => restoreSnapshot(deps, chosen), (token, progress) =>
     deps.backend.request(RestoreRequest.type, { snapshot: chosen.id, target: target[0].fsPath }, token, progress),
   );
-  if (result) void vscode.window.showInformationMessage(`Lockstep: restored ${result.filesRestored} files (${mib(result.bytesRestored)}) from ${result.snapshotId.slice(0, 8)} into ${target[0].fsPath}`);
+  if (result) void vscode.window.showInformationMessage(`Lockstep: restored ${plural(result.filesRestored, 'file')} (${mib(result.bytesRestored)}) from ${result.snapshotId.slice(0, 8)} into ${target[0].fsPath}`);
 }
 
 const FORGET_POLICIES: { label: string; detail: string; params: ForgetParams }[] = [
@@ -203,11 +216,11 @@ async function forgetSnapshots(deps: CommandDeps): Promise<void> {
   if (!preview) return;
   reportDamaged(deps, preview.damaged);
   if (preview.removed.length === 0) {
-    void vscode.window.showInformationMessage(`Lockstep: that policy keeps all ${preview.kept.length} snapshots.`);
+    void vscode.window.showInformationMessage(`Lockstep: that policy keeps all ${plural(preview.kept.length, 'snapshot')}.`);
     return;
   }
   const answer = await vscode.window.showWarningMessage(
-    `Forget ${preview.removed.length} snapshots and keep ${preview.kept.length}?`,
+    `Forget ${plural(preview.removed.length, 'snapshot')} and keep ${preview.kept.length}?`,
     { modal: true, detail: 'Forgetting removes the snapshots; "Forget and Prune" also deletes the data only they used (exclusive lock).' },
     'Forget',
     'Forget and Prune',
@@ -216,7 +229,7 @@ async function forgetSnapshots(deps: CommandDeps): Promise<void> {
   const result = await withProgress(deps, 'forget', () => forgetSnapshots(deps), (token, progress) =>
     deps.backend.request(ForgetRequest.type, { ...policy.params, prune: answer === 'Forget and Prune', retryLockMs: readSettings().retryLockSeconds * 1000 }, token, progress),
   );
-  if (result) void vscode.window.showInformationMessage(`Lockstep: forgot ${result.removed.length} snapshots${result.prune ? `, pruned ${mib(result.prune.removedBytes)}` : ''}.`);
+  if (result) void vscode.window.showInformationMessage(`Lockstep: forgot ${plural(result.removed.length, 'snapshot')}${result.prune ? `, pruned ${mib(result.prune.removedBytes)}` : ''}.`);
 }
 
 /** The repository's locks, or undefined (and a message saying why) when there are none or the call failed. */
@@ -238,21 +251,28 @@ async function showLocks(deps: CommandDeps): Promise<void> {
     detail: l.holder ? `created ${Math.round((l.ageMs ?? 0) / 1000)} s ago${l.stale ? ' · stale: "Unlock" removes it' : ''}` : 'counts as held until removed with "Unlock All…"',
   }));
   for (const item of items) deps.log.info(`lock ${item.label}: ${item.description ?? ''} (${item.detail})`);
-  await vscode.window.showQuickPick(items, { placeHolder: `${listed.locks.length} locks in the repository` });
+  await vscode.window.showQuickPick(items, { placeHolder: `${plural(listed.locks.length, 'lock')} in the repository` });
 }
 
 async function unlockAll(deps: CommandDeps): Promise<void> {
   const listed = await listLocks(deps, () => unlockAll(deps));
   if (!listed) return;
-  const holders = listed.locks.map((l) => (l.holder ? `• ${l.holder.exclusive ? 'exclusive' : 'shared'} lock of PID ${l.holder.pid} on ${l.holder.hostname} by ${l.holder.username}, ${Math.round((l.ageMs ?? 0) / 60000)} min old${l.stale ? ' (stale)' : ''}` : `• unreadable lock ${l.id.slice(0, 8)}`));
+  const holders = listed.locks.map((l) => {
+    const line = lockLine(l);
+    return `• ${line.label}: ${line.description}`;
+  });
+  // The safe choice comes first, so Enter (the dialog's default button) keeps the locks.
+  const keep: vscode.MessageItem = { title: 'Keep the Locks' };
+  const remove: vscode.MessageItem = { title: 'Remove All Locks' };
   const answer = await vscode.window.showWarningMessage(
-    `Remove all ${listed.locks.length} locks?`,
+    `Remove ${listed.locks.length === 1 ? 'the only lock' : `all ${plural(listed.locks.length, 'lock')}`}?`,
     { modal: true, detail: `Only do this when none of these is still running; a running backup would lose its lock and stop.\n\n${holders.join('\n')}` },
-    'Remove All Locks',
+    keep,
+    remove,
   );
-  if (answer !== 'Remove All Locks') return;
+  if (answer !== remove) return;
   const result = await withProgress(deps, 'unlock', () => unlockAll(deps), (token) => deps.backend.request(UnlockRequest.type, { removeAll: true }, token));
-  if (result) void vscode.window.showInformationMessage(`Lockstep: removed ${result.removed.length} locks.`);
+  if (result) void vscode.window.showInformationMessage(`Lockstep: removed ${plural(result.removed.length, 'lock')}.`);
 }
 
 async function setPassword(deps: CommandDeps, confirm = false): Promise<boolean> {
@@ -306,6 +326,23 @@ async function initialize(deps: CommandDeps): Promise<void> {
   deps.indicator.render();
 }
 
+/** Points the extension at a repository that exists already (restic's or Lockstep's), then asks for its password. */
+async function useRepository(deps: CommandDeps): Promise<void> {
+  const typed = await vscode.window.showInputBox({
+    prompt: 'The existing repository: a folder, rest:http://host:port/path, sftp:user@host:/path or s3:http://host:port/bucket',
+    value: readSettings().repository,
+    ignoreFocusOut: true,
+    validateInput: locationProblem,
+  });
+  if (!typed) return;
+  const split = splitRestPassword(typed.trim());
+  if (split.password !== undefined) await deps.credentials.set(split.location, { restPassword: split.password });
+  await vscode.workspace.getConfiguration('lockstep').update('repository', split.location, vscode.ConfigurationTarget.Global);
+  if (credentialsNeeded(parseLocation(split.location)) && Object.keys(await deps.credentials.get(split.location)).length === 0) await askForCredentials(deps.credentials, split.location);
+  if (!(await deps.backend.hasPassword())) await setPassword(deps);
+  deps.indicator.render();
+}
+
 async function setCredentials(deps: CommandDeps): Promise<void> {
   const repository = readSettings().repository;
   if (!repository) {
@@ -334,7 +371,7 @@ export function registerCommands(deps: CommandDeps, runner: BackupRunner): vscod
     register('lockstep.forget', () => forgetSnapshots(deps)),
     register('lockstep.unlock', async () => {
       const result = await withProgress(deps, 'unlock', () => vscode.commands.executeCommand('lockstep.unlock'), (token) => backend.request(UnlockRequest.type, {}, token));
-      if (result) void vscode.window.showInformationMessage(result.removed.length > 0 ? `Lockstep: removed ${result.removed.length} stale locks.` : 'Lockstep: no stale locks to remove.');
+      if (result) void vscode.window.showInformationMessage(result.removed.length > 0 ? `Lockstep: removed ${plural(result.removed.length, 'stale lock')}.` : 'Lockstep: no stale locks to remove.');
       return result;
     }),
     register('lockstep.unlockAll', () => unlockAll(deps)),
@@ -351,12 +388,13 @@ export function registerCommands(deps: CommandDeps, runner: BackupRunner): vscod
       for (const hint of result.hints) log.info(`check: ${hint}`);
       for (const error of result.errors) log.error(`check: ${error}`);
       if (result.errors.length === 0) void vscode.window.showInformationMessage('Lockstep: no errors were found in the repository.');
-      else if ((await vscode.window.showErrorMessage(`Lockstep: the repository has ${result.errors.length} problems.`, 'Show Log')) !== undefined) log.show();
+      else if ((await vscode.window.showErrorMessage(`Lockstep: the repository has ${plural(result.errors.length, 'problem')}.`, 'Show Log')) !== undefined) log.show();
       return result;
     }),
     register('lockstep.init', () => initialize(deps)),
     register('lockstep.showLocks', () => showLocks(deps)),
     register('lockstep.setPassword', () => setPassword(deps)),
+    register('lockstep.useRepository', () => useRepository(deps)),
     register('lockstep.setCredentials', () => setCredentials(deps)),
     register('lockstep.showLog', () => log.show()),
     register('lockstep.acknowledgeLostLock', () => {

@@ -1,6 +1,6 @@
 // The extension in real VS Code (code-server 4.100.3 in headless Chromium), installed from its .vsix and driven
 // from the command palette as a user does. Screenshots of each state go to test-output/e2e/.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,38 @@ const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-output', 'e2e');
 const PASSWORD = 'e2e password';
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), clip });
+}
+
+/** Opens the Lockstep side bar from the activity bar (a click on its icon when it is open would close it). */
+async function showLockstep(page: Page): Promise<void> {
+  if ((await page.locator('.activitybar .action-item.checked .action-label[aria-label^="Lockstep"]').count()) === 0) await page.locator('.activitybar .action-label[aria-label^="Lockstep"]').click();
+}
+
+/** An editor's text as shown (the editor renders spaces as no-break spaces). */
+async function shownText(locator: ReturnType<Page['locator']>): Promise<string> {
+  return (await locator.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Right-click `row`, then click `item` of its context menu. The menu ignores a click that comes right after it
+ * opened (a right-click's release), so the click is repeated until the menu closes.
+ */
+async function contextMenu(page: Page, row: ReturnType<Page['locator']>, item: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-label', { hasText: item });
+  await entry.waitFor({ state: 'visible' });
+  await expect
+    .poll(
+      async () => {
+        if (await entry.isVisible()) await entry.click({ timeout: 2000 }).catch(() => undefined);
+        return entry.isVisible();
+      },
+      { timeout: 15_000, interval: 300 },
+    )
+    .toBe(false);
 }
 
 function notification(page: Page, text: string | RegExp) {
@@ -116,8 +145,12 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     // The indicator stays red until acknowledged: clicking it acknowledges (dismissing the error would too).
     await new Promise((r) => setTimeout(r, 1500));
     expect(await lockIndicator(page).innerText()).toContain('Lockstep: lock lost');
-    await lockIndicator(page).click();
+    // A double-click: the first click acknowledges, the second must not start a backup at once.
+    await lockIndicator(page).dblclick();
     await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await lockIndicator(page).innerText()).toContain('Lockstep: idle');
+    expect(repoFiles(repo, 'locks')).toEqual([]);
   }, 120_000);
 
   it('saving a file triggers a backup after the quiet time (lockstep.backupOnSave)', async () => {
@@ -139,10 +172,148 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await done;
     await clearNotifications(page);
     await runCommand(page, 'Lockstep: Unlock (stale)');
-    await notification(page, 'removed 1 stale locks').waitFor({ state: 'visible', timeout: 30_000 });
+    await notification(page, 'removed 1 stale lock.').waitFor({ state: 'visible', timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     await shot(page, '5-unlock-stale');
     expect(readdirSync(path.join(repo, 'locks'))).toEqual([]);
+  }, 120_000);
+
+  it('the Snapshots view: a file of an older snapshot compared with the workspace, then restored with the overwritten version saved aside', async () => {
+    const small = path.join(folder, 'small.txt');
+    writeFileSync(small, 'changed on disk\n');
+    const snapshots = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as { id: string; short_id: string }[];
+    const oldest = snapshots[0];
+    const inSnapshot = runRestic(restic, repo, ['dump', oldest.id, small], { password: PASSWORD }).stdout;
+    expect(inSnapshot).toBe('hello lockstep\n');
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'View: Hide Panel');
+    await clearNotifications(page);
+    await showLockstep(page);
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    const row = (text: string | RegExp) => sidebar.locator('.monaco-list-row', { hasText: text }).first();
+    await row(oldest.short_id).click();
+    await row('small.txt').waitFor({ state: 'visible', timeout: 30_000 });
+    await row(/^\s*sub/).click();
+    await row('deeper').waitFor({ state: 'visible', timeout: 30_000 });
+    await shot(page, 'snapshots-view', { x: 0, y: 0, width: 760, height: 560 });
+
+    await contextMenu(page, row('small.txt'), 'Compare with Workspace');
+    const side = (which: 'original' | 'modified') => page.locator(`.monaco-diff-editor .editor.${which} .view-lines`).first();
+    await expect.poll(() => shownText(side('original')), { timeout: 30_000 }).toContain('hello lockstep');
+    expect(await shownText(side('modified'))).toContain('changed on disk');
+    expect(await page.locator('.tab.active').innerText()).toContain(`small.txt (snapshot ${oldest.short_id}) ↔ workspace`);
+    await shot(page, 'file-diff');
+
+    await contextMenu(page, row('small.txt'), 'Restore to Workspace');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await dialog.innerText()).toContain(`Restore 1 file of snapshot ${oldest.short_id} to ${small}?`);
+    expect(await dialog.innerText()).toContain(`1 file will be overwritten`);
+    await dialog.locator('.monaco-button', { hasText: /^Restore$/ }).click();
+    const done = notification(page, /restored 1 file from/);
+    await done.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(readFileSync(small, 'utf8')).toBe(inSnapshot);
+    const aside = /saved to (\S+?)\.?$/m.exec(await done.innerText())?.[1];
+    expect(aside, await done.innerText()).toBeDefined();
+    expect(readFileSync(path.join(aside!, small), 'utf8')).toBe('changed on disk\n');
+
+    // File history from the Explorer's context menu: the two versions, newest first; the older one opens as a diff.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.activitybar .action-label[aria-label^="Explorer"]').click();
+    await contextMenu(page, page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'small.txt' }).first(), 'Show File History');
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await expect.poll(() => picks.count(), { timeout: 30_000 }).toBe(2);
+    expect(await picks.nth(0).innerText()).toContain(snapshots[1].short_id);
+    await picks.nth(1).click();
+    await expect.poll(() => shownText(side('original')), { timeout: 30_000 }).toContain('hello lockstep');
+    expect(await page.locator('.tab.active').innerText()).toContain(`small.txt (snapshot ${oldest.short_id}) ↔ workspace`);
+
+    // Forget… on the older snapshot: confirmed in a modal, gone from restic's list and from the view.
+    await showLockstep(page);
+    await contextMenu(page, row(oldest.short_id), 'Forget…');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await dialog.innerText()).toContain(`Forget snapshot ${oldest.short_id}`);
+    await dialog.locator('.monaco-button', { hasText: 'Forget Snapshot' }).click();
+    await notification(page, `forgot snapshot ${oldest.short_id}`).waitFor({ state: 'visible', timeout: 30_000 });
+    const left = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as { id: string }[];
+    expect(left.map((l) => l.id)).toEqual([snapshots[1].id]);
+    await row(oldest.short_id).waitFor({ state: 'detached', timeout: 30_000 });
+  }, 120_000);
+
+  it("the Locks view and the status bar show a running restic's lock; once restic is killed, Unlock (stale) on its row removes it; Unlock All… keeps the locks on Enter", async () => {
+    // A real restic 0.18 holding a shared lock for as long as its stdin stays open.
+    const holder = spawn(restic, ['backup', '--stdin', '--stdin-filename', 'held.txt', '--host', 'nas'], { env: { ...process.env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD }, stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((r) => holder.once('exit', r));
+    try {
+      await waitFor('restic to lock', () => repoFiles(repo, 'locks').length === 1, 30_000);
+      await clearNotifications(page);
+      await showLockstep(page);
+      const locksPane = page.locator('#workbench\\.parts\\.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Locks' }) });
+      await locksPane.locator('.pane-header').hover();
+      await locksPane.locator('.pane-header .action-label[aria-label="Refresh Locks"]').click();
+      const lockRow = locksPane.locator('.monaco-list-row', { hasText: `PID ${holder.pid}` }).first();
+      await lockRow.waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await lockRow.innerText()).toContain('shared');
+      await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toMatch(new RegExp(`PID ${holder.pid} on \\S+ \\(\\S+\\) holds the repository, shared, \\d+ s`));
+      await shot(page, 'locks-view', { x: 0, y: 0, width: 760, height: 800 });
+      await shot(page, 'status-bar-foreign-lock', { x: 0, y: 770, width: 760, height: 30 });
+
+      holder.kill('SIGKILL');
+      await exited;
+      await locksPane.locator('.pane-header').hover();
+      await locksPane.locator('.pane-header .action-label[aria-label="Refresh Locks"]').click();
+      await expect.poll(() => lockRow.innerText(), { timeout: 10_000 }).toContain('stale');
+      await contextMenu(page, lockRow, 'Unlock (stale)');
+      await notification(page, /stale lock/).waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await notification(page, /stale lock/).innerText()).toContain('removed 1 stale lock.');
+      expect(repoFiles(repo, 'locks')).toEqual([]);
+      await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
+    } finally {
+      if (holder.exitCode === null && holder.signalCode === null) holder.kill('SIGKILL');
+    }
+
+    const child = spawnLockstep(['backup', '--stdin'], { repo, password: PASSWORD });
+    await waitFor('the CLI to lock', () => repoFiles(repo, 'locks').length === 1);
+    try {
+      await runCommand(page, 'Lockstep: Unlock All…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await dialog.innerText()).toContain('Remove the only lock?');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(repoFiles(repo, 'locks')).toHaveLength(1);
+      await clearNotifications(page);
+      await runCommand(page, 'Lockstep: Unlock All…');
+      await dialog.locator('.monaco-button', { hasText: 'Remove All Locks' }).click();
+      await notification(page, 'removed 1 lock.').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(repoFiles(repo, 'locks')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      await finished(child);
+    }
+  }, 120_000);
+
+  it('the backend killed mid-backup: the backup fails saying so, the indicator shows the restart, then the stale lock it left, removed with one click', async () => {
+    for (let i = 0; i < 4; i++) randomFile(path.join(folder, 'data', `crash${i}.bin`), 32 * 1024 * 1024);
+    const before = repoFiles(repo, 'snapshots').length;
+    await clearNotifications(page);
+    await runCommand(page, 'Lockstep: Back Up Now');
+    await expect.poll(() => lockIndicator(page).innerText(), { timeout: 30_000, interval: 50 }).toContain('Lockstep: backup (shared)');
+    const extensions = path.join(work, 'extensions');
+    const server = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.includes(extensions) && l.includes('server.js'));
+    expect(server).toBeDefined();
+    process.kill(Number(server!.trim().split(/\s+/)[0]), 'SIGKILL');
+    await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000, interval: 50 }).toContain('Lockstep: backend restarting');
+    await notification(page, 'the backend process stopped while backup was running').waitFor({ state: 'visible', timeout: 30_000 });
+    await expect.poll(() => lockIndicator(page).innerText(), { timeout: 30_000 }).toMatch(/Lockstep: PID \d+ on \S+ \(\S+\) holds the repository, shared/);
+    expect(repoFiles(repo, 'snapshots')).toHaveLength(before);
+    await clearNotifications(page);
+    await lockIndicator(page).click();
+    await notification(page, 'removed 1 stale lock.').waitFor({ state: 'visible', timeout: 30_000 });
+    expect(repoFiles(repo, 'locks')).toEqual([]);
+    await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
   }, 120_000);
 
   it('Initialize Repository on a REST server: the password typed into the URL goes to secret storage, not the settings', async () => {
@@ -166,7 +337,11 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toMatchObject({ 'lockstep.repository': '' });
     await runCommand(page, 'View: Close All Editors');
     await clearNotifications(page);
-    await runCommand(page, 'Lockstep: Initialize Repository');
+    // The Snapshots view's welcome offers what to do without a repository.
+    await showLockstep(page);
+    const welcome = page.locator('#workbench\\.parts\\.sidebar .welcome-view-content', { hasText: 'No repository is set' });
+    await welcome.waitFor({ state: 'visible', timeout: 20_000 });
+    await welcome.locator('.monaco-button', { hasText: 'Initialize Repository' }).click();
     const input = page.locator('.quick-input-widget input');
     await input.fill('rest:nonsense');
     await page.locator('.quick-input-message', { hasText: 'expected rest:http' }).waitFor({ state: 'visible' });

@@ -22,6 +22,32 @@ export interface UnlockOptions {
   hostname?: string;
   processExists?(pid: number): boolean;
   signal?: AbortSignal;
+  /** Lock files read before: only the others are read (a watch lists the locks every minute). */
+  seen?: SeenLocks;
+}
+
+/**
+ * The contents of the lock files read so far, by ID. A lock file's ID is the hash of its bytes, so what it says
+ * never changes; an ID no longer listed is forgotten. Unreadable files are read again each time.
+ */
+export class SeenLocks {
+  private readonly known = new Map<Id, LockInfo>();
+  /** How many lock files were read (for the tests). */
+  reads = 0;
+
+  async load(repo: Repository, id: Id, signal?: AbortSignal): Promise<LockInfo> {
+    const known = this.known.get(id);
+    if (known) return known;
+    this.reads++;
+    const lock = await loadLock(repo, id, signal);
+    this.known.set(id, lock);
+    return lock;
+  }
+
+  keepOnly(ids: readonly Id[]): void {
+    const present = new Set(ids);
+    for (const id of this.known.keys()) if (!present.has(id)) this.known.delete(id);
+  }
 }
 
 function staleContext(options: UnlockOptions): StaleContext {
@@ -37,9 +63,11 @@ function staleContext(options: UnlockOptions): StaleContext {
 export async function listLocks(repo: Repository, options: UnlockOptions = {}): Promise<LockListing[]> {
   const ctx = staleContext(options);
   const listing: LockListing[] = [];
-  for (const id of await listLockIds(repo, options.signal)) {
+  const ids = await listLockIds(repo, options.signal);
+  options.seen?.keepOnly(ids);
+  for (const id of ids) {
     try {
-      const lock = await loadLock(repo, id, options.signal);
+      const lock = options.seen ? await options.seen.load(repo, id, options.signal) : await loadLock(repo, id, options.signal);
       listing.push({ id, lock, stale: isStale(lock, ctx), ageMs: ctx.nowMs - lock.timeMs });
     } catch (err) {
       if (options.signal?.aborted) throw err;

@@ -18,6 +18,8 @@ import {
   PruneRequest,
   PruneResult,
   RestoreRequest,
+  SnapshotFileRequest,
+  SnapshotFolderRequest,
   SnapshotInfo,
   SnapshotsRequest,
   UnlockRequest,
@@ -30,6 +32,8 @@ import {
   locksOperation,
   pruneOperation,
   restoreOperation,
+  snapshotFileOperation,
+  snapshotFolderOperation,
   snapshotsOperation,
   unlockOperation,
 } from '../service/catalogue';
@@ -66,7 +70,9 @@ function pruneResult(s: PruneSummary): PruneResult {
 }
 
 function snapshotInfo({ id, snapshot: s }: SnapshotEntry): SnapshotInfo {
-  return { id, time: s.time, hostname: s.hostname, username: s.username, paths: s.paths, tags: s.tags ?? [], tree: s.tree, parent: s.parent };
+  const processed = s.summary?.total_bytes_processed ?? s.summary?.totalBytesProcessed;
+  const size = typeof processed === 'number' ? processed : undefined;
+  return { id, time: s.time, hostname: s.hostname, username: s.username, paths: s.paths, tags: s.tags ?? [], tree: s.tree, parent: s.parent, size };
 }
 
 /** The operation's options from the params, each checked by its spec (validate.ts's guards name a bad field). */
@@ -125,6 +131,8 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     damaged: listing.damaged.map((e) => e.message),
   }));
   request(RestoreRequest.type, restoreOperation, (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }));
+  request(SnapshotFolderRequest.type, snapshotFolderOperation, (r) => r);
+  request(SnapshotFileRequest.type, snapshotFileOperation, ({ snapshotId, data }) => ({ snapshotId, data: data.toString('base64'), size: data.length }));
   request(PruneRequest.type, pruneOperation, pruneResult);
   request(
     ForgetRequest.type,

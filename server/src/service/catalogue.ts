@@ -12,6 +12,8 @@ import type {
   PruneOptions,
   RestoreOptions,
   SnapshotFilterOptions,
+  SnapshotFileOptions,
+  SnapshotFolderOptions,
   SnapshotsOptions,
   UnlockOptions,
 } from '../../../shared/src/protocol';
@@ -19,6 +21,7 @@ import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression } from '../ops/backup';
+import { browseFile, browseFolder, BrowsedNode, MAX_BROWSE_FILE_BYTES } from '../ops/browse';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -28,7 +31,7 @@ import { GroupBy, isEmptyPolicy, parseGroupBy, parseKeepDuration, parseKeepTag, 
 import { defaultLeftoverRule } from '../ops/leftovers';
 import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
 import { displayPath, walkTree } from '../ops/walk';
-import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
+import { listLocks, LockListing, removeAllLocks, removeStaleLocks, SeenLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
 import { Operation } from './operation';
 import { EveryOption, OptionSpec } from './options';
@@ -207,6 +210,45 @@ export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
 };
 
+// ---- one folder or file of a snapshot (a browser's requests) -----------------------------------------------------
+
+export const snapshotFolderOperation: Operation<SnapshotFolderOptions, Required<SnapshotFolderOptions>, { snapshotId: string; entries: BrowsedNode[] }> = {
+  name: 'snapshot folder',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (listing only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string' } } satisfies EveryOption<SnapshotFolderOptions>,
+  prepare: ({ snapshot, path }) => {
+    if (!snapshot) throw new LockstepError('a snapshot ID (or "latest") is needed');
+    return { snapshot, path: path ?? '/' };
+  },
+  run: async (repo, options, io) => {
+    const entry = await repo.findSnapshot(options.snapshot, io.signal);
+    await repo.loadIndex(io.signal);
+    return { snapshotId: entry.id, entries: await browseFolder(repo, entry.snapshot.tree, options.path, io.signal) };
+  },
+};
+
+export const snapshotFileOperation: Operation<SnapshotFileOptions, Required<SnapshotFileOptions>, { snapshotId: string; data: Buffer }> = {
+  name: 'snapshot file',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (reading only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string', required: true }, maxBytes: { kind: 'count' } } satisfies EveryOption<SnapshotFileOptions>,
+  prepare: ({ snapshot, path, maxBytes }) => {
+    if (!snapshot) throw new LockstepError('a snapshot ID (or "latest") is needed');
+    if (!path) throw new LockstepError('a path inside the snapshot is needed');
+    const limit = maxBytes ?? MAX_BROWSE_FILE_BYTES;
+    if (limit < 0 || limit > MAX_BROWSE_FILE_BYTES) throw new LockstepError(`maxBytes must be between 0 and ${MAX_BROWSE_FILE_BYTES}`);
+    return { snapshot, path, maxBytes: limit };
+  },
+  run: async (repo, options, io) => {
+    const entry = await repo.findSnapshot(options.snapshot, io.signal);
+    await repo.loadIndex(io.signal);
+    return { snapshotId: entry.id, data: await browseFile(repo, entry.snapshot.tree, options.path, options.maxBytes, io.signal) };
+  },
+};
+
 // ---- cat -------------------------------------------------------------------------------------------------------
 
 export const catOperation: Operation<{ type?: string; ref?: string }, { type: string; ref?: string }, Buffer | string> = {
@@ -372,5 +414,8 @@ export const locksOperation: Operation<Record<string, never>, Record<string, nev
   notCommitted: '',
   options: {},
   prepare: (input) => input,
-  run: (repo, _options, io) => listLocks(repo, { timing: io.timing, signal: io.signal }),
+  run: (repo, _options, io) => listLocks(repo, { timing: io.timing, signal: io.signal, seen: seenLocks }),
 };
+
+/** Lock files this process has read: a lock file never changes under its ID, so a watch reads only new ones. */
+const seenLocks = new SeenLocks();
