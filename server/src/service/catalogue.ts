@@ -197,12 +197,21 @@ export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions
   lock: 'read',
   readsIndex: true,
   notCommitted: 'the restore is incomplete',
-  options: { snapshot: { kind: 'string', required: true }, target: { kind: 'string', short: 't', required: true } } satisfies EveryOption<RestoreOptions>,
+  options: {
+    snapshot: { kind: 'string', required: true },
+    target: { kind: 'string', short: 't', required: true },
+    includes: { kind: 'strings', flag: 'include', short: 'i' },
+    excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    iincludes: { kind: 'strings', flag: 'iinclude' },
+    iexcludes: { kind: 'strings', flag: 'iexclude' },
+    dryRun: { kind: 'boolean' },
+    verify: { kind: 'boolean' },
+  } satisfies EveryOption<RestoreOptions>,
   positionals: ['snapshot'],
-  prepare: ({ snapshot, target }) => {
-    if (!snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
-    if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
-    return { snapshot, target };
+  prepare: (input) => {
+    if (!input.snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
+    if (!input.target) throw new LockstepError('please specify a directory to restore to (--target)');
+    return { ...input, snapshot: input.snapshot, target: input.target };
   },
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
 };
