@@ -409,21 +409,51 @@ const ls = command(lsOperation, {
   render: () => ExitCode.ok,
 });
 
+/** A snapshot's time as restic prints a Go time.Time: "2026-12-04 13:23:42.128314179 +0000 UTC". */
+function goTimeString(time: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T([\d:.]+)(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return time;
+  const zone = m[3] === 'Z' ? '+0000 UTC' : `${m[3].replace(':', '')} ${m[3].replace(':', '')}`;
+  return `${m[1]} ${m[2]} ${zone}`;
+}
+
 const restoreCommand = command(restoreOperation, {
   summary: 'Extract the data from a snapshot',
-  usage: 'lockstep restore SNAPSHOT --target DIR',
-  report: (ctx) => ({
-    begin: () => {
-      if (!ctx.json) ctx.out(`restoring snapshot ${ctx.args.positionals[0]} to ${flagString(ctx.args, 'target')}`);
+  usage: 'lockstep restore SNAPSHOT[:PATH] --target DIR [--include P] [--exclude P] [--iinclude P] [--iexclude P] [--dry-run] [--verify]',
+  input: (ctx) => ({
+    onSnapshot: ({ id, snapshot: s }) => {
+      if (!ctx.json && !flagBool(ctx.args, 'quiet')) {
+        ctx.out(`restoring snapshot ${shortId(id)} of [${s.paths.join(' ')}] at ${goTimeString(s.time)} by ${s.username ?? ''}@${s.hostname ?? ''} to ${flagString(ctx.args, 'target') ?? ''}`);
+      }
     },
-    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
+  }),
+  report: (ctx) => ({
+    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, during: 'restore', item: where }) : `ignoring error for ${where}: ${message}`),
   }),
   render(ctx, summary, started) {
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
-    } else {
-      ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
+    const elapsed = Date.now() - started;
+    if (summary.wouldRestore && flagBool(ctx.args, 'verbose')) {
+      for (const e of summary.wouldRestore) {
+        if (ctx.json) ctx.out(JSON.stringify({ message_type: 'verbose_status', action: 'restored', item: e.path, size: e.size }));
+        else ctx.out(e.type === 'file' ? `restored  ${e.path} with size ${formatBytes(e.size)}` : `restored  ${e.path}`);
+      }
     }
+    const complete = summary.entriesRestored === summary.entriesSelected && summary.bytesRestored === summary.bytesSelected;
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'summary', seconds_elapsed: Math.floor(elapsed / 1000) || undefined, total_files: summary.entriesSelected, files_restored: summary.entriesRestored, total_bytes: summary.bytesSelected, bytes_restored: summary.bytesRestored }));
+    } else if (!flagBool(ctx.args, 'quiet')) {
+      ctx.out(
+        complete
+          ? `Summary: Restored ${summary.entriesSelected} files/dirs (${formatBytes(summary.bytesSelected)}) in ${formatDuration(elapsed)}`
+          : `Summary: Restored ${summary.entriesRestored} / ${summary.entriesSelected} files/dirs (${formatBytes(summary.bytesRestored)} / ${formatBytes(summary.bytesSelected)}) in ${formatDuration(elapsed)}`,
+      );
+    }
+    for (const error of summary.verifyErrors ?? []) ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message: error }, during: 'verify' }) : `error: ${error}`);
+    if (summary.filesVerified !== undefined && !ctx.json && !flagBool(ctx.args, 'quiet')) {
+      ctx.out(`verifying files in ${flagString(ctx.args, 'target') ?? ''}`);
+      ctx.out(`finished verifying ${summary.filesVerified} files in ${flagString(ctx.args, 'target') ?? ''} (took ${formatGoDuration(summary.verifyMs ?? 0)})`);
+    }
+    if (summary.verifyErrors?.length) throw new LockstepError(`There were ${summary.verifyErrors.length} errors`);
     return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
   },
 });

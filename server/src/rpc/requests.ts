@@ -124,7 +124,18 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
     damaged: listing.damaged.map((e) => e.message),
   }));
-  request(RestoreRequest.type, restoreOperation, (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }));
+  request(RestoreRequest.type, restoreOperation, (s) => {
+    if (s.verifyErrors?.length) throw new LockstepError(`verifying the restored files found ${s.verifyErrors.length} that differ: ${s.verifyErrors.slice(0, 5).join('; ')}`);
+    return {
+      snapshotId: s.snapshotId,
+      filesRestored: s.filesRestored,
+      dirsRestored: s.dirsRestored,
+      bytesRestored: s.bytesRestored,
+      warnings: s.warnings,
+      wouldRestore: s.wouldRestore?.map((e) => ({ path: e.path, type: e.type })),
+      filesVerified: s.filesVerified,
+    };
+  });
   request(PruneRequest.type, pruneOperation, pruneResult);
   request(
     ForgetRequest.type,

@@ -192,7 +192,13 @@ export const lsOperation: Operation<LsInput, LsInput & { dirs: string[] }, void>
 
 // ---- restore ---------------------------------------------------------------------------------------------------
 
-export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions, RestoreSummary> = {
+/** An in-process front end may hear of the snapshot before anything is written, and of verifying as it begins. */
+export interface RestoreInput extends Partial<RestoreOptions> {
+  onSnapshot?(entry: SnapshotEntry): void;
+  onVerifying?(): void;
+}
+
+export const restoreOperation: Operation<RestoreInput, RestoreInput & RestoreOptions, RestoreSummary> = {
   name: 'restore',
   lock: 'read',
   readsIndex: true,
