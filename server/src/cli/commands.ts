@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { redactLocation } from '../../../shared/src/location';
 import { Backend } from '../backend/backend';
 import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
@@ -15,6 +16,7 @@ import { lockTimingFromEnv } from '../lock/timing';
 import {
   backupOperation,
   catOperation,
+  dumpOperation,
   checkOperation,
   forgetOperation,
   initOperation,
@@ -458,6 +460,18 @@ const restoreCommand = command(restoreOperation, {
   },
 });
 
+/** Writes to stdout, waiting while its buffer is full (a folder's tar can be far larger than memory). */
+async function writeStdout(chunk: Buffer): Promise<void> {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+}
+
+const dumpCommand = command(dumpOperation, {
+  summary: 'Print a file of a snapshot to stdout (a folder as a tar archive)',
+  usage: 'lockstep dump [--archive tar] SNAPSHOT[:PATH] FILE',
+  input: () => ({ write: writeStdout }),
+  render: () => ExitCode.ok,
+});
+
 const catCommand = command(catOperation, {
   summary: 'Print internal objects to stdout',
   usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
@@ -567,6 +581,7 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   restore: restoreCommand,
   cat: catCommand,
+  dump: dumpCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

@@ -7,6 +7,7 @@ import { redactLocation } from '../../../shared/src/location';
 import { LockstepError } from '../base/errors';
 import { PruneSummary } from '../ops/prune';
 import { SnapshotEntry } from '../repo/repository';
+import { posixPermFromGoMode, TreeNode } from '../repo/format/tree';
 import {
   BackupRequest,
   BackupResult,
@@ -17,7 +18,10 @@ import {
   LocksRequest,
   PruneRequest,
   PruneResult,
+  LsFolderRequest,
+  ReadFileRequest,
   RestoreRequest,
+  SnapshotNodeInfo,
   SnapshotInfo,
   SnapshotsRequest,
   UnlockRequest,
@@ -28,6 +32,8 @@ import {
   forgetOperation,
   initOperation,
   locksOperation,
+  lsFolderOperation,
+  readFileOperation,
   pruneOperation,
   restoreOperation,
   snapshotsOperation,
@@ -136,6 +142,12 @@ export function serveRequests(connection: Connection, ops: Operations): void {
       filesVerified: s.filesVerified,
     };
   });
+  request(LsFolderRequest.type, lsFolderOperation, (listing) => ({
+    snapshotId: listing.snapshotId,
+    node: listing.node ? nodeInfo(listing.path, listing.node) : { name: '', type: 'dir', path: '/', mtime: listing.time },
+    entries: listing.entries?.map((n) => nodeInfo(`${listing.path === '/' ? '' : listing.path}/${n.name.toString()}`, n)),
+  }));
+  request(ReadFileRequest.type, readFileOperation, (r) => ({ snapshotId: r.snapshotId, data: r.data.toString('base64'), size: r.data.length }));
   request(PruneRequest.type, pruneOperation, pruneResult);
   request(
     ForgetRequest.type,
@@ -150,6 +162,18 @@ export function serveRequests(connection: Connection, ops: Operations): void {
   request(LocksRequest.type, locksOperation, (locks) => ({
     locks: locks.map((l) => ({ id: l.id, holder: l.lock ? holderOf(l.lock, l.id) : undefined, error: l.error, stale: l.stale, ageMs: l.ageMs })),
   }));
+}
+
+export function nodeInfo(path: string, node: TreeNode): SnapshotNodeInfo {
+  return {
+    name: node.name.toString(),
+    type: node.type,
+    path,
+    size: node.type === 'file' ? Number(node.size ?? 0n) : undefined,
+    permissions: node.mode !== undefined ? posixPermFromGoMode(node.mode) : undefined,
+    mtime: node.mtime,
+    linkTarget: node.linktarget?.toString(),
+  };
 }
 
 function backupResult(s: BackupSummary): BackupResult {

@@ -7,9 +7,12 @@
 import type {
   BackupOptions,
   CheckOptions,
+  DumpOptions,
   ForgetOptions,
   InitOptions,
+  LsFolderOptions,
   PruneOptions,
+  ReadFileOptions,
   RestoreOptions,
   SnapshotFilterOptions,
   SnapshotsOptions,
@@ -27,7 +30,8 @@ import { restore, RestoreSummary } from '../ops/restore';
 import { GroupBy, isEmptyPolicy, parseGroupBy, parseKeepDuration, parseKeepTag, RetentionPolicy, SnapshotGroup, validatePolicy } from '../ops/retention';
 import { defaultLeftoverRule } from '../ops/leftovers';
 import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
-import { displayPath, walkTree } from '../ops/walk';
+import { displayPath, loadTree, walkTree } from '../ops/walk';
+import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
 import { Operation } from './operation';
@@ -220,6 +224,72 @@ export const restoreOperation: Operation<RestoreInput, RestoreInput & RestoreOpt
     return { ...input, snapshot: input.snapshot, target: input.target };
   },
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
+};
+
+// ---- dump, and browsing one folder or file of a snapshot ------------------------------------------------------
+
+/** dump hands its bytes to the front end as it reads them (a folder's archive can be large). */
+export interface DumpInput extends Partial<DumpOptions> {
+  write(chunk: Buffer): Promise<void> | void;
+}
+
+export const dumpOperation: Operation<DumpInput, DumpInput & DumpOptions, void> = {
+  name: 'dump',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (reading only)',
+  options: { snapshot: { kind: 'string', required: true }, file: { kind: 'string', required: true }, archive: { kind: 'string', choices: ['tar'] } } satisfies EveryOption<DumpOptions>,
+  positionals: ['snapshot', 'file'],
+  prepare: (input) => {
+    if (!input.snapshot || !input.file) throw new LockstepError('dump needs a snapshot ID (or "latest") and a file or folder in it');
+    const archive = input.archive ?? 'tar';
+    if (archive !== 'tar') throw new LockstepError(`unknown archive format "${archive}": Lockstep writes tar (zip is not offered)`);
+    return { ...input, snapshot: input.snapshot, file: input.file, archive };
+  },
+  run: async (repo, options, io) => dump(repo, await dumpTarget(repo, options.snapshot, options.file, io.signal), options.write, io.signal),
+};
+
+export interface FolderListing {
+  snapshotId: string;
+  /** The snapshot's time: the root folder's. */
+  time: string;
+  path: string;
+  /** The path's own node (none for the root folder). */
+  node?: TreeNode;
+  /** A folder's entries. */
+  entries?: TreeNode[];
+}
+
+export const lsFolderOperation: Operation<LsFolderOptions, Required<LsFolderOptions>, FolderListing> = {
+  name: 'ls',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (listing only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string' } } satisfies EveryOption<LsFolderOptions>,
+  prepare: (input) => {
+    if (!input.snapshot) throw new LockstepError('ls needs a snapshot ID (or "latest")');
+    return { snapshot: input.snapshot, path: input.path ?? '/' };
+  },
+  run: async (repo, options, io) => {
+    const { entry, found } = await dumpTarget(repo, options.snapshot, options.path, io.signal);
+    const entries = found.tree ? await loadTree(repo, found.tree, io.signal) : undefined;
+    return { snapshotId: entry.id, time: entry.snapshot.time, path: found.path, node: found.node, entries };
+  },
+};
+
+export const readFileOperation: Operation<ReadFileOptions, Required<ReadFileOptions>, { snapshotId: string; data: Buffer }> = {
+  name: 'readFile',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (reading only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string', required: true }, maxBytes: { kind: 'count' } } satisfies EveryOption<ReadFileOptions>,
+  prepare: (input) => {
+    if (!input.snapshot || !input.path) throw new LockstepError('readFile needs a snapshot and a path in it');
+    const maxBytes = input.maxBytes ?? READ_FILE_LIMIT;
+    if (maxBytes < 0 || maxBytes > READ_FILE_LIMIT) throw new LockstepError(`maxBytes must be 0 to ${READ_FILE_LIMIT}`);
+    return { snapshot: input.snapshot, path: input.path, maxBytes };
+  },
+  run: (repo, options, io) => readSnapshotFile(repo, options.snapshot, options.path, options.maxBytes, io.signal),
 };
 
 // ---- cat -------------------------------------------------------------------------------------------------------
