@@ -221,6 +221,8 @@ export const restoreOperation: Operation<RestoreInput, RestoreInput & RestoreOpt
   prepare: (input) => {
     if (!input.snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
     if (!input.target) throw new LockstepError('please specify a directory to restore to (--target)');
+    const given = (list?: string[]): boolean => (list ?? []).length > 0;
+    if ((given(input.includes) || given(input.iincludes)) && (given(input.excludes) || given(input.iexcludes))) throw new LockstepError('exclude and include patterns are mutually exclusive');
     return { ...input, snapshot: input.snapshot, target: input.target };
   },
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
