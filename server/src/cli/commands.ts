@@ -6,6 +6,7 @@ import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
 import { TreeNode } from '../repo/format/tree';
 import { ForgetSummary } from '../ops/forget';
+import { DiffSide } from '../ops/diff';
 import { describeGroupKey, describePolicy, GroupKey, parseKeepCount, RetentionPolicy } from '../ops/retention';
 import { PruneSummary } from '../ops/prune';
 import { PROGRAM_VERSION } from '../version';
@@ -16,6 +17,7 @@ import { lockTimingFromEnv } from '../lock/timing';
 import {
   backupOperation,
   catOperation,
+  diffOperation,
   dumpOperation,
   checkOperation,
   forgetOperation,
@@ -472,6 +474,39 @@ const dumpCommand = command(dumpOperation, {
   render: () => ExitCode.ok,
 });
 
+function diffSideJson(side: DiffSide): Record<string, number> {
+  return { files: side.files, dirs: side.dirs, others: side.others, data_blobs: side.dataBlobs, tree_blobs: side.treeBlobs, bytes: side.bytes };
+}
+
+const diffCommand = command(diffOperation, {
+  summary: 'Show differences between two snapshots',
+  usage: 'lockstep diff [--metadata] SNAPSHOT-ID[:PATH] SNAPSHOT-ID[:PATH]',
+  input: (ctx) => ({
+    onStart: (from, to) => {
+      if (ctx.json) return;
+      ctx.out(`comparing snapshot ${shortId(from.id)} to ${shortId(to.id)}:`);
+      ctx.out('');
+    },
+    onChange: (p, modifier) => ctx.out(ctx.json ? JSON.stringify({ message_type: 'change', path: p, modifier }) : `${modifier.padEnd(5)}${p}`),
+  }),
+  render(ctx, s) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'statistics', source_snapshot: shortId(s.from.id), target_snapshot: shortId(s.to.id), changed_files: s.changedFiles, added: diffSideJson(s.added), removed: diffSideJson(s.removed) }));
+      return ExitCode.ok;
+    }
+    const row = (label: string, added: number, removed: number): string => `${label.padEnd(13)}${String(added).padStart(5)} new, ${String(removed).padStart(5)} removed`;
+    ctx.out('');
+    ctx.out(`${row('Files:', s.added.files, s.removed.files)}, ${String(s.changedFiles).padStart(5)} changed`);
+    ctx.out(row('Dirs:', s.added.dirs, s.removed.dirs));
+    ctx.out(row('Others:', s.added.others, s.removed.others));
+    ctx.out(row('Data Blobs:', s.added.dataBlobs, s.removed.dataBlobs));
+    ctx.out(row('Tree Blobs:', s.added.treeBlobs, s.removed.treeBlobs));
+    ctx.out(`  Added:   ${formatBytes(s.added.bytes).padEnd(5)}`);
+    ctx.out(`  Removed: ${formatBytes(s.removed.bytes).padEnd(5)}`);
+    return ExitCode.ok;
+  },
+});
+
 const catCommand = command(catOperation, {
   summary: 'Print internal objects to stdout',
   usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
@@ -582,6 +617,7 @@ export const COMMANDS: Record<string, Command> = {
   restore: restoreCommand,
   cat: catCommand,
   dump: dumpCommand,
+  diff: diffCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

@@ -7,7 +7,14 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(3)} ${units[unit]}`;
+  return unit === 0 ? `${bytes} B` : `${goFixed3(value)} ${units[unit]}`;
+}
+
+/** Go's %.3f: a value exactly halfway between two results rounds to the even one (3.3125 → 3.312), as toFixed does not. */
+function goFixed3(value: number): string {
+  const scaled = value * 1000;
+  if (scaled - Math.floor(scaled) === 0.5 && Math.floor(scaled) % 2 === 0) return (Math.floor(scaled) / 1000).toFixed(3);
+  return value.toFixed(3);
 }
 
 export function formatDuration(ms: number): string {

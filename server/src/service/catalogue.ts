@@ -7,6 +7,7 @@
 import type {
   BackupOptions,
   CheckOptions,
+  DiffOptions,
   DumpOptions,
   ForgetOptions,
   InitOptions,
@@ -31,6 +32,7 @@ import { GroupBy, isEmptyPolicy, parseGroupBy, parseKeepDuration, parseKeepTag, 
 import { defaultLeftoverRule } from '../ops/leftovers';
 import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
 import { displayPath, loadTree, walkTree } from '../ops/walk';
+import { diff, DiffSummary } from '../ops/diff';
 import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
@@ -292,6 +294,28 @@ export const readFileOperation: Operation<ReadFileOptions, Required<ReadFileOpti
     return { snapshot: input.snapshot, path: input.path, maxBytes };
   },
   run: (repo, options, io) => readSnapshotFile(repo, options.snapshot, options.path, options.maxBytes, io.signal),
+};
+
+// ---- diff ------------------------------------------------------------------------------------------------------
+
+/** diff hands each change to the front end as it finds it. */
+export interface DiffInput extends Partial<DiffOptions> {
+  onStart?(from: SnapshotEntry, to: SnapshotEntry): void;
+  onChange(path: string, modifier: string): void;
+}
+
+export const diffOperation: Operation<DiffInput, DiffInput & Required<DiffOptions>, DiffSummary> = {
+  name: 'diff',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (comparing only)',
+  options: { from: { kind: 'string', required: true }, to: { kind: 'string', required: true }, metadata: { kind: 'boolean' } } satisfies EveryOption<DiffOptions>,
+  positionals: ['from', 'to'],
+  prepare: (input) => {
+    if (!input.from || !input.to) throw new LockstepError('diff needs two snapshot IDs');
+    return { ...input, from: input.from, to: input.to, metadata: input.metadata ?? false };
+  },
+  run: (repo, options, io) => diff(repo, { ...options, signal: io.signal }),
 };
 
 // ---- cat -------------------------------------------------------------------------------------------------------
