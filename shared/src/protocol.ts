@@ -340,8 +340,8 @@ export namespace ReadFileRequest {
   export const type = new RequestType<ReadFileParams, ReadFileResult, void>('lockstep/readFile', ParameterStructures.byName);
 }
 
-/** "+" added, "-" removed, "M" content changed, "T" type changed, "U" metadata changed (with metadata: true). */
-export type DiffModifier = '+' | '-' | 'M' | 'T' | 'U';
+/** "+" added, "-" removed, "M" content changed, "T" type changed, "U" metadata changed (with metadata: true; "TU" both). */
+export type DiffModifier = '+' | '-' | 'M' | 'T' | 'U' | 'TU';
 export interface DiffStatsPart {
   files: number;
   dirs: number;

@@ -19,6 +19,7 @@ import {
   catOperation,
   diffOperation,
   dumpOperation,
+  findOperation,
   checkOperation,
   forgetOperation,
   initOperation,
@@ -34,7 +35,7 @@ import { flagName, OptionSpec } from '../service/options';
 import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
-import { formatBytes, formatDuration, formatLocalTime, table } from './format';
+import { formatBytes, formatDuration, formatGoMode, formatLocalTime, table } from './format';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -507,6 +508,56 @@ const diffCommand = command(diffOperation, {
   },
 });
 
+/** A node as restic's find --json shows it. */
+function findNodeJson(p: string, node: TreeNode): Record<string, unknown> {
+  return {
+    path: p,
+    permissions: formatGoMode(node.mode ?? 0),
+    type: node.type,
+    mode: node.mode,
+    mtime: node.mtime,
+    atime: node.atime,
+    ctime: node.ctime,
+    uid: node.uid,
+    gid: node.gid,
+    user: node.user || undefined,
+    group: node.group || undefined,
+    inode: node.inode !== undefined ? Number(node.inode) : undefined,
+    device_id: node.deviceId !== undefined ? Number(node.deviceId) : undefined,
+    size: node.size ? Number(node.size) : undefined,
+    links: node.links ? Number(node.links) : undefined,
+    linktarget: node.linktarget?.toString() || undefined,
+  };
+}
+
+/** restic's long listing line (ls -l, find -l): mode, uid, gid, size, time, path and a link's target. */
+function longLine(p: string, node: TreeNode): string {
+  const link = node.type === 'symlink' ? ` -> ${node.linktarget?.toString() ?? ''}` : '';
+  return `${formatGoMode(node.mode ?? 0)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(6)} ${formatLocalTime(node.mtime)} ${p}${link}`;
+}
+
+const findCommand = command(findOperation, {
+  summary: 'Find a file, a folder or restic IDs',
+  usage: 'lockstep find [--snapshot ID…] [--host H] [--tag T] [--path P] [-i] [-l] PATTERN…',
+  flags: { long: { kind: 'bool', short: 'l' } },
+  input: (ctx) => {
+    let blocks = 0;
+    return {
+      onSnapshot: (entry, hits) => {
+        if (ctx.json) return;
+        if (blocks++ > 0) ctx.out('');
+        ctx.out(`Found matching entries in snapshot ${shortId(entry.id)} from ${formatLocalTime(entry.snapshot.time)}`);
+        for (const h of hits) ctx.out(flagBool(ctx.args, 'long') ? longLine(h.path, h.node) : h.path);
+      },
+    };
+  },
+  render(ctx, outcome) {
+    for (const line of outcome.ignored) ctx.err(line);
+    if (ctx.json) ctx.out(JSON.stringify(outcome.matches.map((m) => ({ matches: m.hits.map((h) => findNodeJson(h.path, h.node)), hits: m.hits.length, snapshot: m.entry.id }))));
+    return ExitCode.ok;
+  },
+});
+
 const catCommand = command(catOperation, {
   summary: 'Print internal objects to stdout',
   usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
@@ -618,6 +669,7 @@ export const COMMANDS: Record<string, Command> = {
   cat: catCommand,
   dump: dumpCommand,
   diff: diffCommand,
+  find: findCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

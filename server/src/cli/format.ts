@@ -40,3 +40,14 @@ export function table(headers: string[], rows: string[][]): string {
   const rule = '-'.repeat(Math.max(1, line(headers).length));
   return [line(headers), rule, ...rows.map(line), rule].join('\n');
 }
+
+/** Go's FileMode.String(): type letters ("dalTLDpSugct?" for the type bits that are set, else "-"), then rwxrwxrwx. */
+export function formatGoMode(mode: number): string {
+  const letters = 'dalTLDpSugct?';
+  let out = '';
+  for (let i = 0; i < letters.length; i++) if (mode & (2 ** (31 - i))) out += letters[i];
+  if (out === '') out = '-';
+  const rwx = 'rwxrwxrwx';
+  for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? rwx[i] : '-';
+  return out;
+}

@@ -22,6 +22,8 @@ export interface DiffSide {
 }
 
 export interface DiffSummary {
+  /** Every change, in the order found (each folder before what is inside it). */
+  changes: { path: string; modifier: DiffModifier }[];
   from: SnapshotEntry;
   to: SnapshotEntry;
   changedFiles: number;
@@ -35,7 +37,7 @@ export interface DiffOptions {
   metadata: boolean;
   /** Told once both snapshots are found, before the first change. */
   onStart?(from: SnapshotEntry, to: SnapshotEntry): void;
-  onChange(path: string, modifier: string): void;
+  onChange?(path: string, modifier: DiffModifier): void;
   signal?: AbortSignal;
 }
 
@@ -48,7 +50,7 @@ export async function diff(repo: Repository, options: DiffOptions): Promise<Diff
   options.onStart?.(from, to);
   const walk = new DiffWalk(repo, options);
   await walk.compareTrees(fromTree, toTree, '');
-  return { from, to, ...walk.totals() };
+  return { from, to, changes: walk.changes, ...walk.totals() };
 }
 
 async function resolve(repo: Repository, text: string, signal?: AbortSignal): Promise<[SnapshotEntry, Id]> {
@@ -65,6 +67,7 @@ class DiffWalk {
   private readonly added = emptySide();
   private readonly removed = emptySide();
   private changedFiles = 0;
+  readonly changes: { path: string; modifier: DiffModifier }[] = [];
 
   constructor(
     private readonly repo: Repository,
@@ -104,13 +107,18 @@ class DiffWalk {
       for (const id of y.content ?? []) this.after.add(`data:${id}`);
     }
     if (this.options.metadata && modifier !== 'M' && !sameNode(x, y)) modifier += 'U';
-    if (modifier) this.options.onChange(y.type === 'dir' ? `${path}/` : path, modifier);
+    if (modifier) this.report(y.type === 'dir' ? `${path}/` : path, modifier as DiffModifier);
     if (x.type === 'dir' && y.type === 'dir' && x.subtree && y.subtree) await this.compareTrees(x.subtree, y.subtree, path);
   }
 
   /** A node only one side has, and all below it: reported with `modifier` and counted in `side` (when given). */
-  private async collect(node: TreeNode, path: string, modifier: string | undefined, side: DiffSide | undefined, blobs: Set<BlobKey>): Promise<void> {
-    if (modifier) this.options.onChange(node.type === 'dir' ? `${path}/` : path, modifier);
+  private report(path: string, modifier: DiffModifier): void {
+    this.changes.push({ path, modifier });
+    this.options.onChange?.(path, modifier);
+  }
+
+  private async collect(node: TreeNode, path: string, modifier: '+' | '-' | undefined, side: DiffSide | undefined, blobs: Set<BlobKey>): Promise<void> {
+    if (modifier) this.report(node.type === 'dir' ? `${path}/` : path, modifier);
     if (side) {
       if (node.type === 'file') side.files++;
       else if (node.type === 'dir') side.dirs++;

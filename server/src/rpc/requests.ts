@@ -18,6 +18,8 @@ import {
   LocksRequest,
   PruneRequest,
   PruneResult,
+  DiffRequest,
+  FindRequest,
   LsFolderRequest,
   ReadFileRequest,
   RestoreRequest,
@@ -32,6 +34,8 @@ import {
   forgetOperation,
   initOperation,
   locksOperation,
+  diffOperation,
+  findOperation,
   lsFolderOperation,
   readFileOperation,
   pruneOperation,
@@ -149,6 +153,17 @@ export function serveRequests(connection: Connection, ops: Operations): void {
   }));
   request(ReadFileRequest.type, readFileOperation, (r) => ({ snapshotId: r.snapshotId, data: r.data.toString('base64'), size: r.data.length }));
   request(PruneRequest.type, pruneOperation, pruneResult);
+  request(DiffRequest.type, diffOperation, (d) => ({
+    from: d.from.id,
+    to: d.to.id,
+    changes: d.changes,
+    changedFiles: d.changedFiles,
+    added: d.added,
+    removed: d.removed,
+  }));
+  request(FindRequest.type, findOperation, (outcome) => ({
+    matches: [...outcome.matches].reverse().map((m) => ({ snapshotId: m.entry.id, hits: m.hits.map((h) => nodeInfo(h.path, h.node)) })),
+  }));
   request(
     ForgetRequest.type,
     forgetOperation,

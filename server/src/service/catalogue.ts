@@ -9,6 +9,7 @@ import type {
   CheckOptions,
   DiffOptions,
   DumpOptions,
+  FindOptions,
   ForgetOptions,
   InitOptions,
   LsFolderOptions,
@@ -33,6 +34,7 @@ import { defaultLeftoverRule } from '../ops/leftovers';
 import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
 import { displayPath, loadTree, walkTree } from '../ops/walk';
 import { diff, DiffSummary } from '../ops/diff';
+import { find, FindHit, FindOutcome } from '../ops/find';
 import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
@@ -301,7 +303,7 @@ export const readFileOperation: Operation<ReadFileOptions, Required<ReadFileOpti
 /** diff hands each change to the front end as it finds it. */
 export interface DiffInput extends Partial<DiffOptions> {
   onStart?(from: SnapshotEntry, to: SnapshotEntry): void;
-  onChange(path: string, modifier: string): void;
+  onChange?(path: string, modifier: string): void;
 }
 
 export const diffOperation: Operation<DiffInput, DiffInput & Required<DiffOptions>, DiffSummary> = {
@@ -317,6 +319,33 @@ export const diffOperation: Operation<DiffInput, DiffInput & Required<DiffOption
   },
   run: (repo, options, io) => diff(repo, { ...options, signal: io.signal }),
 };
+
+// ---- find ------------------------------------------------------------------------------------------------------
+
+export interface FindInput extends Partial<FindOptions> {
+  onSnapshot?(entry: SnapshotEntry, hits: FindHit[]): void;
+}
+
+export const findOperation: Operation<FindInput, FindInput & FindPlan, FindOutcome> = {
+  name: 'find',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (searching only)',
+  options: { patterns: { kind: 'strings', required: true }, snapshots: { kind: 'strings', flag: 'snapshot', short: 's' }, ...FILTER_OPTIONS, ignoreCase: { kind: 'boolean', short: 'i' } } satisfies EveryOption<FindOptions>,
+  positionals: ['patterns'],
+  prepare: (input) => {
+    if (!input.patterns?.length) throw new LockstepError('wrong number of arguments: find needs at least one pattern');
+    return { ...input, patterns: input.patterns, refs: input.snapshots ?? [], filter: filterOf(input), ignoreCase: input.ignoreCase ?? false };
+  },
+  run: (repo, options, io) => find(repo, { ...options, signal: io.signal }),
+};
+
+interface FindPlan {
+  patterns: string[];
+  refs: string[];
+  filter: SnapshotFilter;
+  ignoreCase: boolean;
+}
 
 // ---- cat -------------------------------------------------------------------------------------------------------
 
