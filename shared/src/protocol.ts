@@ -177,7 +177,7 @@ export interface FindOptions extends SnapshotFilterOptions {
 /** restic's stats. */
 export interface StatsOptions extends SnapshotFilterOptions {
   snapshots?: string[];
-  /** "restore-size" (default), "raw-data", "files-by-contents" or "blobs-per-file". */
+  /** "restore-size" (default), "raw-data" or "files-by-contents". */
   mode?: string;
 }
 
@@ -380,7 +380,7 @@ export interface StatsResult {
   snapshotsCount: number;
   totalSize: number;
   totalFileCount: number;
-  /** raw-data and blobs-per-file. */
+  /** raw-data. */
   totalBlobCount?: number;
   /** raw-data: the blobs' size before compression. */
   totalUncompressedSize?: number;

@@ -20,6 +20,7 @@ import {
   diffOperation,
   dumpOperation,
   findOperation,
+  statsOperation,
   checkOperation,
   forgetOperation,
   initOperation,
@@ -558,6 +559,49 @@ const findCommand = command(findOperation, {
   },
 });
 
+const statsCommand = command(statsOperation, {
+  summary: 'Scan the repository and show basic statistics',
+  usage: 'lockstep stats [--mode restore-size|files-by-contents|raw-data] [--host H] [--tag T] [--path P] [SNAPSHOT…]',
+  report: (ctx) => ({ begin: () => (ctx.json || flagBool(ctx.args, 'quiet') ? undefined : ctx.out('scanning...')) }),
+  render(ctx, s) {
+    for (const line of s.ignored) ctx.err(line);
+    const raw = s.mode === 'raw-data';
+    const ratio = s.totalSize > 0 ? s.totalUncompressedSize / s.totalSize : 0;
+    const progress = s.totalUncompressedSize > 0 ? (100 * s.compressedBlobsUncompressedSize) / s.totalUncompressedSize : 0;
+    const saving = s.totalUncompressedSize > 0 ? 100 * (1 - s.totalSize / s.totalUncompressedSize) : 0;
+    const compressed = raw && s.totalUncompressedSize > 0 && s.compressedBlobsUncompressedSize > 0;
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify({
+          total_size: s.totalSize,
+          total_uncompressed_size: raw ? s.totalUncompressedSize || undefined : undefined,
+          compression_ratio: compressed ? ratio : undefined,
+          compression_progress: compressed ? progress : undefined,
+          compression_space_saving: compressed ? saving : undefined,
+          total_file_count: s.totalFileCount || undefined,
+          total_blob_count: s.totalBlobCount || undefined,
+          snapshots_count: s.snapshotsCount,
+        }),
+      );
+      return ExitCode.ok;
+    }
+    const row = (label: string, value: string): void => ctx.out(`${label.padStart(24)}:  ${value}`);
+    ctx.out(`Stats in ${s.mode} mode:`);
+    row('Snapshots processed', String(s.snapshotsCount));
+    if (raw) {
+      row('Total Blob Count', String(s.totalBlobCount));
+      row('Total Uncompressed Size', formatBytes(s.totalUncompressedSize));
+    } else row('Total File Count', String(s.totalFileCount));
+    row('Total Size', formatBytes(s.totalSize).padEnd(5));
+    if (compressed) {
+      row('Compression Progress', `${progress.toFixed(2)}%`);
+      row('Compression Ratio', `${ratio.toFixed(2)}x`);
+      row('Compression Space Saving', `${saving.toFixed(2)}%`);
+    }
+    return ExitCode.ok;
+  },
+});
+
 const catCommand = command(catOperation, {
   summary: 'Print internal objects to stdout',
   usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
@@ -670,6 +714,7 @@ export const COMMANDS: Record<string, Command> = {
   dump: dumpCommand,
   diff: diffCommand,
   find: findCommand,
+  stats: statsCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

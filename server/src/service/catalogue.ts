@@ -18,6 +18,7 @@ import type {
   RestoreOptions,
   SnapshotFilterOptions,
   SnapshotsOptions,
+  StatsOptions,
   UnlockOptions,
 } from '../../../shared/src/protocol';
 import { CorruptFileError, LockstepError } from '../base/errors';
@@ -35,6 +36,7 @@ import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from
 import { displayPath, loadTree, walkTree } from '../ops/walk';
 import { diff, DiffSummary } from '../ops/diff';
 import { find, FindHit, FindOutcome } from '../ops/find';
+import { parseStatsMode, stats, STATS_MODES, StatsMode, StatsSummary } from '../ops/stats';
 import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
@@ -346,6 +348,19 @@ interface FindPlan {
   filter: SnapshotFilter;
   ignoreCase: boolean;
 }
+
+// ---- stats -----------------------------------------------------------------------------------------------------
+
+export const statsOperation: Operation<StatsOptions, { refs: string[]; filter: SnapshotFilter; mode: StatsMode }, StatsSummary> = {
+  name: 'stats',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (counting only)',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, mode: { kind: 'string', choices: STATS_MODES } } satisfies EveryOption<StatsOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => ({ refs: input.snapshots ?? [], filter: filterOf(input), mode: parseStatsMode(input.mode ?? 'restore-size') }),
+  run: (repo, options, io) => stats(repo, { ...options, signal: io.signal }),
+};
 
 // ---- cat -------------------------------------------------------------------------------------------------------
 
