@@ -566,18 +566,15 @@ const statsCommand = command(statsOperation, {
   render(ctx, s) {
     for (const line of s.ignored) ctx.err(line);
     const raw = s.mode === 'raw-data';
-    const ratio = s.totalSize > 0 ? s.totalUncompressedSize / s.totalSize : 0;
-    const progress = s.totalUncompressedSize > 0 ? (100 * s.compressedBlobsUncompressedSize) / s.totalUncompressedSize : 0;
-    const saving = s.totalUncompressedSize > 0 ? 100 * (1 - s.totalSize / s.totalUncompressedSize) : 0;
-    const compressed = raw && s.totalUncompressedSize > 0 && s.compressedBlobsUncompressedSize > 0;
+    const c = s.compression;
     if (ctx.json) {
       ctx.out(
         JSON.stringify({
           total_size: s.totalSize,
           total_uncompressed_size: raw ? s.totalUncompressedSize || undefined : undefined,
-          compression_ratio: compressed ? ratio : undefined,
-          compression_progress: compressed ? progress : undefined,
-          compression_space_saving: compressed ? saving : undefined,
+          compression_ratio: c?.ratio,
+          compression_progress: c?.progress,
+          compression_space_saving: c?.spaceSaving,
           total_file_count: s.totalFileCount || undefined,
           total_blob_count: s.totalBlobCount || undefined,
           snapshots_count: s.snapshotsCount,
@@ -593,10 +590,10 @@ const statsCommand = command(statsOperation, {
       row('Total Uncompressed Size', formatBytes(s.totalUncompressedSize));
     } else row('Total File Count', String(s.totalFileCount));
     row('Total Size', formatBytes(s.totalSize).padEnd(5));
-    if (compressed) {
-      row('Compression Progress', `${progress.toFixed(2)}%`);
-      row('Compression Ratio', `${ratio.toFixed(2)}x`);
-      row('Compression Space Saving', `${saving.toFixed(2)}%`);
+    if (c) {
+      row('Compression Progress', `${c.progress.toFixed(2)}%`);
+      row('Compression Ratio', `${c.ratio.toFixed(2)}x`);
+      row('Compression Space Saving', `${c.spaceSaving.toFixed(2)}%`);
     }
     return ExitCode.ok;
   },

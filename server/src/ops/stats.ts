@@ -28,7 +28,18 @@ export interface StatsSummary {
   /** raw-data: plaintext sizes, and those of the compressed blobs among them. */
   totalUncompressedSize: number;
   compressedBlobsUncompressedSize: number;
+  /** raw-data of a repository with compressed blobs: restic's ratio, progress and saving (percent). */
+  compression?: { ratio: number; progress: number; spaceSaving: number };
   ignored: string[];
+}
+
+function compressionOf(s: Omit<StatsSummary, 'snapshotsCount' | 'ignored' | 'compression'>): StatsSummary['compression'] {
+  if (s.mode !== 'raw-data' || s.compressedBlobsUncompressedSize === 0 || s.totalSize === 0) return undefined;
+  return {
+    ratio: s.totalUncompressedSize / s.totalSize,
+    progress: (100 * s.compressedBlobsUncompressedSize) / s.totalUncompressedSize,
+    spaceSaving: 100 * (1 - s.totalSize / s.totalUncompressedSize),
+  };
 }
 
 export async function stats(repo: Repository, options: { refs: string[]; filter: SnapshotFilter; mode: StatsMode; signal?: AbortSignal }): Promise<StatsSummary> {
@@ -36,11 +47,11 @@ export async function stats(repo: Repository, options: { refs: string[]; filter:
   const selected = await selectSnapshots(repo, options.refs, options.filter, options.signal);
   const tally = new Tally(repo, options.mode, options.signal);
   for (const entry of selected.entries) await tally.tree(entry.snapshot.tree);
-  return { ...tally.summary, snapshotsCount: selected.entries.length, ignored: [...selected.ignored, ...selected.damaged.map((d) => d.message)] };
+  return { ...tally.summary, compression: compressionOf(tally.summary), snapshotsCount: selected.entries.length, ignored: [...selected.ignored, ...selected.damaged.map((d) => d.message)] };
 }
 
 class Tally {
-  readonly summary: Omit<StatsSummary, 'snapshotsCount' | 'ignored'>;
+  readonly summary: Omit<StatsSummary, 'snapshotsCount' | 'ignored' | 'compression'>;
   private readonly seenBlobs = new Set<string>();
   private readonly seenContents = new Set<string>();
 

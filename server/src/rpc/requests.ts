@@ -163,20 +163,17 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     added: d.added,
     removed: d.removed,
   }));
-  request(StatsRequest.type, statsOperation, (st) => {
-    const compressed = st.mode === 'raw-data' && st.compressedBlobsUncompressedSize > 0;
-    return {
-      mode: st.mode,
-      snapshotsCount: st.snapshotsCount,
-      totalSize: st.totalSize,
-      totalFileCount: st.totalFileCount,
-      totalBlobCount: st.mode === 'raw-data' ? st.totalBlobCount : undefined,
-      totalUncompressedSize: st.mode === 'raw-data' ? st.totalUncompressedSize : undefined,
-      compressionRatio: compressed && st.totalSize > 0 ? st.totalUncompressedSize / st.totalSize : undefined,
-      compressionProgress: compressed ? (100 * st.compressedBlobsUncompressedSize) / st.totalUncompressedSize : undefined,
-      compressionSpaceSaving: compressed ? 100 * (1 - st.totalSize / st.totalUncompressedSize) : undefined,
-    };
-  });
+  request(StatsRequest.type, statsOperation, (st) => ({
+    mode: st.mode,
+    snapshotsCount: st.snapshotsCount,
+    totalSize: st.totalSize,
+    totalFileCount: st.totalFileCount,
+    totalBlobCount: st.mode === 'raw-data' ? st.totalBlobCount : undefined,
+    totalUncompressedSize: st.mode === 'raw-data' ? st.totalUncompressedSize : undefined,
+    compressionRatio: st.compression?.ratio,
+    compressionProgress: st.compression?.progress,
+    compressionSpaceSaving: st.compression?.spaceSaving,
+  }));
   request(FindRequest.type, findOperation, (outcome) => ({
     matches: [...outcome.matches].reverse().map((m) => ({ snapshotId: m.entry.id, hits: m.hits.map((h) => nodeInfo(h.path, h.node)) })),
   }));
