@@ -21,6 +21,7 @@ import {
   dumpOperation,
   findOperation,
   statsOperation,
+  tagOperation,
   checkOperation,
   forgetOperation,
   initOperation,
@@ -599,6 +600,23 @@ const statsCommand = command(statsOperation, {
   },
 });
 
+const tagCommand = command(tagOperation, {
+  summary: 'Modify tags on snapshots (exclusive lock)',
+  usage: 'lockstep tag [--add T] [--remove T] [--set T] [--host H] [--tag T] [--path P] [SNAPSHOT…]',
+  input: (ctx) => ({
+    onChanged: (old, now) => {
+      if (ctx.json) ctx.out(JSON.stringify({ message_type: 'changed', old_snapshot_id: old, new_snapshot_id: now }));
+    },
+  }),
+  render(ctx, outcome) {
+    for (const line of outcome.ignored) ctx.err(line);
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'summary', changed_snapshots: outcome.changed.length }));
+    else if (outcome.changed.length === 0) ctx.out('no snapshots were modified');
+    else ctx.out(`modified ${outcome.changed.length} snapshots`);
+    return ExitCode.ok;
+  },
+});
+
 const catCommand = command(catOperation, {
   summary: 'Print internal objects to stdout',
   usage: 'lockstep cat [config|index|snapshot|lock|key|masterkey|blob|tree] [ID]',
@@ -712,6 +730,7 @@ export const COMMANDS: Record<string, Command> = {
   diff: diffCommand,
   find: findCommand,
   stats: statsCommand,
+  tag: tagCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

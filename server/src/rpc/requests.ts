@@ -22,6 +22,7 @@ import {
   FindRequest,
   LsFolderRequest,
   StatsRequest,
+  TagRequest,
   ReadFileRequest,
   RestoreRequest,
   SnapshotNodeInfo,
@@ -39,6 +40,7 @@ import {
   findOperation,
   lsFolderOperation,
   statsOperation,
+  tagOperation,
   readFileOperation,
   pruneOperation,
   restoreOperation,
@@ -174,6 +176,7 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     compressionProgress: st.compression?.progress,
     compressionSpaceSaving: st.compression?.spaceSaving,
   }));
+  request(TagRequest.type, tagOperation, (outcome) => ({ changed: outcome.changed }));
   request(FindRequest.type, findOperation, (outcome) => ({
     matches: [...outcome.matches].reverse().map((m) => ({ snapshotId: m.entry.id, hits: m.hits.map((h) => nodeInfo(h.path, h.node)) })),
   }));

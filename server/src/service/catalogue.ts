@@ -19,6 +19,7 @@ import type {
   SnapshotFilterOptions,
   SnapshotsOptions,
   StatsOptions,
+  TagOptions,
   UnlockOptions,
 } from '../../../shared/src/protocol';
 import { CorruptFileError, LockstepError } from '../base/errors';
@@ -36,6 +37,7 @@ import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from
 import { displayPath, loadTree, walkTree } from '../ops/walk';
 import { diff, DiffSummary } from '../ops/diff';
 import { find, FindHit, FindOutcome } from '../ops/find';
+import { checkTagChange, splitTags, tag, TagChange, TagOutcome } from '../ops/tag';
 import { parseStatsMode, stats, STATS_MODES, StatsMode, StatsSummary } from '../ops/stats';
 import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
@@ -360,6 +362,27 @@ export const statsOperation: Operation<StatsOptions, { refs: string[]; filter: S
   positionals: ['snapshots'],
   prepare: (input) => ({ refs: input.snapshots ?? [], filter: filterOf(input), mode: parseStatsMode(input.mode ?? 'restore-size') }),
   run: (repo, options, io) => stats(repo, { ...options, signal: io.signal }),
+};
+
+// ---- tag -------------------------------------------------------------------------------------------------------
+
+export interface TagInput extends TagOptions {
+  onChanged?(old: Id, now: Id): void;
+}
+
+export const tagOperation: Operation<TagInput, { refs: string[]; filter: SnapshotFilter; change: TagChange; onChanged?(old: Id, now: Id): void }, TagOutcome> = {
+  name: 'tag',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'some snapshots may not have been given their new tags',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, add: { kind: 'strings' }, remove: { kind: 'strings' }, set: { kind: 'strings' } } satisfies EveryOption<TagOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => {
+    const change: TagChange = { add: splitTags(input.add ?? []), remove: splitTags(input.remove ?? []), set: input.set?.length ? splitTags(input.set) : undefined };
+    checkTagChange(change);
+    return { refs: input.snapshots ?? [], filter: filterOf(input), change, onChanged: input.onChanged };
+  },
+  run: (repo, options, io) => tag(repo, { ...options, signal: io.signal }),
 };
 
 // ---- cat -------------------------------------------------------------------------------------------------------
