@@ -378,7 +378,8 @@ function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): voi
 
 const snapshots = command(snapshotsOperation, {
   summary: 'List all snapshots',
-  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [ID|latest…]',
+  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [--compact] [ID|latest…]',
+  flags: { compact: { kind: 'bool', short: 'c' } },
   render(ctx, listing) {
     for (const damage of listing.damaged) warnDamagedSnapshot(ctx, damage);
     for (const line of listing.ignored) ctx.err(line);
@@ -391,7 +392,9 @@ const snapshots = command(snapshotsOperation, {
     for (const g of listing.groups) {
       if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
       const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
-      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
+      // --compact leaves out the paths, as restic's does.
+      const compact = flagBool(ctx.args, 'compact');
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'].slice(0, compact ? 4 : 5), compact ? rows.map((r) => r.slice(0, 4)) : rows));
       ctx.out(`${g.entries.length} snapshots`);
     }
     return ExitCode.ok;

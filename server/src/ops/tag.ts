@@ -29,7 +29,8 @@ export function checkTagChange(change: TagChange): void {
 }
 
 function newTags(tags: readonly string[], change: TagChange): string[] {
-  if (change.set !== undefined) return [...change.set];
+  // restic's --set "" changes nothing (it does not remove every tag).
+  if (change.set !== undefined) return change.set.length > 0 ? [...change.set] : [...tags];
   const out = [...tags];
   for (const tag of change.add) if (!out.includes(tag)) out.push(tag);
   return out.filter((t) => !change.remove.includes(t));
