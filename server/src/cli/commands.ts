@@ -497,7 +497,7 @@ const diffCommand = command(diffOperation, {
   }),
   render(ctx, s) {
     if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'statistics', source_snapshot: shortId(s.from.id), target_snapshot: shortId(s.to.id), changed_files: s.changedFiles, added: diffSideJson(s.added), removed: diffSideJson(s.removed) }));
+      ctx.out(JSON.stringify({ message_type: 'statistics', source_snapshot: s.fromRef, target_snapshot: s.toRef, changed_files: s.changedFiles, added: diffSideJson(s.added), removed: diffSideJson(s.removed) }));
       return ExitCode.ok;
     }
     const row = (label: string, added: number, removed: number): string => `${label.padEnd(13)}${String(added).padStart(5)} new, ${String(removed).padStart(5)} removed`;
@@ -592,7 +592,7 @@ const statsCommand = command(statsOperation, {
     if (raw) {
       row('Total Blob Count', String(s.totalBlobCount));
       row('Total Uncompressed Size', formatBytes(s.totalUncompressedSize));
-    } else row('Total File Count', String(s.totalFileCount));
+    } else if (s.totalFileCount > 0) row('Total File Count', String(s.totalFileCount));
     row('Total Size', formatBytes(s.totalSize).padEnd(5));
     if (c) {
       row('Compression Progress', `${c.progress.toFixed(2)}%`);

@@ -24,6 +24,9 @@ export interface DiffSide {
 export interface DiffSummary {
   /** Every change, in the order found (each folder before what is inside it). */
   changes: { path: string; modifier: DiffModifier }[];
+  /** The two snapshots as they were named (`ID[:PATH]`). */
+  fromRef: string;
+  toRef: string;
   from: SnapshotEntry;
   to: SnapshotEntry;
   changedFiles: number;
@@ -50,7 +53,7 @@ export async function diff(repo: Repository, options: DiffOptions): Promise<Diff
   options.onStart?.(from, to);
   const walk = new DiffWalk(repo, options);
   await walk.compareTrees(fromTree, toTree, '');
-  return { from, to, changes: walk.changes, ...walk.totals() };
+  return { fromRef: options.from, toRef: options.to, from, to, changes: walk.changes, ...walk.totals() };
 }
 
 async function resolve(repo: Repository, text: string, signal?: AbortSignal): Promise<[SnapshotEntry, Id]> {
