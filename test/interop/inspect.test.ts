@@ -103,32 +103,26 @@ describeWithPeer('restic-0.18', 'diff, find, stats, tag and snapshots --compact 
     expect(rows(compact)).toEqual(rows(runRestic(restic, ours, ['snapshots', '--compact'], { password: PASSWORD }).stdout));
     expect(compact).not.toContain('Paths');
   });
-});
 
-describeWithPeer('restic-0.18', 'diff, find, stats and tag over JSON-RPC', () => {
-  it('answers each request from the same repository the CLI reads', async () => {
-    const restic = requirePeer('restic-0.18');
-    const work = makeTempDir('inspect-rpc');
-    const repo = path.join(work, 'repo');
+  it('answers diff, find, stats and tag over JSON-RPC as the CLI does', async () => {
+    const [first, second] = ids;
     const src = path.join(work, 'src');
-    mkdirSync(src);
-    writeFileSync(path.join(src, 'one.txt'), 'one\n');
-    lockstepOk(['init'], { repo, password: PASSWORD });
-    runRestic(restic, repo, ['backup', '-q', src], { password: PASSWORD });
-    writeFileSync(path.join(src, 'two.txt'), 'two\n');
-    runRestic(restic, repo, ['backup', '-q', src], { password: PASSWORD });
-    const [first, second] = (JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as { id: string }[]).map((s) => s.id);
     const b = await backendFor(repo);
     const diff = await b.connection.sendRequest(DiffRequest.type, { from: first, to: second });
-    expect(diff.changes).toEqual([{ path: `${src}/two.txt`, modifier: '+' }]);
-    expect(diff.added.files).toBe(1);
-    const found = await b.connection.sendRequest(FindRequest.type, { patterns: ['*.txt'] });
-    expect(found.matches.map((m) => [m.snapshotId, m.hits.map((h) => h.name)])).toEqual([
-      [first, ['one.txt']],
-      [second, ['one.txt', 'two.txt']],
+    expect(diff.changes).toEqual([
+      { path: `${src}/a/x.txt`, modifier: 'M' },
+      { path: `${src}/c/z.md`, modifier: '-' },
+      { path: `${src}/new`, modifier: '+' },
     ]);
-    const stats = await b.connection.sendRequest(StatsRequest.type, { mode: 'restore-size' });
-    expect(stats).toMatchObject({ snapshotsCount: 2, totalSize: 12 });
+    expect([diff.changedFiles, diff.added.files, diff.removed.files]).toEqual([1, 1, 1]);
+    const found = await b.connection.sendRequest(FindRequest.type, { patterns: ['x.txt'], hosts: ['h1'] });
+    expect(found.matches.map((m) => [m.snapshotId, m.hits.map((h) => h.path)])).toEqual([
+      [first, [`${src}/a/x.txt`]],
+      [second, [`${src}/a/x.txt`]],
+    ]);
+    const stats = await b.connection.sendRequest(StatsRequest.type, { mode: 'raw-data' });
+    const theirs = JSON.parse(runRestic(restic, repo, ['stats', '--json', '--mode', 'raw-data'], { password: PASSWORD }).stdout) as Record<string, number>;
+    expect([stats.snapshotsCount, stats.totalSize, stats.totalBlobCount, stats.totalUncompressedSize]).toEqual([theirs.snapshots_count, theirs.total_size, theirs.total_blob_count, theirs.total_uncompressed_size]);
     const tagged = await b.connection.sendRequest(TagRequest.type, { snapshots: [first.slice(0, 8)], add: ['kept'] });
     expect(tagged.changed.map((c) => c.old)).toEqual([first]);
     const listed = JSON.parse(runRestic(restic, repo, ['snapshots', '--json', '--tag', 'kept'], { password: PASSWORD }).stdout) as { original: string }[];
