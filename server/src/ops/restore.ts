@@ -214,8 +214,13 @@ class Restore {
         continue;
       }
       names.add(key);
-      const { selected, descend } = this.selection.decide(`${prefix}/${node.name.toString()}`, node.type === 'dir');
-      if (!selected && !(descend && this.foldersOnTheWay?.has(`${prefix}/${node.name.toString()}`))) continue;
+      let selected = true;
+      if (!this.selection.isEverything) {
+        const entryPath = `${prefix}/${node.name.toString()}`;
+        const decided = this.selection.decide(entryPath, node.type === 'dir');
+        selected = decided.selected;
+        if (!selected && !(decided.descend && this.foldersOnTheWay?.has(entryPath))) continue;
+      }
       if (selected) {
         this.summary.entriesSelected++;
         if (node.type === 'file') this.summary.bytesSelected += Number(node.size ?? 0n);
@@ -235,7 +240,7 @@ class Restore {
       if (!node.subtree) throw new LockstepError(`folder ${folder.shown(node.name).toString()} has no subtree in the snapshot`);
       const child = folder.openChild(node.name, node);
       this.openFolders.add(child);
-      await this.restoreDir(node.subtree, child, `${prefix}/${node.name.toString()}`);
+      await this.restoreDir(node.subtree, child, this.selection.isEverything ? '' : `${prefix}/${node.name.toString()}`);
       this.summary.dirsRestored++;
       this.summary.entriesRestored++;
       this.releaseFolder(child);
