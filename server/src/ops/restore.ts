@@ -308,6 +308,7 @@ class Restore {
     const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
     const existing = await first;
     if (existing && (await linkTo(existing, dest, folder.fresh))) {
+      if (this.options.verify) this.written.push({ path: folder.shown(node.name), node });
       this.fileDone();
       return;
     }
