@@ -440,8 +440,8 @@ const restoreCommand = command(restoreOperation, {
   report: (ctx) => ({
     warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, during: 'restore', item: where }) : `ignoring error for ${where}: ${message}`),
   }),
-  render(ctx, summary, started) {
-    const elapsed = Date.now() - started;
+  render(ctx, summary) {
+    const elapsed = summary.elapsedMs;
     if (summary.wouldRestore && flagBool(ctx.args, 'verbose')) {
       for (const e of summary.wouldRestore) {
         if (ctx.json) ctx.out(JSON.stringify({ message_type: 'verbose_status', action: 'restored', item: e.path, size: e.size }));

@@ -17,7 +17,7 @@ import { RestoredFolder } from './restorefolder';
 import { LargeFileRestorer } from './restorelarge';
 import { Semaphore } from '../base/semaphore';
 import { checkNodeName, loadTree } from './walk';
-import { planRestore, RestoreFilters, RestoreSelection } from './restoreselect';
+import { countedSize, hardLinkKey, planRestore, RestoreFilters, RestoreSelection } from './restoreselect';
 import { splitSnapshotRef, subfolderTree } from './snapshotpath';
 import { verifyRestoredFiles } from './restoreverify';
 import { trace } from '../base/trace';
@@ -60,6 +60,8 @@ export interface RestoreSummary {
   /** With verify: files whose content or size differ, one message each. */
   verifyErrors?: string[];
   verifyMs?: number;
+  /** From the snapshot found to the last file written (restic's seconds_elapsed). */
+  elapsedMs: number;
 }
 
 /** Files being restored at once: enough to fill the batches of the writer thread. */
@@ -83,9 +85,10 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   const entry = await repo.findSnapshot(ref, options.signal);
   trace('snapshot found');
   options.onSnapshot?.(entry);
+  const started = Date.now();
   const tree = await subfolderTree(repo, entry, subpath, options.signal);
   const selection = new RestoreSelection(options);
-  if (options.dryRun) return dryRun(repo, tree, selection, { snapshotId: entry.id, subpath, signal: options.signal });
+  if (options.dryRun) return { ...(await dryRun(repo, tree, selection, { snapshotId: entry.id, subpath, signal: options.signal })), elapsedMs: Date.now() - started };
   // With include patterns, the folders on the way to what they match are found first.
   let foldersOnTheWay: Set<string> | undefined;
   if (selection.narrows) {
@@ -103,6 +106,7 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   } finally {
     await run.close();
   }
+  run.summary.elapsedMs = Date.now() - started;
   if (options.verify) {
     options.onVerifying?.();
     const verifyStarted = Date.now();
@@ -115,14 +119,15 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
 }
 
 async function dryRun(repo: Repository, tree: Id, selection: RestoreSelection, run: { snapshotId: Id; subpath: string; signal?: AbortSignal }): Promise<RestoreSummary> {
-  const summary: RestoreSummary = { snapshotId: run.snapshotId, subpath: run.subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [], wouldRestore: [] };
+  const sizedLinks = new Set<string>();
+  const summary: RestoreSummary = { elapsedMs: 0, snapshotId: run.snapshotId, subpath: run.subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [], wouldRestore: [] };
   await planRestore(
     repo,
     tree,
     selection,
     ({ path: p, node, selected }) => {
-      const size = node.type === 'file' ? Number(node.size ?? 0n) : 0;
-      summary.wouldRestore?.push({ path: p, type: node.type, size });
+      const size = countedSize(node, sizedLinks);
+      summary.wouldRestore?.push({ path: p, type: node.type, size: node.type === 'file' ? Number(node.size ?? 0n) : 0 });
       summary.entriesRestored++;
       summary.bytesRestored += size;
       if (node.type === 'file') summary.filesRestored++;
@@ -159,6 +164,8 @@ class Restore {
   /** The first failure of an entry being written: it stops the restore. */
   private failure: unknown;
   private lastProgress = 0;
+  /** Sets of hard links whose size is counted already. */
+  private readonly sizedLinks = new Set<string>();
   /** The files written (their real paths), for --verify. */
   readonly written: { path: Buffer; node: TreeNode }[] = [];
 
@@ -172,7 +179,7 @@ class Restore {
     private readonly foldersOnTheWay: Set<string> | undefined,
   ) {
     this.signal = options.signal;
-    this.summary = { snapshotId, subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [] };
+    this.summary = { elapsedMs: 0, snapshotId, subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [] };
     this.blobs = new BlobSpanLoader(repo, this.signal);
     this.large = new LargeFileRestorer(repo, this.writer, this.signal, (length) => (this.summary.bytesRestored += length));
   }
@@ -223,7 +230,7 @@ class Restore {
       }
       if (selected) {
         this.summary.entriesSelected++;
-        if (node.type === 'file') this.summary.bytesSelected += Number(node.size ?? 0n);
+        this.summary.bytesSelected += countedSize(node, this.sizedLinks);
       }
       if (node.type === 'dir') dirs.push(node);
       else {
@@ -303,12 +310,11 @@ class Restore {
   }
 
   private async restoreFile(folder: RestoredFolder, node: TreeNode, dest: Buffer): Promise<void> {
-    const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
+    const linkKey = hardLinkKey(node);
     // The first of a set of hard links is written; the others link to it once it is (if it could be).
     const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
     const existing = await first;
     if (existing && (await linkTo(existing, dest, folder.fresh))) {
-      if (this.options.verify) this.written.push({ path: folder.shown(node.name), node });
       this.fileDone();
       return;
     }

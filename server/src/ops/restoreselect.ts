@@ -87,3 +87,19 @@ export async function planRestore(
   }
   return any;
 }
+
+/** What the files of one set of hard links share (undefined for a file with one name): their size counts once. */
+export function hardLinkKey(node: TreeNode): string | undefined {
+  return node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
+}
+
+/** A file's size as restic counts it in totals: its set of hard links counts once. */
+export function countedSize(node: TreeNode, seenLinks: Set<string>): number {
+  if (node.type !== 'file') return 0;
+  const key = hardLinkKey(node);
+  if (key !== undefined) {
+    if (seenLinks.has(key)) return 0;
+    seenLinks.add(key);
+  }
+  return Number(node.size ?? 0n);
+}

@@ -9,6 +9,7 @@ import { BlobType } from '../repo/format/pack';
 import { TreeNode } from '../repo/format/tree';
 import { Repository } from '../repo/repository';
 import { selectSnapshots, SnapshotFilter } from './snapshots';
+import { countedSize } from './restoreselect';
 import { loadTree } from './walk';
 
 export const STATS_MODES = ['restore-size', 'files-by-contents', 'raw-data'] as const;
@@ -46,7 +47,10 @@ export async function stats(repo: Repository, options: { refs: string[]; filter:
   await repo.loadIndex(options.signal);
   const selected = await selectSnapshots(repo, options.refs, options.filter, options.signal);
   const tally = new Tally(repo, options.mode, options.signal);
-  for (const entry of selected.entries) await tally.tree(entry.snapshot.tree);
+  for (const entry of selected.entries) {
+    tally.startSnapshot();
+    await tally.tree(entry.snapshot.tree);
+  }
   return { ...tally.summary, compression: compressionOf(tally.summary), snapshotsCount: selected.entries.length, ignored: [...selected.ignored, ...selected.damaged.map((d) => d.message)] };
 }
 
@@ -54,6 +58,8 @@ class Tally {
   readonly summary: Omit<StatsSummary, 'snapshotsCount' | 'ignored' | 'compression'>;
   private readonly seenBlobs = new Set<string>();
   private readonly seenContents = new Set<string>();
+  /** restore-size: hard links of the snapshot being counted whose size is counted already. */
+  private sizedLinks = new Set<string>();
 
   constructor(
     private readonly repo: Repository,
@@ -61,6 +67,10 @@ class Tally {
     private readonly signal?: AbortSignal,
   ) {
     this.summary = { mode, totalSize: 0, totalFileCount: 0, totalBlobCount: 0, totalUncompressedSize: 0, compressedBlobsUncompressedSize: 0 };
+  }
+
+  startSnapshot(): void {
+    this.sizedLinks = new Set();
   }
 
   async tree(id: Id): Promise<void> {
@@ -76,7 +86,7 @@ class Tally {
     const size = node.type === 'file' ? Number(node.size ?? 0n) : 0;
     if (this.mode === 'restore-size') {
       this.summary.totalFileCount++;
-      this.summary.totalSize += size;
+      this.summary.totalSize += countedSize(node, this.sizedLinks);
     } else if (this.mode === 'files-by-contents') {
       if (node.type === 'dir') return;
       const key = (node.content ?? []).join(',');
