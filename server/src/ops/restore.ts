@@ -127,7 +127,7 @@ async function dryRun(repo: Repository, tree: Id, selection: RestoreSelection, r
     selection,
     ({ path: p, node, selected }) => {
       const size = countedSize(node, sizedLinks);
-      summary.wouldRestore?.push({ path: p, type: node.type, size: node.type === 'file' ? Number(node.size ?? 0n) : 0 });
+      summary.wouldRestore?.push({ path: p, type: node.type, size });
       summary.entriesRestored++;
       summary.bytesRestored += size;
       if (node.type === 'file') summary.filesRestored++;
