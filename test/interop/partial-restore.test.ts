@@ -111,7 +111,7 @@ describeWithPeer('restic-0.18', 'partial restores, dump and browsing, compared w
     expect(summary(ours.stdout)).toBe(summary(theirs.stdout));
   });
 
-  it('dump: a file byte for byte, a folder as the same tar entries, a missing path exit 1', () => {
+  it('dump: a file byte for byte, a folder as the same tar and zip entries, a missing path exit 1', () => {
     const both = (args: string[]): [Buffer, Buffer] => [
       runRestic(restic, repo, ['dump', ...args], { password: PASSWORD, binaryStdout: true }).stdoutBuffer ?? Buffer.alloc(0),
       execFileSync(process.execPath, [path.resolve(__dirname, '../../dist/cli.js'), 'dump', ...args], { env: { ...process.env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: PASSWORD } }),
@@ -127,6 +127,16 @@ describeWithPeer('restic-0.18', 'partial restores, dump and browsing, compared w
       execFileSync('tar', ['-xf', '-', '-C', out], { input: tarL });
       expect(execFileSync('cat', [path.join(out, source.slice(1), 'docs', 'old', 'c.txt')]).toString()).toBe('charlie\n');
     }
+    // zip: the same entries (names, modes, sizes, methods, times) as restic's, and a valid archive.
+    const [zipR, zipL] = both(['--archive', 'zip', 'latest', `${source}/docs`]);
+    const zipList = (zip: Buffer, name: string): string[] => {
+      const file = path.join(work, name);
+      writeFileSync(file, zip);
+      return execFileSync('zipinfo', [file], { env: { TZ: 'UTC' } }).toString().split('\n').filter((l) => /^[-dl]r/.test(l));
+    };
+    expect(zipList(zipL, 'l.zip')).toEqual(zipList(zipR, 'r.zip'));
+    expect(zipList(zipL, 'l.zip').length).toBe(4);
+    execFileSync('unzip', ['-tq', path.join(work, 'l.zip')]);
     const missing = lockstep(['dump', 'latest', '/no/such/file'], { repo, password: PASSWORD });
     expect(missing.code).toBe(runRestic(restic, repo, ['dump', 'latest', '/no/such/file'], { password: PASSWORD, allowFail: true }).code);
     expect(missing.stderr).toContain('cannot dump file: path "/no/such/file" not found in snapshot');

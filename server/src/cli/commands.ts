@@ -475,7 +475,7 @@ async function writeStdout(chunk: Buffer): Promise<void> {
 
 const dumpCommand = command(dumpOperation, {
   summary: 'Print a file of a snapshot to stdout (a folder as a tar archive)',
-  usage: 'lockstep dump [--archive tar] SNAPSHOT[:PATH] FILE',
+  usage: 'lockstep dump [--archive tar|zip] SNAPSHOT[:PATH] FILE',
   input: () => ({ write: writeStdout }),
   render: () => ExitCode.ok,
 });

@@ -7,6 +7,7 @@ import { posixPermFromGoMode, TreeNode } from '../repo/format/tree';
 import { Repository, SnapshotEntry } from '../repo/repository';
 import { findNode, FoundNode, splitSnapshotRef, subfolderTree } from './snapshotpath';
 import { padding, tarEnd, tarHeader } from './tar';
+import { ZipWriter } from './zip';
 import { walkTree } from './walk';
 
 export interface DumpTarget {
@@ -28,8 +29,10 @@ export async function dumpTarget(repo: Repository, snapshot: string, file: strin
   }
 }
 
-/** Streams a file's bytes, or the folder as tar, to `write` (which may wait, to apply back pressure). */
-export async function dump(repo: Repository, target: DumpTarget, write: (chunk: Buffer) => Promise<void> | void, signal?: AbortSignal): Promise<void> {
+export type ArchiveFormat = 'tar' | 'zip';
+
+/** Streams a file's bytes, or the folder as tar or zip, to `write` (which may wait, to apply back pressure). */
+export async function dump(repo: Repository, target: DumpTarget, write: (chunk: Buffer) => Promise<void> | void, signal?: AbortSignal, archive: ArchiveFormat = 'tar'): Promise<void> {
   const { found } = target;
   if (found.node && found.node.type !== 'dir') {
     if (found.node.type !== 'file') throw new LockstepError(`cannot dump ${found.path}: it is a ${found.node.type}, not a file`);
@@ -38,16 +41,34 @@ export async function dump(repo: Repository, target: DumpTarget, write: (chunk: 
   }
   if (!found.tree) throw new LockstepError(`folder ${found.path} has no subtree in the snapshot`);
   const base = found.path === '/' ? '' : found.path.slice(1) + '/';
+  const zip = archive === 'zip' ? new ZipWriter(write) : undefined;
   await walkTree(
     repo,
     found.tree,
     async ({ components, node }) => {
       throwIfAborted(signal);
-      await writeTarEntry(repo, Buffer.concat([Buffer.from(base), ...components.flatMap((c, i) => (i === 0 ? [c] : [Buffer.from('/'), c]))]), node, write, signal);
+      const name = Buffer.concat([Buffer.from(base), ...components.flatMap((c, i) => (i === 0 ? [c] : [Buffer.from('/'), c]))]);
+      if (zip) await writeZipEntry(repo, zip, name, node, signal);
+      else await writeTarEntry(repo, name, node, write, signal);
     },
     signal,
   );
-  await write(tarEnd());
+  if (zip) await zip.finish();
+  else await write(tarEnd());
+}
+
+async function* fileData(repo: Repository, node: TreeNode, signal?: AbortSignal): AsyncIterable<Buffer> {
+  for (const id of node.content ?? []) yield await repo.loadBlob('data', id, signal);
+}
+
+const UNIX_TYPE = { file: 0o100000, dir: 0o40000, symlink: 0o120000 } as const;
+
+async function writeZipEntry(repo: Repository, zip: ZipWriter, name: Buffer, node: TreeNode, signal?: AbortSignal): Promise<void> {
+  if (node.type !== 'file' && node.type !== 'dir' && node.type !== 'symlink') return;
+  const perm = node.type === 'symlink' ? 0o777 : posixPermFromGoMode(node.mode ?? 0);
+  const entry = { name: node.type === 'dir' ? Buffer.concat([name, Buffer.from('/')]) : name, type: node.type, unixMode: UNIX_TYPE[node.type] | perm, mtime: node.mtime, mtimeSeconds: goTimeSeconds(node.mtime) };
+  const linkTarget = node.linktarget ?? Buffer.alloc(0);
+  await zip.add(entry, node.type === 'symlink' ? (async function* () { yield linkTarget; })() : fileData(repo, node, signal));
 }
 
 async function writeTarEntry(repo: Repository, name: Buffer, node: TreeNode, write: (chunk: Buffer) => Promise<void> | void, signal?: AbortSignal): Promise<void> {

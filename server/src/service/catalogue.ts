@@ -39,7 +39,7 @@ import { diff, DiffSummary } from '../ops/diff';
 import { find, FindHit, FindOutcome } from '../ops/find';
 import { checkTagChange, splitTags, tag, TagChange, TagOutcome } from '../ops/tag';
 import { parseStatsMode, stats, STATS_MODES, StatsMode, StatsSummary } from '../ops/stats';
-import { dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
+import { ArchiveFormat, dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
 import { Operation } from './operation';
@@ -248,15 +248,15 @@ export const dumpOperation: Operation<DumpInput, DumpInput & DumpOptions, void> 
   lock: 'read',
   readsIndex: true,
   notCommitted: 'nothing (reading only)',
-  options: { snapshot: { kind: 'string', required: true }, file: { kind: 'string', required: true }, archive: { kind: 'string', choices: ['tar'] } } satisfies EveryOption<DumpOptions>,
+  options: { snapshot: { kind: 'string', required: true }, file: { kind: 'string', required: true }, archive: { kind: 'string', choices: ['tar', 'zip'] } } satisfies EveryOption<DumpOptions>,
   positionals: ['snapshot', 'file'],
   prepare: (input) => {
     if (!input.snapshot || !input.file) throw new LockstepError('dump needs a snapshot ID (or "latest") and a file or folder in it');
     const archive = input.archive ?? 'tar';
-    if (archive !== 'tar') throw new LockstepError(`unknown archive format "${archive}": Lockstep writes tar (zip is not offered)`);
+    if (archive !== 'tar' && archive !== 'zip') throw new LockstepError(`unknown archive "${archive}": use tar or zip`);
     return { ...input, snapshot: input.snapshot, file: input.file, archive };
   },
-  run: async (repo, options, io) => dump(repo, await dumpTarget(repo, options.snapshot, options.file, io.signal), options.write, io.signal),
+  run: async (repo, options, io) => dump(repo, await dumpTarget(repo, options.snapshot, options.file, io.signal), options.write, io.signal, options.archive as ArchiveFormat),
 };
 
 export interface FolderListing {
