@@ -97,9 +97,97 @@ export interface SnapshotsOptions extends SnapshotFilterOptions {
 }
 
 export interface RestoreOptions {
-  /** "latest", an ID or a unique prefix. */
+  /** "latest", an ID or a unique prefix; `ID:PATH` restores only that file or folder of it (restic's syntax). */
   snapshot: string;
   target: string;
+  /** restic's --include/-i: only what these patterns match (and the folders on the way to it). */
+  includes?: string[];
+  /** restic's --exclude/-e: not what these patterns match. */
+  excludes?: string[];
+  /** --iinclude: as includes, ignoring case. */
+  iincludes?: string[];
+  /** --iexclude: as excludes, ignoring case. */
+  iexcludes?: string[];
+  /** Decide what would be restored, write nothing. */
+  dryRun?: boolean;
+  /** Read every restored file back and compare it with the snapshot's data. */
+  verify?: boolean;
+}
+
+/** restic's dump: one file's bytes, or a folder as an archive. */
+export interface DumpOptions {
+  /** "latest", an ID or a unique prefix (`ID:PATH` names a subfolder the file is looked up in). */
+  snapshot: string;
+  /** The file or folder inside the snapshot ("/" for all of it). */
+  file: string;
+  /** A folder's archive format: "tar" (default) or "zip". */
+  archive?: string;
+}
+
+/** One entry of a snapshot's tree, as `lockstep/ls` and `lockstep/find` show it. */
+export interface SnapshotNodeInfo {
+  name: string;
+  /** "file", "dir", "symlink", "dev", "chardev", "fifo" or "socket". */
+  type: string;
+  /** Its path inside the snapshot, starting with "/". */
+  path: string;
+  /** Files only. */
+  size?: number;
+  /** POSIX permission bits (e.g. 0o644). */
+  permissions?: number;
+  /** RFC 3339. */
+  mtime: string;
+  /** Symlinks only. */
+  linkTarget?: string;
+}
+
+/** One folder (or one file) of a snapshot, looked at without walking the rest. */
+export interface LsFolderOptions {
+  snapshot: string;
+  /** Default "/". */
+  path?: string;
+}
+
+export interface ReadFileOptions {
+  snapshot: string;
+  /** The file's path inside the snapshot. */
+  path: string;
+  /** Refuse files larger than this (default and most: 64 MiB); the error says the size. */
+  maxBytes?: number;
+}
+
+/** restic's diff: what changed from one snapshot to another. */
+export interface DiffOptions {
+  /** `ID[:PATH]`. */
+  from: string;
+  /** `ID[:PATH]`. */
+  to: string;
+  /** Also report changed metadata (restic's --metadata: "U" lines). */
+  metadata?: boolean;
+}
+
+/** restic's find: entries whose name (or path, for patterns with "/") matches. */
+export interface FindOptions extends SnapshotFilterOptions {
+  patterns: string[];
+  /** Only these snapshots (IDs, prefixes, "latest"); default every one the filter lets through. */
+  snapshots?: string[];
+  ignoreCase?: boolean;
+}
+
+/** restic's stats. */
+export interface StatsOptions extends SnapshotFilterOptions {
+  snapshots?: string[];
+  /** "restore-size" (default), "raw-data" or "files-by-contents". */
+  mode?: string;
+}
+
+/** restic's tag: rewrites each snapshot with its new tags (a new ID; `original` keeps the first). */
+export interface TagOptions extends SnapshotFilterOptions {
+  snapshots?: string[];
+  /** Each entry may hold several tags, separated by commas. */
+  add?: string[];
+  remove?: string[];
+  set?: string[];
 }
 
 export interface PruneOptions {
@@ -231,10 +319,107 @@ export interface RestoreResult {
   dirsRestored: number;
   bytesRestored: number;
   warnings: string[];
+  /** With dryRun: what would be restored. */
+  wouldRestore?: RestoreDryRunEntry[];
+  /** With verify: files read back, and those whose content differed (a verify error fails the request). */
+  filesVerified?: number;
 }
 /** Restores a snapshot into a folder (shared lock); never writes outside it. */
 export namespace RestoreRequest {
   export const type = new RequestType<RestoreParams, RestoreResult, void>('lockstep/restore', ParameterStructures.byName);
+}
+
+export interface RestoreDryRunEntry {
+  path: string;
+  type: string;
+}
+
+export interface LsFolderParams extends LockedParams, LsFolderOptions {}
+export interface LsFolderResult {
+  snapshotId: string;
+  /** The path itself ("/" for the snapshot's root folder). */
+  node: SnapshotNodeInfo;
+  /** When it is a folder: its entries, in the tree's order. */
+  entries?: SnapshotNodeInfo[];
+}
+/** One folder (or one file) of a snapshot: for browsing it lazily (shared lock). */
+export namespace LsFolderRequest {
+  export const type = new RequestType<LsFolderParams, LsFolderResult, void>('lockstep/ls', ParameterStructures.byName);
+}
+
+export interface ReadFileParams extends LockedParams, ReadFileOptions {}
+export interface ReadFileResult {
+  snapshotId: string;
+  /** The file's bytes, base64. */
+  data: string;
+  size: number;
+}
+/** One file's bytes from a snapshot (shared lock); refused beyond maxBytes, and for anything but a regular file. */
+export namespace ReadFileRequest {
+  export const type = new RequestType<ReadFileParams, ReadFileResult, void>('lockstep/readFile', ParameterStructures.byName);
+}
+
+/** "+" added, "-" removed, "M" content changed, "T" type changed, "U" metadata changed (with metadata: true; "TU" both). */
+export type DiffModifier = '+' | '-' | 'M' | 'T' | 'U' | 'TU';
+export interface DiffStatsPart {
+  files: number;
+  dirs: number;
+  others: number;
+  dataBlobs: number;
+  treeBlobs: number;
+  bytes: number;
+}
+export interface DiffParams extends LockedParams, DiffOptions {}
+export interface DiffResult {
+  from: string;
+  to: string;
+  changes: { path: string; modifier: DiffModifier }[];
+  changedFiles: number;
+  added: DiffStatsPart;
+  removed: DiffStatsPart;
+}
+/** What changed between two snapshots, as restic's diff says it (shared lock). */
+export namespace DiffRequest {
+  export const type = new RequestType<DiffParams, DiffResult, void>('lockstep/diff', ParameterStructures.byName);
+}
+
+export interface FindParams extends LockedParams, FindOptions {}
+export interface FindResult {
+  /** Snapshots with at least one match, oldest first. */
+  matches: { snapshotId: string; hits: SnapshotNodeInfo[] }[];
+}
+/** Entries matching patterns across snapshots (shared lock). */
+export namespace FindRequest {
+  export const type = new RequestType<FindParams, FindResult, void>('lockstep/find', ParameterStructures.byName);
+}
+
+export interface StatsParams extends LockedParams, StatsOptions {}
+export interface StatsResult {
+  mode: string;
+  snapshotsCount: number;
+  totalSize: number;
+  totalFileCount: number;
+  /** raw-data. */
+  totalBlobCount?: number;
+  /** raw-data: the blobs' size before compression. */
+  totalUncompressedSize?: number;
+  compressionRatio?: number;
+  compressionProgress?: number;
+  compressionSpaceSaving?: number;
+}
+/** restic's stats (shared lock). */
+export namespace StatsRequest {
+  export const type = new RequestType<StatsParams, StatsResult, void>('lockstep/stats', ParameterStructures.byName);
+}
+
+export interface TagParams extends LockedParams, TagOptions {}
+export interface TagResult {
+  /** Each snapshot whose tags changed: its old ID and the new one. */
+  changed: { old: string; new: string }[];
+}
+/** Changes snapshots' tags (exclusive lock, as restic's tag). */
+export namespace TagRequest {
+  export const type = new RequestType<TagParams, TagResult, void>('lockstep/tag', ParameterStructures.byName);
 }
 
 export interface PruneParams extends LockedParams, PruneOptions {}

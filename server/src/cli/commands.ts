@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { redactLocation } from '../../../shared/src/location';
 import { Backend } from '../backend/backend';
 import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
@@ -5,6 +6,7 @@ import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
 import { TreeNode } from '../repo/format/tree';
 import { ForgetSummary } from '../ops/forget';
+import { DiffSide } from '../ops/diff';
 import { describeGroupKey, describePolicy, GroupKey, parseKeepCount, RetentionPolicy } from '../ops/retention';
 import { PruneSummary } from '../ops/prune';
 import { PROGRAM_VERSION } from '../version';
@@ -15,6 +17,11 @@ import { lockTimingFromEnv } from '../lock/timing';
 import {
   backupOperation,
   catOperation,
+  diffOperation,
+  dumpOperation,
+  findOperation,
+  statsOperation,
+  tagOperation,
   checkOperation,
   forgetOperation,
   initOperation,
@@ -30,7 +37,7 @@ import { flagName, OptionSpec } from '../service/options';
 import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
-import { formatBytes, formatDuration, formatLocalTime, table } from './format';
+import { formatBytes, formatDuration, formatGoMode, formatLocalTime, table } from './format';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -371,7 +378,8 @@ function warnDamagedSnapshot(ctx: CommandContext, damage: CorruptFileError): voi
 
 const snapshots = command(snapshotsOperation, {
   summary: 'List all snapshots',
-  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [ID|latest…]',
+  usage: 'lockstep snapshots [--host HOST] [--tag TAG[,TAG…]] [--path PATH] [--latest N] [--group-by host,paths,tags] [--compact] [ID|latest…]',
+  flags: { compact: { kind: 'bool', short: 'c' } },
   render(ctx, listing) {
     for (const damage of listing.damaged) warnDamagedSnapshot(ctx, damage);
     for (const line of listing.ignored) ctx.err(line);
@@ -384,7 +392,9 @@ const snapshots = command(snapshotsOperation, {
     for (const g of listing.groups) {
       if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
       const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
-      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'], rows));
+      // --compact leaves out the paths, as restic's does.
+      const compact = flagBool(ctx.args, 'compact');
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'].slice(0, compact ? 4 : 5), compact ? rows.map((r) => r.slice(0, 4)) : rows));
       ctx.out(`${g.entries.length} snapshots`);
     }
     return ExitCode.ok;
@@ -409,22 +419,204 @@ const ls = command(lsOperation, {
   render: () => ExitCode.ok,
 });
 
+/** A snapshot's time as restic prints a Go time.Time: "2026-12-04 13:23:42.128314179 +0000 UTC". */
+function goTimeString(time: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T([\d:.]+)(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return time;
+  const zone = m[3] === 'Z' ? '+0000 UTC' : `${m[3].replace(':', '')} ${m[3].replace(':', '')}`;
+  return `${m[1]} ${m[2]} ${zone}`;
+}
+
 const restoreCommand = command(restoreOperation, {
   summary: 'Extract the data from a snapshot',
-  usage: 'lockstep restore SNAPSHOT --target DIR',
-  report: (ctx) => ({
-    begin: () => {
-      if (!ctx.json) ctx.out(`restoring snapshot ${ctx.args.positionals[0]} to ${flagString(ctx.args, 'target')}`);
+  usage: 'lockstep restore SNAPSHOT[:PATH] --target DIR [--include P] [--exclude P] [--iinclude P] [--iexclude P] [--dry-run] [--verify]',
+  input: (ctx) => ({
+    onSnapshot: ({ id, snapshot: s }) => {
+      if (!ctx.json && !flagBool(ctx.args, 'quiet')) {
+        ctx.out(`restoring snapshot ${shortId(id)} of [${s.paths.join(' ')}] at ${goTimeString(s.time)} by ${s.username ?? ''}@${s.hostname ?? ''} to ${flagString(ctx.args, 'target') ?? ''}`);
+      }
     },
-    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, item: where }) : `ignoring error for ${where}: ${message}`),
   }),
-  render(ctx, summary, started) {
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
-    } else {
-      ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
+  report: (ctx) => ({
+    warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, during: 'restore', item: where }) : `ignoring error for ${where}: ${message}`),
+  }),
+  render(ctx, summary) {
+    const elapsed = summary.elapsedMs;
+    if (summary.wouldRestore && flagBool(ctx.args, 'verbose')) {
+      for (const e of summary.wouldRestore) {
+        if (ctx.json) ctx.out(JSON.stringify({ message_type: 'verbose_status', action: 'restored', item: e.path, size: e.size }));
+        else ctx.out(e.type === 'file' ? `restored  ${e.path} with size ${formatBytes(e.size)}` : `restored  ${e.path}`);
+      }
     }
+    const complete = summary.entriesRestored === summary.entriesSelected && summary.bytesRestored === summary.bytesSelected;
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'summary', seconds_elapsed: Math.floor(elapsed / 1000) || undefined, total_files: summary.entriesSelected, files_restored: summary.entriesRestored, total_bytes: summary.bytesSelected, bytes_restored: summary.bytesRestored }));
+    } else if (!flagBool(ctx.args, 'quiet')) {
+      ctx.out(
+        complete
+          ? `Summary: Restored ${summary.entriesSelected} files/dirs (${formatBytes(summary.bytesSelected)}) in ${formatDuration(elapsed)}`
+          : `Summary: Restored ${summary.entriesRestored} / ${summary.entriesSelected} files/dirs (${formatBytes(summary.bytesRestored)} / ${formatBytes(summary.bytesSelected)}) in ${formatDuration(elapsed)}`,
+      );
+    }
+    for (const error of summary.verifyErrors ?? []) ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message: error }, during: 'verify' }) : `error: ${error}`);
+    if (summary.filesVerified !== undefined && !ctx.json && !flagBool(ctx.args, 'quiet')) {
+      ctx.out(`verifying files in ${flagString(ctx.args, 'target') ?? ''}`);
+      ctx.out(`finished verifying ${summary.filesVerified} files in ${flagString(ctx.args, 'target') ?? ''} (took ${formatGoDuration(summary.verifyMs ?? 0)})`);
+    }
+    if (summary.verifyErrors?.length) throw new LockstepError(`There were ${summary.verifyErrors.length} errors`);
     return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
+  },
+});
+
+/** Writes to stdout, waiting while its buffer is full (a folder's tar can be far larger than memory). */
+async function writeStdout(chunk: Buffer): Promise<void> {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+}
+
+const dumpCommand = command(dumpOperation, {
+  summary: 'Print a file of a snapshot to stdout (a folder as a tar archive)',
+  usage: 'lockstep dump [--archive tar|zip] SNAPSHOT[:PATH] FILE',
+  input: () => ({ write: writeStdout }),
+  render: () => ExitCode.ok,
+});
+
+function diffSideJson(side: DiffSide): Record<string, number> {
+  return { files: side.files, dirs: side.dirs, others: side.others, data_blobs: side.dataBlobs, tree_blobs: side.treeBlobs, bytes: side.bytes };
+}
+
+const diffCommand = command(diffOperation, {
+  summary: 'Show differences between two snapshots',
+  usage: 'lockstep diff [--metadata] SNAPSHOT-ID[:PATH] SNAPSHOT-ID[:PATH]',
+  input: (ctx) => ({
+    onStart: (from, to) => {
+      if (ctx.json) return;
+      ctx.out(`comparing snapshot ${shortId(from.id)} to ${shortId(to.id)}:`);
+      ctx.out('');
+    },
+    onChange: (p, modifier) => ctx.out(ctx.json ? JSON.stringify({ message_type: 'change', path: p, modifier }) : `${modifier.padEnd(5)}${p}`),
+  }),
+  render(ctx, s) {
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ message_type: 'statistics', source_snapshot: s.fromRef, target_snapshot: s.toRef, changed_files: s.changedFiles, added: diffSideJson(s.added), removed: diffSideJson(s.removed) }));
+      return ExitCode.ok;
+    }
+    const row = (label: string, added: number, removed: number): string => `${label.padEnd(13)}${String(added).padStart(5)} new, ${String(removed).padStart(5)} removed`;
+    ctx.out('');
+    ctx.out(`${row('Files:', s.added.files, s.removed.files)}, ${String(s.changedFiles).padStart(5)} changed`);
+    ctx.out(row('Dirs:', s.added.dirs, s.removed.dirs));
+    ctx.out(row('Others:', s.added.others, s.removed.others));
+    ctx.out(row('Data Blobs:', s.added.dataBlobs, s.removed.dataBlobs));
+    ctx.out(row('Tree Blobs:', s.added.treeBlobs, s.removed.treeBlobs));
+    ctx.out(`  Added:   ${formatBytes(s.added.bytes).padEnd(5)}`);
+    ctx.out(`  Removed: ${formatBytes(s.removed.bytes).padEnd(5)}`);
+    return ExitCode.ok;
+  },
+});
+
+/** A node as restic's find --json shows it. */
+function findNodeJson(p: string, node: TreeNode): Record<string, unknown> {
+  return {
+    path: p,
+    permissions: formatGoMode(node.mode ?? 0),
+    type: node.type,
+    mode: node.mode,
+    mtime: node.mtime,
+    atime: node.atime,
+    ctime: node.ctime,
+    uid: node.uid,
+    gid: node.gid,
+    user: node.user || undefined,
+    group: node.group || undefined,
+    inode: node.inode !== undefined ? Number(node.inode) : undefined,
+    device_id: node.deviceId !== undefined ? Number(node.deviceId) : undefined,
+    size: node.size ? Number(node.size) : undefined,
+    links: node.links ? Number(node.links) : undefined,
+    linktarget: node.linktarget?.toString() || undefined,
+  };
+}
+
+/** restic's long listing line (ls -l, find -l): mode, uid, gid, size, time, path and a link's target. */
+function longLine(p: string, node: TreeNode): string {
+  const link = node.type === 'symlink' ? ` -> ${node.linktarget?.toString() ?? ''}` : '';
+  return `${formatGoMode(node.mode ?? 0)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(6)} ${formatLocalTime(node.mtime)} ${p}${link}`;
+}
+
+const findCommand = command(findOperation, {
+  summary: 'Find a file, a folder or restic IDs',
+  usage: 'lockstep find [--snapshot ID…] [--host H] [--tag T] [--path P] [-i] [-l] PATTERN…',
+  flags: { long: { kind: 'bool', short: 'l' } },
+  input: (ctx) => {
+    let blocks = 0;
+    return {
+      onSnapshot: (entry, hits) => {
+        if (ctx.json) return;
+        if (blocks++ > 0) ctx.out('');
+        ctx.out(`Found matching entries in snapshot ${shortId(entry.id)} from ${formatLocalTime(entry.snapshot.time)}`);
+        for (const h of hits) ctx.out(flagBool(ctx.args, 'long') ? longLine(h.path, h.node) : h.path);
+      },
+    };
+  },
+  render(ctx, outcome) {
+    for (const line of outcome.ignored) ctx.err(line);
+    if (ctx.json) ctx.out(JSON.stringify(outcome.matches.map((m) => ({ matches: m.hits.map((h) => findNodeJson(h.path, h.node)), hits: m.hits.length, snapshot: m.entry.id }))));
+    return ExitCode.ok;
+  },
+});
+
+const statsCommand = command(statsOperation, {
+  summary: 'Scan the repository and show basic statistics',
+  usage: 'lockstep stats [--mode restore-size|files-by-contents|raw-data] [--host H] [--tag T] [--path P] [SNAPSHOT…]',
+  report: (ctx) => ({ begin: () => (ctx.json || flagBool(ctx.args, 'quiet') ? undefined : ctx.out('scanning...')) }),
+  render(ctx, s) {
+    for (const line of s.ignored) ctx.err(line);
+    const raw = s.mode === 'raw-data';
+    const c = s.compression;
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify({
+          total_size: s.totalSize,
+          total_uncompressed_size: raw ? s.totalUncompressedSize || undefined : undefined,
+          compression_ratio: c?.ratio,
+          compression_progress: c?.progress,
+          compression_space_saving: c?.spaceSaving,
+          total_file_count: s.totalFileCount || undefined,
+          total_blob_count: s.totalBlobCount || undefined,
+          snapshots_count: s.snapshotsCount,
+        }),
+      );
+      return ExitCode.ok;
+    }
+    const row = (label: string, value: string): void => ctx.out(`${label.padStart(24)}:  ${value}`);
+    ctx.out(`Stats in ${s.mode} mode:`);
+    row('Snapshots processed', String(s.snapshotsCount));
+    if (raw) {
+      row('Total Blob Count', String(s.totalBlobCount));
+      row('Total Uncompressed Size', formatBytes(s.totalUncompressedSize));
+    } else if (s.totalFileCount > 0) row('Total File Count', String(s.totalFileCount));
+    row('Total Size', formatBytes(s.totalSize).padEnd(5));
+    if (c) {
+      row('Compression Progress', `${c.progress.toFixed(2)}%`);
+      row('Compression Ratio', `${c.ratio.toFixed(2)}x`);
+      row('Compression Space Saving', `${c.spaceSaving.toFixed(2)}%`);
+    }
+    return ExitCode.ok;
+  },
+});
+
+const tagCommand = command(tagOperation, {
+  summary: 'Modify tags on snapshots (exclusive lock)',
+  usage: 'lockstep tag [--add T] [--remove T] [--set T] [--host H] [--tag T] [--path P] [SNAPSHOT…]',
+  input: (ctx) => ({
+    onChanged: (old, now) => {
+      if (ctx.json) ctx.out(JSON.stringify({ message_type: 'changed', old_snapshot_id: old, new_snapshot_id: now }));
+    },
+  }),
+  render(ctx, outcome) {
+    for (const line of outcome.ignored) ctx.err(line);
+    if (ctx.json) ctx.out(JSON.stringify({ message_type: 'summary', changed_snapshots: outcome.changed.length }));
+    else if (outcome.changed.length === 0) ctx.out('no snapshots were modified');
+    else ctx.out(`modified ${outcome.changed.length} snapshots`);
+    return ExitCode.ok;
   },
 });
 
@@ -537,6 +729,11 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   restore: restoreCommand,
   cat: catCommand,
+  dump: dumpCommand,
+  diff: diffCommand,
+  find: findCommand,
+  stats: statsCommand,
+  tag: tagCommand,
   forget: forgetCommand,
   prune: pruneCommand,
   check: checkCommand,

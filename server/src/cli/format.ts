@@ -7,7 +7,14 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(3)} ${units[unit]}`;
+  return unit === 0 ? `${bytes} B` : `${goFixed3(value)} ${units[unit]}`;
+}
+
+/** Go's %.3f: a value exactly halfway between two results rounds to the even one (3.3125 → 3.312), as toFixed does not. */
+function goFixed3(value: number): string {
+  const scaled = value * 1000;
+  if (scaled - Math.floor(scaled) === 0.5 && Math.floor(scaled) % 2 === 0) return (Math.floor(scaled) / 1000).toFixed(3);
+  return value.toFixed(3);
 }
 
 export function formatDuration(ms: number): string {
@@ -32,4 +39,15 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   const rule = '-'.repeat(Math.max(1, line(headers).length));
   return [line(headers), rule, ...rows.map(line), rule].join('\n');
+}
+
+/** Go's FileMode.String(): type letters ("dalTLDpSugct?" for the type bits that are set, else "-"), then rwxrwxrwx. */
+export function formatGoMode(mode: number): string {
+  const letters = 'dalTLDpSugct?';
+  let out = '';
+  for (let i = 0; i < letters.length; i++) if (mode & (2 ** (31 - i))) out += letters[i];
+  if (out === '') out = '-';
+  const rwx = 'rwxrwxrwx';
+  for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? rwx[i] : '-';
+  return out;
 }

@@ -20,6 +20,33 @@ export class ExcludeMatcher {
     const parts = absolutePath.split('/').filter((p) => p.length > 0);
     return this.patterns.some((pattern) => matchesAnywhere(pattern, parts));
   }
+
+  /** Whether something below the folder `absolutePath` could match (restic's include patterns descend where so). */
+  mayMatchBelow(absolutePath: string): boolean {
+    const parts = absolutePath.split('/').filter((p) => p.length > 0);
+    return this.patterns.some((pattern) => matchesAnywhere(pattern, parts, true));
+  }
+}
+
+/** Patterns that match ignoring case (restic's --iexclude/--iinclude: pattern and path lowercased). */
+export class CaselessMatcher {
+  private readonly matcher: ExcludeMatcher;
+
+  constructor(sources: readonly string[]) {
+    this.matcher = new ExcludeMatcher(sources.map((p) => p.toLowerCase()));
+  }
+
+  get isEmpty(): boolean {
+    return this.matcher.isEmpty;
+  }
+
+  excludes(absolutePath: string): boolean {
+    return this.matcher.excludes(absolutePath.toLowerCase());
+  }
+
+  mayMatchBelow(absolutePath: string): boolean {
+    return this.matcher.mayMatchBelow(absolutePath.toLowerCase());
+  }
 }
 
 const ANY_DEPTH = /^$/; // placeholder object identity for `**`
@@ -55,10 +82,14 @@ function escapeRegExp(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** True if the pattern matches a prefix of `parts` (so a matched folder covers its content). */
-function matchesAnywhere(pattern: RegExp[], parts: string[]): boolean {
+/**
+ * True if the pattern matches a prefix of `parts` (so a matched folder covers its content); with `orBelow`, also if
+ * `parts` ran out while the pattern could still go on (a path below could match).
+ */
+function matchesAnywhere(pattern: RegExp[], parts: string[], orBelow = false): boolean {
   const match = (pi: number, xi: number): boolean => {
     if (pi === pattern.length) return true;
+    if (orBelow && xi >= parts.length) return true;
     const p = pattern[pi];
     if (p === ANY_DEPTH) {
       for (let skip = xi; skip <= parts.length; skip++) if (match(pi + 1, skip)) return true;

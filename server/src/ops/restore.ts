@@ -4,7 +4,7 @@ import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { goTimeSeconds } from '../repo/format/gotime';
 import { Id } from '../repo/format/ids';
-import { Repository } from '../repo/repository';
+import { Repository, SnapshotEntry } from '../repo/repository';
 import { BlobSpanLoader } from '../repo/engine/blobspans';
 import { FileMetadata, setLinkMetadata, setMetadata } from '../repo/engine/writefile';
 import { decodeBlobBytes } from '../repo/format/blobcodec';
@@ -17,12 +17,24 @@ import { RestoredFolder } from './restorefolder';
 import { LargeFileRestorer } from './restorelarge';
 import { Semaphore } from '../base/semaphore';
 import { checkNodeName, loadTree } from './walk';
+import { countedSize, hardLinkKey, planRestore, RestoreFilters, RestoreSelection } from './restoreselect';
+import { splitSnapshotRef, subfolderTree } from './snapshotpath';
+import { verifyRestoredFiles } from './restoreverify';
 import { trace } from '../base/trace';
 import { Turns } from '../base/yielding';
 
-export interface RestoreOptions {
+export interface RestoreOptions extends RestoreFilters {
+  /** "latest", an ID or a prefix, optionally `:PATH` (only that folder, its content put into the target). */
   snapshot: string;
   target: string;
+  /** Decide what would be restored (listed in the summary), write nothing. */
+  dryRun?: boolean;
+  /** Read the written files back and compare them with the snapshot. */
+  verify?: boolean;
+  /** Told of the snapshot once it is found. */
+  onSnapshot?: (entry: SnapshotEntry) => void;
+  /** Told when verifying begins. */
+  onVerifying?: () => void;
   signal?: AbortSignal;
   onProgress?: (p: { filesDone: number; bytesDone: number }) => void;
   onWarning?: (path: string, message: string) => void;
@@ -30,10 +42,26 @@ export interface RestoreOptions {
 
 export interface RestoreSummary {
   snapshotId: Id;
+  /** The snapshot's path as `SNAPSHOT:PATH` named it ("" for all of it). */
+  subpath: string;
   filesRestored: number;
   dirsRestored: number;
   bytesRestored: number;
+  /** restic's total_files and total_bytes: entries the filters chose (folders on the way to them not counted). */
+  entriesSelected: number;
+  bytesSelected: number;
+  /** restic's files_restored: every file, folder and link written (with folders on the way). */
+  entriesRestored: number;
   warnings: string[];
+  /** A dry run's entries, each folder after its content. */
+  wouldRestore?: { path: string; type: string; size: number }[];
+  /** With verify: the files read back and found as the snapshot has them. */
+  filesVerified?: number;
+  /** With verify: files whose content or size differ, one message each. */
+  verifyErrors?: string[];
+  verifyMs?: number;
+  /** From the snapshot found to the last file written (restic's seconds_elapsed). */
+  elapsedMs: number;
 }
 
 /** Files being restored at once: enough to fill the batches of the writer thread. */
@@ -53,19 +81,65 @@ export async function restore(repo: Repository, options: RestoreOptions): Promis
   if (repo.version >= 2) await zstdReady();
   await repo.loadIndex(options.signal);
   trace('index loaded');
-  const entry = await repo.findSnapshot(options.snapshot, options.signal);
+  const { ref, subpath } = splitSnapshotRef(options.snapshot);
+  const entry = await repo.findSnapshot(ref, options.signal);
   trace('snapshot found');
+  options.onSnapshot?.(entry);
+  const started = Date.now();
+  const tree = await subfolderTree(repo, entry, subpath, options.signal);
+  const selection = new RestoreSelection(options);
+  if (options.dryRun) return { ...(await dryRun(repo, tree, selection, { snapshotId: entry.id, subpath, signal: options.signal })), elapsedMs: Date.now() - started };
+  // With include patterns, the folders on the way to what they match are found first.
+  let foldersOnTheWay: Set<string> | undefined;
+  if (selection.narrows) {
+    foldersOnTheWay = new Set();
+    const found = foldersOnTheWay;
+    await planRestore(repo, tree, selection, (e) => (e.selected ? undefined : found.add(e.path)), options.signal);
+  }
   const target = path.resolve(options.target);
   const targetIsNew = (await fs.lstat(target).catch(() => undefined)) === undefined;
   await fs.mkdir(target, { recursive: true, mode: 0o700 });
-  const run = new Restore(repo, options, entry.id);
+  const run = new Restore(repo, options, entry.id, subpath, selection, foldersOnTheWay);
   try {
-    await run.writeEntries(entry.snapshot.tree, RestoredFolder.openTarget(target, targetIsNew));
+    await run.writeEntries(tree, RestoredFolder.openTarget(target, targetIsNew));
     trace('files written');
   } finally {
     await run.close();
   }
+  run.summary.elapsedMs = Date.now() - started;
+  if (options.verify) {
+    options.onVerifying?.();
+    const verifyStarted = Date.now();
+    const verified = await verifyRestoredFiles(repo, run.written, options.signal);
+    run.summary.filesVerified = verified.files;
+    run.summary.verifyErrors = verified.errors;
+    run.summary.verifyMs = Date.now() - verifyStarted;
+  }
   return run.summary;
+}
+
+async function dryRun(repo: Repository, tree: Id, selection: RestoreSelection, run: { snapshotId: Id; subpath: string; signal?: AbortSignal }): Promise<RestoreSummary> {
+  const sizedLinks = new Set<string>();
+  const summary: RestoreSummary = { elapsedMs: 0, snapshotId: run.snapshotId, subpath: run.subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [], wouldRestore: [] };
+  await planRestore(
+    repo,
+    tree,
+    selection,
+    ({ path: p, node, selected }) => {
+      const size = countedSize(node, sizedLinks);
+      summary.wouldRestore?.push({ path: p, type: node.type, size });
+      summary.entriesRestored++;
+      summary.bytesRestored += size;
+      if (node.type === 'file') summary.filesRestored++;
+      if (node.type === 'dir') summary.dirsRestored++;
+      if (selected) {
+        summary.entriesSelected++;
+        summary.bytesSelected += size;
+      }
+    },
+    run.signal,
+  );
+  return summary;
 }
 
 /**
@@ -90,14 +164,22 @@ class Restore {
   /** The first failure of an entry being written: it stops the restore. */
   private failure: unknown;
   private lastProgress = 0;
+  /** Sets of hard links whose size is counted already. */
+  private readonly sizedLinks = new Set<string>();
+  /** The files written (their real paths), for --verify. */
+  readonly written: { path: Buffer; node: TreeNode }[] = [];
 
   constructor(
     private readonly repo: Repository,
     private readonly options: RestoreOptions,
     snapshotId: Id,
+    subpath: string,
+    private readonly selection: RestoreSelection,
+    /** With include patterns: the folders restored only because something below them is. */
+    private readonly foldersOnTheWay: Set<string> | undefined,
   ) {
     this.signal = options.signal;
-    this.summary = { snapshotId, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, warnings: [] };
+    this.summary = { elapsedMs: 0, snapshotId, subpath, filesRestored: 0, dirsRestored: 0, bytesRestored: 0, entriesSelected: 0, bytesSelected: 0, entriesRestored: 0, warnings: [] };
     this.blobs = new BlobSpanLoader(repo, this.signal);
     this.large = new LargeFileRestorer(repo, this.writer, this.signal, (length) => (this.summary.bytesRestored += length));
   }
@@ -121,7 +203,7 @@ class Restore {
     return this.writer.close();
   }
 
-  private async restoreDir(treeId: Id, folder: RestoredFolder): Promise<void> {
+  private async restoreDir(treeId: Id, folder: RestoredFolder, prefix = ''): Promise<void> {
     const nodes = await loadTree(this.repo, treeId, this.signal);
     for (const node of nodes) checkNodeName(node.name, `tree ${treeId}`);
     this.blobs.plan(nodes.filter(isSmallFile).map((node) => (node.content ?? [])[0]));
@@ -139,6 +221,17 @@ class Restore {
         continue;
       }
       names.add(key);
+      let selected = true;
+      if (!this.selection.isEverything) {
+        const entryPath = `${prefix}/${node.name.toString()}`;
+        const decided = this.selection.decide(entryPath, node.type === 'dir');
+        selected = decided.selected;
+        if (!selected && !(decided.descend && this.foldersOnTheWay?.has(entryPath))) continue;
+      }
+      if (selected) {
+        this.summary.entriesSelected++;
+        this.summary.bytesSelected += countedSize(node, this.sizedLinks);
+      }
       if (node.type === 'dir') dirs.push(node);
       else {
         const started = await this.startEntry(folder, node);
@@ -154,8 +247,9 @@ class Restore {
       if (!node.subtree) throw new LockstepError(`folder ${folder.shown(node.name).toString()} has no subtree in the snapshot`);
       const child = folder.openChild(node.name, node);
       this.openFolders.add(child);
-      await this.restoreDir(node.subtree, child);
+      await this.restoreDir(node.subtree, child, this.selection.isEverything ? '' : `${prefix}/${node.name.toString()}`);
       this.summary.dirsRestored++;
+      this.summary.entriesRestored++;
       this.releaseFolder(child);
     }
   }
@@ -205,6 +299,7 @@ class Restore {
         if (!folder.fresh) await fs.rm(dest, { recursive: true, force: true });
         await fs.symlink(node.linktarget ?? Buffer.alloc(0), dest);
         setLinkMetadata(dest, metadataOf(node));
+        this.summary.entriesRestored++;
       } else {
         this.warn(folder.shown(node.name), `${node.type} entries are not restored`);
       }
@@ -215,15 +310,19 @@ class Restore {
   }
 
   private async restoreFile(folder: RestoredFolder, node: TreeNode, dest: Buffer): Promise<void> {
-    const linkKey = node.links !== undefined && node.links > 1n && node.inode !== undefined ? `${node.deviceId}:${node.inode}` : undefined;
+    const linkKey = hardLinkKey(node);
     // The first of a set of hard links is written; the others link to it once it is (if it could be).
     const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
     const existing = await first;
-    if (existing && (await linkTo(existing, dest, folder.fresh))) return;
+    if (existing && (await linkTo(existing, dest, folder.fresh))) {
+      this.fileDone();
+      return;
+    }
     let written: ((path: Buffer | undefined) => void) | undefined;
     if (linkKey && !first) this.hardLinks.set(linkKey, new Promise((resolve) => (written = resolve)));
     try {
       await this.writeFile(dest, node, folder);
+      if (this.options.verify) this.written.push({ path: folder.shown(node.name), node });
       written?.(folder.shown(node.name));
     } finally {
       written?.(undefined);
@@ -263,6 +362,7 @@ class Restore {
   private fileDone(): void {
     const { summary, options } = this;
     summary.filesRestored++;
+    summary.entriesRestored++;
     const now = Date.now();
     if (options.onProgress && now - this.lastProgress > 200) {
       this.lastProgress = now;

@@ -7,6 +7,7 @@ import { redactLocation } from '../../../shared/src/location';
 import { LockstepError } from '../base/errors';
 import { PruneSummary } from '../ops/prune';
 import { SnapshotEntry } from '../repo/repository';
+import { posixPermFromGoMode, TreeNode } from '../repo/format/tree';
 import {
   BackupRequest,
   BackupResult,
@@ -17,9 +18,16 @@ import {
   LocksRequest,
   PruneRequest,
   PruneResult,
+  DiffRequest,
+  FindRequest,
+  LsFolderRequest,
+  StatsRequest,
+  TagRequest,
+  ReadFileRequest,
   RestoreRequest,
   SnapshotFileRequest,
   SnapshotFolderRequest,
+  SnapshotNodeInfo,
   SnapshotInfo,
   SnapshotsRequest,
   UnlockRequest,
@@ -30,6 +38,12 @@ import {
   forgetOperation,
   initOperation,
   locksOperation,
+  diffOperation,
+  findOperation,
+  lsFolderOperation,
+  statsOperation,
+  tagOperation,
+  readFileOperation,
   pruneOperation,
   restoreOperation,
   snapshotFileOperation,
@@ -130,10 +144,50 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
     damaged: listing.damaged.map((e) => e.message),
   }));
-  request(RestoreRequest.type, restoreOperation, (s) => ({ snapshotId: s.snapshotId, filesRestored: s.filesRestored, dirsRestored: s.dirsRestored, bytesRestored: s.bytesRestored, warnings: s.warnings }));
   request(SnapshotFolderRequest.type, snapshotFolderOperation, (r) => r);
   request(SnapshotFileRequest.type, snapshotFileOperation, ({ snapshotId, data }) => ({ snapshotId, data: data.toString('base64'), size: data.length }));
+  request(RestoreRequest.type, restoreOperation, (s) => {
+    if (s.verifyErrors?.length) throw new LockstepError(`verifying the restored files found ${s.verifyErrors.length} that differ: ${s.verifyErrors.slice(0, 5).join('; ')}`);
+    return {
+      snapshotId: s.snapshotId,
+      filesRestored: s.filesRestored,
+      dirsRestored: s.dirsRestored,
+      bytesRestored: s.bytesRestored,
+      warnings: s.warnings,
+      wouldRestore: s.wouldRestore?.map((e) => ({ path: e.path, type: e.type })),
+      filesVerified: s.filesVerified,
+    };
+  });
+  request(LsFolderRequest.type, lsFolderOperation, (listing) => ({
+    snapshotId: listing.snapshotId,
+    node: listing.node ? nodeInfo(listing.path, listing.node) : { name: '', type: 'dir', path: '/', mtime: listing.time },
+    entries: listing.entries?.map((n) => nodeInfo(`${listing.path === '/' ? '' : listing.path}/${n.name.toString()}`, n)),
+  }));
+  request(ReadFileRequest.type, readFileOperation, (r) => ({ snapshotId: r.snapshotId, data: r.data.toString('base64'), size: r.data.length }));
   request(PruneRequest.type, pruneOperation, pruneResult);
+  request(DiffRequest.type, diffOperation, (d) => ({
+    from: d.from.id,
+    to: d.to.id,
+    changes: d.changes,
+    changedFiles: d.changedFiles,
+    added: d.added,
+    removed: d.removed,
+  }));
+  request(StatsRequest.type, statsOperation, (st) => ({
+    mode: st.mode,
+    snapshotsCount: st.snapshotsCount,
+    totalSize: st.totalSize,
+    totalFileCount: st.totalFileCount,
+    totalBlobCount: st.mode === 'raw-data' ? st.totalBlobCount : undefined,
+    totalUncompressedSize: st.mode === 'raw-data' ? st.totalUncompressedSize : undefined,
+    compressionRatio: st.compression?.ratio,
+    compressionProgress: st.compression?.progress,
+    compressionSpaceSaving: st.compression?.spaceSaving,
+  }));
+  request(TagRequest.type, tagOperation, (outcome) => ({ changed: outcome.changed }));
+  request(FindRequest.type, findOperation, (outcome) => ({
+    matches: [...outcome.matches].reverse().map((m) => ({ snapshotId: m.entry.id, hits: m.hits.map((h) => nodeInfo(h.path, h.node)) })),
+  }));
   request(
     ForgetRequest.type,
     forgetOperation,
@@ -147,6 +201,18 @@ export function serveRequests(connection: Connection, ops: Operations): void {
   request(LocksRequest.type, locksOperation, (locks) => ({
     locks: locks.map((l) => ({ id: l.id, holder: l.lock ? holderOf(l.lock, l.id) : undefined, error: l.error, stale: l.stale, ageMs: l.ageMs })),
   }));
+}
+
+export function nodeInfo(path: string, node: TreeNode): SnapshotNodeInfo {
+  return {
+    name: node.name.toString(),
+    type: node.type,
+    path,
+    size: node.type === 'file' ? Number(node.size ?? 0n) : undefined,
+    permissions: node.mode !== undefined ? posixPermFromGoMode(node.mode) : undefined,
+    mtime: node.mtime,
+    linkTarget: node.linktarget?.toString(),
+  };
 }
 
 function backupResult(s: BackupSummary): BackupResult {

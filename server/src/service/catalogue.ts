@@ -7,14 +7,21 @@
 import type {
   BackupOptions,
   CheckOptions,
+  DiffOptions,
+  DumpOptions,
+  FindOptions,
   ForgetOptions,
   InitOptions,
+  LsFolderOptions,
   PruneOptions,
+  ReadFileOptions,
   RestoreOptions,
   SnapshotFilterOptions,
   SnapshotFileOptions,
   SnapshotFolderOptions,
   SnapshotsOptions,
+  StatsOptions,
+  TagOptions,
   UnlockOptions,
 } from '../../../shared/src/protocol';
 import { CorruptFileError, LockstepError } from '../base/errors';
@@ -30,8 +37,13 @@ import { restore, RestoreSummary } from '../ops/restore';
 import { GroupBy, isEmptyPolicy, parseGroupBy, parseKeepDuration, parseKeepTag, RetentionPolicy, SnapshotGroup, validatePolicy } from '../ops/retention';
 import { defaultLeftoverRule } from '../ops/leftovers';
 import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from '../ops/snapshots';
-import { displayPath, walkTree } from '../ops/walk';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks, SeenLocks } from '../lock/unlock';
+import { displayPath, loadTree, walkTree } from '../ops/walk';
+import { diff, DiffSummary } from '../ops/diff';
+import { find, FindHit, FindOutcome } from '../ops/find';
+import { checkTagChange, splitTags, tag, TagChange, TagOutcome } from '../ops/tag';
+import { parseStatsMode, stats, STATS_MODES, StatsMode, StatsSummary } from '../ops/stats';
+import { ArchiveFormat, dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { Id } from '../repo/format/ids';
 import { Operation } from './operation';
 import { EveryOption, OptionSpec } from './options';
@@ -195,17 +207,34 @@ export const lsOperation: Operation<LsInput, LsInput & { dirs: string[] }, void>
 
 // ---- restore ---------------------------------------------------------------------------------------------------
 
-export const restoreOperation: Operation<Partial<RestoreOptions>, RestoreOptions, RestoreSummary> = {
+/** An in-process front end may hear of the snapshot before anything is written, and of verifying as it begins. */
+export interface RestoreInput extends Partial<RestoreOptions> {
+  onSnapshot?(entry: SnapshotEntry): void;
+  onVerifying?(): void;
+}
+
+export const restoreOperation: Operation<RestoreInput, RestoreInput & RestoreOptions, RestoreSummary> = {
   name: 'restore',
   lock: 'read',
   readsIndex: true,
   notCommitted: 'the restore is incomplete',
-  options: { snapshot: { kind: 'string', required: true }, target: { kind: 'string', short: 't', required: true } } satisfies EveryOption<RestoreOptions>,
+  options: {
+    snapshot: { kind: 'string', required: true },
+    target: { kind: 'string', short: 't', required: true },
+    includes: { kind: 'strings', flag: 'include', short: 'i' },
+    excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    iincludes: { kind: 'strings', flag: 'iinclude' },
+    iexcludes: { kind: 'strings', flag: 'iexclude' },
+    dryRun: { kind: 'boolean' },
+    verify: { kind: 'boolean' },
+  } satisfies EveryOption<RestoreOptions>,
   positionals: ['snapshot'],
-  prepare: ({ snapshot, target }) => {
-    if (!snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
-    if (!target) throw new LockstepError('please specify a directory to restore to (--target)');
-    return { snapshot, target };
+  prepare: (input) => {
+    if (!input.snapshot) throw new LockstepError('restore needs a snapshot ID (or "latest")');
+    if (!input.target) throw new LockstepError('please specify a directory to restore to (--target)');
+    const given = (list?: string[]): boolean => (list ?? []).length > 0;
+    if ((given(input.includes) || given(input.iincludes)) && (given(input.excludes) || given(input.iexcludes))) throw new LockstepError('exclude and include patterns are mutually exclusive');
+    return { ...input, snapshot: input.snapshot, target: input.target };
   },
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
 };
@@ -247,6 +276,155 @@ export const snapshotFileOperation: Operation<SnapshotFileOptions, Required<Snap
     await repo.loadIndex(io.signal);
     return { snapshotId: entry.id, data: await browseFile(repo, entry.snapshot.tree, options.path, options.maxBytes, io.signal) };
   },
+};
+
+// ---- dump, and browsing one folder or file of a snapshot ------------------------------------------------------
+
+/** dump hands its bytes to the front end as it reads them (a folder's archive can be large). */
+export interface DumpInput extends Partial<DumpOptions> {
+  write(chunk: Buffer): Promise<void> | void;
+}
+
+export const dumpOperation: Operation<DumpInput, DumpInput & DumpOptions, void> = {
+  name: 'dump',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (reading only)',
+  options: { snapshot: { kind: 'string', required: true }, file: { kind: 'string', required: true }, archive: { kind: 'string', choices: ['tar', 'zip'] } } satisfies EveryOption<DumpOptions>,
+  positionals: ['snapshot', 'file'],
+  prepare: (input) => {
+    if (!input.snapshot || !input.file) throw new LockstepError('dump needs a snapshot ID (or "latest") and a file or folder in it');
+    const archive = input.archive ?? 'tar';
+    if (archive !== 'tar' && archive !== 'zip') throw new LockstepError(`unknown archive "${archive}": use tar or zip`);
+    return { ...input, snapshot: input.snapshot, file: input.file, archive };
+  },
+  run: async (repo, options, io) => dump(repo, await dumpTarget(repo, options.snapshot, options.file, io.signal), options.write, io.signal, options.archive as ArchiveFormat),
+};
+
+export interface FolderListing {
+  snapshotId: string;
+  /** The snapshot's time: the root folder's. */
+  time: string;
+  path: string;
+  /** The path's own node (none for the root folder). */
+  node?: TreeNode;
+  /** A folder's entries. */
+  entries?: TreeNode[];
+}
+
+export const lsFolderOperation: Operation<LsFolderOptions, Required<LsFolderOptions>, FolderListing> = {
+  name: 'ls',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (listing only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string' } } satisfies EveryOption<LsFolderOptions>,
+  prepare: (input) => {
+    if (!input.snapshot) throw new LockstepError('ls needs a snapshot ID (or "latest")');
+    return { snapshot: input.snapshot, path: input.path ?? '/' };
+  },
+  run: async (repo, options, io) => {
+    const { entry, found } = await dumpTarget(repo, options.snapshot, options.path, io.signal);
+    const entries = found.tree ? await loadTree(repo, found.tree, io.signal) : undefined;
+    return { snapshotId: entry.id, time: entry.snapshot.time, path: found.path, node: found.node, entries };
+  },
+};
+
+export const readFileOperation: Operation<ReadFileOptions, Required<ReadFileOptions>, { snapshotId: string; data: Buffer }> = {
+  name: 'readFile',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (reading only)',
+  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string', required: true }, maxBytes: { kind: 'count' } } satisfies EveryOption<ReadFileOptions>,
+  prepare: (input) => {
+    if (!input.snapshot || !input.path) throw new LockstepError('readFile needs a snapshot and a path in it');
+    const maxBytes = input.maxBytes ?? READ_FILE_LIMIT;
+    if (maxBytes < 0 || maxBytes > READ_FILE_LIMIT) throw new LockstepError(`maxBytes must be 0 to ${READ_FILE_LIMIT}`);
+    return { snapshot: input.snapshot, path: input.path, maxBytes };
+  },
+  run: (repo, options, io) => readSnapshotFile(repo, options.snapshot, options.path, options.maxBytes, io.signal),
+};
+
+// ---- diff ------------------------------------------------------------------------------------------------------
+
+/** diff hands each change to the front end as it finds it. */
+export interface DiffInput extends Partial<DiffOptions> {
+  onStart?(from: SnapshotEntry, to: SnapshotEntry): void;
+  onChange?(path: string, modifier: string): void;
+}
+
+export const diffOperation: Operation<DiffInput, DiffInput & Required<DiffOptions>, DiffSummary> = {
+  name: 'diff',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (comparing only)',
+  options: { from: { kind: 'string', required: true }, to: { kind: 'string', required: true }, metadata: { kind: 'boolean' } } satisfies EveryOption<DiffOptions>,
+  positionals: ['from', 'to'],
+  prepare: (input) => {
+    if (!input.from || !input.to) throw new LockstepError('diff needs two snapshot IDs');
+    return { ...input, from: input.from, to: input.to, metadata: input.metadata ?? false };
+  },
+  run: (repo, options, io) => diff(repo, { ...options, signal: io.signal }),
+};
+
+// ---- find ------------------------------------------------------------------------------------------------------
+
+export interface FindInput extends Partial<FindOptions> {
+  onSnapshot?(entry: SnapshotEntry, hits: FindHit[]): void;
+}
+
+export const findOperation: Operation<FindInput, FindInput & FindPlan, FindOutcome> = {
+  name: 'find',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (searching only)',
+  options: { patterns: { kind: 'strings', required: true }, snapshots: { kind: 'strings', flag: 'snapshot', short: 's' }, ...FILTER_OPTIONS, ignoreCase: { kind: 'boolean', short: 'i' } } satisfies EveryOption<FindOptions>,
+  positionals: ['patterns'],
+  prepare: (input) => {
+    if (!input.patterns?.length) throw new LockstepError('wrong number of arguments: find needs at least one pattern');
+    return { ...input, patterns: input.patterns, refs: input.snapshots ?? [], filter: filterOf(input), ignoreCase: input.ignoreCase ?? false };
+  },
+  run: (repo, options, io) => find(repo, { ...options, signal: io.signal }),
+};
+
+interface FindPlan {
+  patterns: string[];
+  refs: string[];
+  filter: SnapshotFilter;
+  ignoreCase: boolean;
+}
+
+// ---- stats -----------------------------------------------------------------------------------------------------
+
+export const statsOperation: Operation<StatsOptions, { refs: string[]; filter: SnapshotFilter; mode: StatsMode }, StatsSummary> = {
+  name: 'stats',
+  lock: 'read',
+  readsIndex: true,
+  notCommitted: 'nothing (counting only)',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, mode: { kind: 'string', choices: STATS_MODES } } satisfies EveryOption<StatsOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => ({ refs: input.snapshots ?? [], filter: filterOf(input), mode: parseStatsMode(input.mode ?? 'restore-size') }),
+  run: (repo, options, io) => stats(repo, { ...options, signal: io.signal }),
+};
+
+// ---- tag -------------------------------------------------------------------------------------------------------
+
+export interface TagInput extends TagOptions {
+  onChanged?(old: Id, now: Id): void;
+}
+
+export const tagOperation: Operation<TagInput, { refs: string[]; filter: SnapshotFilter; change: TagChange; onChanged?(old: Id, now: Id): void }, TagOutcome> = {
+  name: 'tag',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'some snapshots may not have been given their new tags',
+  options: { snapshots: { kind: 'strings' }, ...FILTER_OPTIONS, add: { kind: 'strings' }, remove: { kind: 'strings' }, set: { kind: 'strings' } } satisfies EveryOption<TagOptions>,
+  positionals: ['snapshots'],
+  prepare: (input) => {
+    const change: TagChange = { add: splitTags(input.add ?? []), remove: splitTags(input.remove ?? []), set: input.set?.length ? splitTags(input.set) : undefined };
+    checkTagChange(change);
+    return { refs: input.snapshots ?? [], filter: filterOf(input), change, onChanged: input.onChanged };
+  },
+  run: (repo, options, io) => tag(repo, { ...options, signal: io.signal }),
 };
 
 // ---- cat -------------------------------------------------------------------------------------------------------
