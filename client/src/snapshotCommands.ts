@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ForgetRequest, SnapshotEntryInfo, SnapshotInfo } from '../../shared/src/protocol';
+import { ForgetRequest, SnapshotNodeInfo, SnapshotInfo } from '../../shared/src/protocol';
 import { CommandDeps, withProgress } from './commands';
 import { changedVersions, plural, sizeText, snapshotCovers } from './describe';
 import { readSettings } from './settings';
@@ -35,9 +35,9 @@ async function compareWithWorkspace(node: EntryNode): Promise<void> {
 }
 
 /** Every file and link under an entry of the snapshot (the entry itself when it is one). */
-async function filesUnder(files: SnapshotFileSystem, snapshotId: string, entry: SnapshotEntryInfo, signal: vscode.CancellationToken): Promise<SnapshotEntryInfo[]> {
+async function filesUnder(files: SnapshotFileSystem, snapshotId: string, entry: SnapshotNodeInfo, signal: vscode.CancellationToken): Promise<SnapshotNodeInfo[]> {
   if (entry.type !== 'dir') return [entry];
-  const found: SnapshotEntryInfo[] = [];
+  const found: SnapshotNodeInfo[] = [];
   for (const child of await files.folder(snapshotId, entry.path)) {
     if (signal.isCancellationRequested) throw new vscode.CancellationError();
     found.push(...(await filesUnder(files, snapshotId, child, signal)));
@@ -56,7 +56,7 @@ async function currentBytes(file: string): Promise<Buffer | undefined> {
 
 interface RestorePlan {
   /** Snapshot path → where it goes. */
-  writes: { entry: SnapshotEntryInfo; target: string }[];
+  writes: { entry: SnapshotNodeInfo; target: string }[];
   /** Targets that exist with other content. */
   overwritten: string[];
   unchanged: number;

@@ -2,7 +2,7 @@
 // diffs, search in a file and copy work on it as on any file; every write is refused. A snapshot never changes, so
 // what was read is kept (folders always, file bytes up to a budget).
 import * as vscode from 'vscode';
-import { SnapshotEntryInfo, SnapshotFileRequest, SnapshotFolderRequest } from '../../shared/src/protocol';
+import { LsFolderRequest, ReadFileRequest, SnapshotNodeInfo } from '../../shared/src/protocol';
 import { BackendClient } from './backend';
 
 export const SNAPSHOT_SCHEME = 'lockstep-snapshot';
@@ -20,28 +20,33 @@ export function parseSnapshotUri(uri: vscode.Uri): { snapshotId: string; path: s
 
 const FILE_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** A folder's entries as the views show them: folders first, then by name (the tree keeps them by name alone). */
+function foldersFirst(entries: SnapshotNodeInfo[]): SnapshotNodeInfo[] {
+  return [...entries].sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export class SnapshotFileSystem implements vscode.FileSystemProvider {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
-  private readonly folders = new Map<string, Promise<SnapshotEntryInfo[]>>();
+  private readonly folders = new Map<string, Promise<SnapshotNodeInfo[]>>();
   private readonly files = new Map<string, Uint8Array>();
   private cachedBytes = 0;
 
   constructor(private readonly backend: BackendClient) {}
 
   /** One folder's entries, from the backend once per snapshot and path. */
-  folder(snapshotId: string, path: string): Promise<SnapshotEntryInfo[]> {
+  folder(snapshotId: string, path: string): Promise<SnapshotNodeInfo[]> {
     const key = `${snapshotId}:${path}`;
     let listed = this.folders.get(key);
     if (!listed) {
-      listed = this.backend.request(SnapshotFolderRequest.type, { snapshot: snapshotId, path }).then((r) => r.entries);
+      listed = this.backend.request(LsFolderRequest.type, { snapshot: snapshotId, path }).then((r) => foldersFirst(r.entries ?? []));
       listed.catch(() => this.folders.delete(key));
       this.folders.set(key, listed);
     }
     return listed;
   }
 
-  async entry(snapshotId: string, path: string): Promise<SnapshotEntryInfo | undefined> {
+  async entry(snapshotId: string, path: string): Promise<SnapshotNodeInfo | undefined> {
     if (path === '/') return undefined;
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -52,7 +57,7 @@ export class SnapshotFileSystem implements vscode.FileSystemProvider {
     const key = `${snapshotId}:${path}`;
     const kept = this.files.get(key);
     if (kept) return kept;
-    const read = await this.backend.request(SnapshotFileRequest.type, { snapshot: snapshotId, path });
+    const read = await this.backend.request(ReadFileRequest.type, { snapshot: snapshotId, path });
     const data = Buffer.from(read.data, 'base64');
     if (data.length <= FILE_CACHE_BYTES) {
       for (const [k, v] of this.files) {
@@ -86,7 +91,7 @@ export class SnapshotFileSystem implements vscode.FileSystemProvider {
     return this.bytes(snapshotId, path).catch((err: unknown) => this.notFound(uri, err));
   }
 
-  private async lookup(uri: vscode.Uri, snapshotId: string, path: string): Promise<SnapshotEntryInfo> {
+  private async lookup(uri: vscode.Uri, snapshotId: string, path: string): Promise<SnapshotNodeInfo> {
     const found = await this.entry(snapshotId, path).catch((err: unknown) => this.notFound(uri, err));
     if (!found) throw vscode.FileSystemError.FileNotFound(uri);
     return found;

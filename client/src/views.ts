@@ -1,7 +1,7 @@
 // The Lockstep view container's two trees: Snapshots (host and paths → snapshots, newest first → folders and files,
 // read lazily) and Locks (every lock in the repository).
 import * as vscode from 'vscode';
-import { LockListEntry, SnapshotEntryInfo, SnapshotInfo, SnapshotsRequest } from '../../shared/src/protocol';
+import { LockListEntry, SnapshotNodeInfo, SnapshotInfo, SnapshotsRequest } from '../../shared/src/protocol';
 import { BackendClient } from './backend';
 import { groupSnapshots, lockLine, plural, SnapshotGroup, sizeText } from './describe';
 import { snapshotUri, SnapshotFileSystem } from './snapshotFs';
@@ -9,7 +9,7 @@ import { snapshotUri, SnapshotFileSystem } from './snapshotFs';
 export type SnapshotsNode =
   | { kind: 'group'; group: SnapshotGroup }
   | { kind: 'snapshot'; snapshot: SnapshotInfo }
-  | { kind: 'entry'; snapshot: SnapshotInfo; entry: SnapshotEntryInfo; label?: string }
+  | { kind: 'entry'; snapshot: SnapshotInfo; entry: SnapshotNodeInfo; label?: string }
   | { kind: 'message'; text: string };
 
 export class SnapshotsTree implements vscode.TreeDataProvider<SnapshotsNode> {

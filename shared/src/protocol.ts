@@ -228,23 +228,6 @@ export interface CheckOptions {
   readData?: boolean;
 }
 
-/** One folder of a snapshot (the extension's Snapshots view); a file's path lists that file alone. */
-export interface SnapshotFolderOptions {
-  /** "latest", an ID or a unique prefix. */
-  snapshot: string;
-  /** "/a/b" inside the snapshot, default "/". */
-  path?: string;
-}
-
-/** One file of a snapshot, whole (the extension's `lockstep-snapshot:` editors). */
-export interface SnapshotFileOptions {
-  snapshot: string;
-  /** "/a/b.txt" inside the snapshot. */
-  path: string;
-  /** Refuse files larger than this, default and at most 64 MiB. */
-  maxBytes?: number;
-}
-
 export interface UnlockOptions {
   /** Remove every lock, not only stale ones. */
   removeAll?: boolean;
@@ -467,42 +450,6 @@ export interface UnlockResult {
 /** Removes stale locks (or all of them); takes no lock itself and answers while other operations run. */
 export namespace UnlockRequest {
   export const type = new RequestType<UnlockParams, UnlockResult, void>('lockstep/unlock', ParameterStructures.byName);
-}
-
-/** One entry of a snapshot's folder. */
-export interface SnapshotEntryInfo {
-  name: string;
-  type: 'file' | 'dir' | 'symlink' | 'dev' | 'chardev' | 'fifo' | 'socket';
-  /** "/a/b" inside the snapshot. */
-  path: string;
-  size?: number;
-  /** RFC 3339, as the snapshot stores it. */
-  mtime: string;
-  /** POSIX permission bits (0o644). */
-  permissions?: number;
-}
-
-export interface SnapshotFolderParams extends LockedParams, SnapshotFolderOptions {}
-export interface SnapshotFolderResult {
-  snapshotId: string;
-  /** Folders first, then by name. */
-  entries: SnapshotEntryInfo[];
-}
-/** Lists one folder of a snapshot, loading only the trees on the way (shared lock). */
-export namespace SnapshotFolderRequest {
-  export const type = new RequestType<SnapshotFolderParams, SnapshotFolderResult, void>('lockstep/snapshotFolder', ParameterStructures.byName);
-}
-
-export interface SnapshotFileParams extends LockedParams, SnapshotFileOptions {}
-export interface SnapshotFileResult {
-  snapshotId: string;
-  /** The file's bytes, base64. */
-  data: string;
-  size: number;
-}
-/** Reads one file of a snapshot (shared lock). */
-export namespace SnapshotFileRequest {
-  export const type = new RequestType<SnapshotFileParams, SnapshotFileResult, void>('lockstep/snapshotFile', ParameterStructures.byName);
 }
 
 export interface LockListEntry {

@@ -15,8 +15,11 @@ export interface DumpTarget {
   found: FoundNode;
 }
 
-/** The snapshot `SNAPSHOT[:PATH]` names and the node at `file` in it (restic's message when there is none). */
-export async function dumpTarget(repo: Repository, snapshot: string, file: string, signal?: AbortSignal): Promise<DumpTarget> {
+/**
+ * The snapshot `SNAPSHOT[:PATH]` names and the node at `file` in it; when there is none, restic's dump message with
+ * `doing` in it ("cannot dump file: path … not found in snapshot").
+ */
+export async function dumpTarget(repo: Repository, snapshot: string, file: string, signal?: AbortSignal, doing = 'dump file'): Promise<DumpTarget> {
   await repo.loadIndex(signal);
   const { ref, subpath } = splitSnapshotRef(snapshot);
   const entry = await repo.findSnapshot(ref, signal);
@@ -24,7 +27,7 @@ export async function dumpTarget(repo: Repository, snapshot: string, file: strin
   try {
     return { entry, found: await findNode(repo, root, file, signal) };
   } catch (err) {
-    if (err instanceof LockstepError && /: not (found|a directory)$/.test(err.message)) throw new LockstepError(`cannot dump file: path ${JSON.stringify(file)} not found in snapshot`);
+    if (err instanceof LockstepError && /: not (found|a directory)$/.test(err.message)) throw new LockstepError(`cannot ${doing}: path ${JSON.stringify(file)} not found in snapshot`);
     throw err;
   }
 }
@@ -105,7 +108,7 @@ export const READ_FILE_LIMIT = 64 * 1024 * 1024;
 
 /** One file's bytes, refused beyond `maxBytes`. */
 export async function readSnapshotFile(repo: Repository, snapshot: string, file: string, maxBytes: number, signal?: AbortSignal): Promise<{ snapshotId: string; data: Buffer }> {
-  const target = await dumpTarget(repo, snapshot, file, signal);
+  const target = await dumpTarget(repo, snapshot, file, signal, 'read file');
   const node = target.found.node;
   if (!node || node.type !== 'file') throw new LockstepError(`${target.found.path} is ${node ? `a ${node.type}` : 'the root folder'}, not a file`);
   const size = Number(node.size ?? 0n);

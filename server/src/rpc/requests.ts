@@ -25,8 +25,6 @@ import {
   TagRequest,
   ReadFileRequest,
   RestoreRequest,
-  SnapshotFileRequest,
-  SnapshotFolderRequest,
   SnapshotNodeInfo,
   SnapshotInfo,
   SnapshotsRequest,
@@ -46,8 +44,6 @@ import {
   readFileOperation,
   pruneOperation,
   restoreOperation,
-  snapshotFileOperation,
-  snapshotFolderOperation,
   snapshotsOperation,
   unlockOperation,
 } from '../service/catalogue';
@@ -144,8 +140,6 @@ export function serveRequests(connection: Connection, ops: Operations): void {
     groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
     damaged: listing.damaged.map((e) => e.message),
   }));
-  request(SnapshotFolderRequest.type, snapshotFolderOperation, (r) => r);
-  request(SnapshotFileRequest.type, snapshotFileOperation, ({ snapshotId, data }) => ({ snapshotId, data: data.toString('base64'), size: data.length }));
   request(RestoreRequest.type, restoreOperation, (s) => {
     if (s.verifyErrors?.length) throw new LockstepError(`verifying the restored files found ${s.verifyErrors.length} that differ: ${s.verifyErrors.slice(0, 5).join('; ')}`);
     return {

@@ -17,8 +17,6 @@ import type {
   ReadFileOptions,
   RestoreOptions,
   SnapshotFilterOptions,
-  SnapshotFileOptions,
-  SnapshotFolderOptions,
   SnapshotsOptions,
   StatsOptions,
   TagOptions,
@@ -28,7 +26,6 @@ import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression } from '../ops/backup';
-import { browseFile, browseFolder, BrowsedNode, MAX_BROWSE_FILE_BYTES } from '../ops/browse';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -239,45 +236,6 @@ export const restoreOperation: Operation<RestoreInput, RestoreInput & RestoreOpt
   run: (repo, options, io) => restore(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
 };
 
-// ---- one folder or file of a snapshot (a browser's requests) -----------------------------------------------------
-
-export const snapshotFolderOperation: Operation<SnapshotFolderOptions, Required<SnapshotFolderOptions>, { snapshotId: string; entries: BrowsedNode[] }> = {
-  name: 'snapshot folder',
-  lock: 'read',
-  readsIndex: true,
-  notCommitted: 'nothing (listing only)',
-  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string' } } satisfies EveryOption<SnapshotFolderOptions>,
-  prepare: ({ snapshot, path }) => {
-    if (!snapshot) throw new LockstepError('a snapshot ID (or "latest") is needed');
-    return { snapshot, path: path ?? '/' };
-  },
-  run: async (repo, options, io) => {
-    const entry = await repo.findSnapshot(options.snapshot, io.signal);
-    await repo.loadIndex(io.signal);
-    return { snapshotId: entry.id, entries: await browseFolder(repo, entry.snapshot.tree, options.path, io.signal) };
-  },
-};
-
-export const snapshotFileOperation: Operation<SnapshotFileOptions, Required<SnapshotFileOptions>, { snapshotId: string; data: Buffer }> = {
-  name: 'snapshot file',
-  lock: 'read',
-  readsIndex: true,
-  notCommitted: 'nothing (reading only)',
-  options: { snapshot: { kind: 'string', required: true }, path: { kind: 'string', required: true }, maxBytes: { kind: 'count' } } satisfies EveryOption<SnapshotFileOptions>,
-  prepare: ({ snapshot, path, maxBytes }) => {
-    if (!snapshot) throw new LockstepError('a snapshot ID (or "latest") is needed');
-    if (!path) throw new LockstepError('a path inside the snapshot is needed');
-    const limit = maxBytes ?? MAX_BROWSE_FILE_BYTES;
-    if (limit < 0 || limit > MAX_BROWSE_FILE_BYTES) throw new LockstepError(`maxBytes must be between 0 and ${MAX_BROWSE_FILE_BYTES}`);
-    return { snapshot, path, maxBytes: limit };
-  },
-  run: async (repo, options, io) => {
-    const entry = await repo.findSnapshot(options.snapshot, io.signal);
-    await repo.loadIndex(io.signal);
-    return { snapshotId: entry.id, data: await browseFile(repo, entry.snapshot.tree, options.path, options.maxBytes, io.signal) };
-  },
-};
-
 // ---- dump, and browsing one folder or file of a snapshot ------------------------------------------------------
 
 /** dump hands its bytes to the front end as it reads them (a folder's archive can be large). */
@@ -323,7 +281,7 @@ export const lsFolderOperation: Operation<LsFolderOptions, Required<LsFolderOpti
     return { snapshot: input.snapshot, path: input.path ?? '/' };
   },
   run: async (repo, options, io) => {
-    const { entry, found } = await dumpTarget(repo, options.snapshot, options.path, io.signal);
+    const { entry, found } = await dumpTarget(repo, options.snapshot, options.path, io.signal, 'list');
     const entries = found.tree ? await loadTree(repo, found.tree, io.signal) : undefined;
     return { snapshotId: entry.id, time: entry.snapshot.time, path: found.path, node: found.node, entries };
   },
