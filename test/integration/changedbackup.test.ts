@@ -242,3 +242,68 @@ describeWithPeer('restic-0.18', 'change-driven backups', () => {
     await w.reader.close();
   }, 600_000);
 });
+
+/** A file's text as a snapshot holds it. */
+async function textIn(reader: Repository, snapshotId: string, file: string): Promise<string> {
+  await reader.loadIndex();
+  let treeId = (await reader.loadSnapshot(snapshotId)).tree;
+  const parts = file.split('/').filter(Boolean);
+  for (const [i, name] of parts.entries()) {
+    const node = readTree(await reader.loadBlob('tree', treeId), treeId).nodes.find((n) => n.name.toString() === name);
+    if (!node) throw new Error(`${file} is not in snapshot ${snapshotId}`);
+    if (i < parts.length - 1) treeId = node.subtree!;
+    else return Buffer.concat(await Promise.all((node.content ?? []).map((id) => reader.loadBlob('data', id)))).toString();
+  }
+  throw new Error('no file named');
+}
+
+describe('a change list the backend cannot trust', () => {
+  it('makes it walk everything: the watcher restarted or overflowed, the last full walk too old, a newer snapshot, other settings', async () => {
+    const w = await workspace('changed-full');
+    // Each file in a folder of its own: a backup that looks again at one folder does not see the others' files.
+    const file = (name: string): string => path.join(w.ws, name, 'file');
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      mkdirSync(path.join(w.ws, name));
+      writeFileSync(file(name), 'one');
+    }
+    const watch = { watchedFolders: [w.ws], watcherExcludes: [], fullScanMinutes: 60 };
+    let last = await backupRequest(w, 'h', { ...watch, paths: [], fullWalk: 'watcher-started' });
+    expect(last.walk).toEqual({ changeDriven: false, fullWalkReason: 'the file watcher was (re)started' });
+    /** Changes `name` without reporting it, backs up with `changes`, and says what the snapshot holds of it. */
+    const unreported = async (name: string, changes: Partial<BackupChanges>): Promise<string> => {
+      writeFileSync(file(name), 'two');
+      last = await backupRequest(w, 'h', { ...watch, since: last.snapshotId, paths: [], ...changes });
+      return textIn(w.reader, last.snapshotId, file(name));
+    };
+
+    // A change the watcher did not report is not seen by a change-driven backup; the reported one is.
+    writeFileSync(file('a'), 'two');
+    expect(await unreported('b', { paths: [file('a')] })).toBe('one');
+    expect(last.walk).toEqual({ changeDriven: true });
+    expect(await textIn(w.reader, last.snapshotId, file('a'))).toBe('two');
+
+    expect(await unreported('b', { fullWalk: 'watcher-overflowed' })).toBe('two');
+    expect(last.walk).toEqual({ changeDriven: false, fullWalkReason: 'the file watcher overflowed' });
+    expect(await unreported('c', { fullWalk: 'watcher-started' })).toBe('two');
+    expect(await unreported('d', {})).toBe('one'); // the list was trusted again
+    expect(await unreported('d', { fullScanMinutes: 0 })).toBe('two');
+    expect(last.walk?.fullWalkReason).toMatch(/older than 0 minutes/);
+    expect(await unreported('e', { watcherExcludes: ['**/build/**'] })).toBe('two');
+    expect(last.walk?.fullWalkReason).toMatch(/settings changed/);
+
+    // Another client's snapshot of the same paths: the backend's own is no longer the latest.
+    lockstepOk(['backup', '--host', 'h', w.ws], { repo: w.repo, password: PASSWORD });
+    expect(await unreported('f', { watcherExcludes: ['**/build/**'] })).toBe('two');
+    expect(last.walk?.fullWalkReason).toMatch(/is newer than/);
+    await w.reader.close();
+  }, 60_000);
+
+  it('refuses a change list with relative paths or an unknown reason, and names the field', async () => {
+    const w = await workspace('changed-bad');
+    const bad = (changes: unknown): Promise<unknown> => w.backend.connection.sendRequest(BackupRequest.type, { paths: [w.ws], changes } as unknown as BackupParams);
+    await expect(bad({ paths: ['relative/file'], watchedFolders: [w.ws] })).rejects.toThrow(/params\.changes\.paths must hold absolute paths/);
+    await expect(bad({ paths: [], watchedFolders: [w.ws], fullWalk: 'sometimes' })).rejects.toThrow(/params\.changes\.fullWalk must be/);
+    await expect(bad('all')).rejects.toThrow(/params\.changes must be an object/);
+    await w.reader.close();
+  });
+});
