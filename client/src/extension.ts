@@ -7,6 +7,7 @@ import { CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
 import { LockIndicator } from './statusBar';
 import { BackupTriggers } from './triggers';
+import { WorkspaceChanges } from './watcher';
 
 let backend: BackendClient | undefined;
 
@@ -18,12 +19,14 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
   const client = backend;
   const indicator = new LockIndicator(() => client.configured());
   const deps = { backend: client, passwords, credentials, indicator, log };
-  const runner = new BackupRunner(deps);
+  const changes = new WorkspaceChanges();
+  const runner = new BackupRunner(deps, changes);
   const triggers = new BackupTriggers(client, runner, log);
   context.subscriptions.push(
     log,
     client,
     indicator,
+    changes,
     triggers,
     client.onLockState((p) => {
       indicator.update(p);
