@@ -134,8 +134,15 @@ class RandomEdits {
     symlinkSync('a/f1', path.join(this.ws, 'link'));
   }
 
-  /** One change; the paths the watcher reports for it (none inside a folder it leaves out). */
-  apply(): string[] {
+  /** One to five changes; the paths they touched. */
+  round(): string[] {
+    const changed: string[] = [];
+    for (let n = 1 + Math.floor(this.random() * 5); n > 0; n--) changed.push(...this.apply());
+    return changed;
+  }
+
+  /** One change; the paths it touched (the old and new name of a rename). */
+  private apply(): string[] {
     const { files, dirs, links } = this.entries();
     const movable = dirs.filter((d) => d !== this.ws && !d.endsWith('/d/cache') && !d.endsWith('/d'));
     const fresh = (): string => path.join(this.pick(dirs), `n${this.counter++}`);
@@ -219,8 +226,7 @@ describeWithPeer('restic-0.18', 'change-driven backups', () => {
     let changeDriven = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const where = `seed ${seed} (LOCKSTEP_SEED=${seed}), round ${round}`;
-      const changed: string[] = [];
-      for (let n = 1 + Math.floor(edits['random']() * 5); n > 0; n--) changed.push(...edits.apply());
+      const changed = edits.round();
       // Inside d/cache the watcher reports nothing: the backend must walk it by itself.
       if (round % 7 === 3) mkdirSync(path.join(w.ws, 'd', 'cache', 'inner'), { recursive: true });
       if (round % 7 === 3) writeFileSync(path.join(w.ws, 'd', 'cache', 'inner', `quiet${round}`), `unreported ${round}\n`);
