@@ -27,6 +27,7 @@ import { askForCredentials, CredentialStore, credentialsNeeded, splitRestPasswor
 import { PasswordStore } from './secrets';
 import { backupPaths, readSettings } from './settings';
 import { lockLine, plural, waitingText } from './describe';
+import type { WorkspaceChanges } from './watcher';
 import { LockIndicator } from './statusBar';
 
 export interface CommandDeps {
@@ -129,24 +130,29 @@ export async function reportFailure(deps: CommandDeps, title: string, err: unkno
 export class BackupRunner {
   private running?: Promise<BackupResult | undefined>;
 
-  constructor(private readonly deps: CommandDeps) {}
+  constructor(
+    private readonly deps: CommandDeps,
+    /** The file watcher's change list; without it every backup walks everything. */
+    private readonly changes?: WorkspaceChanges,
+  ) {}
 
   get busy(): boolean {
     return this.running !== undefined;
   }
 
-  run(reason: string): Promise<BackupResult | undefined> {
+  /** `full`: walk every folder whatever the watcher reported (Back Up Now). */
+  run(reason: string, full = false): Promise<BackupResult | undefined> {
     if (this.running) {
       this.deps.log.info(`backup (${reason}) skipped: one is already running`);
       return this.running;
     }
-    this.running = this.backup(reason).finally(() => {
+    this.running = this.backup(reason, full).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async backup(reason: string): Promise<BackupResult | undefined> {
+  private async backup(reason: string, full: boolean): Promise<BackupResult | undefined> {
     const settings = readSettings();
     const paths = backupPaths(settings);
     if (paths.length === 0) {
@@ -154,9 +160,16 @@ export class BackupRunner {
       return undefined;
     }
     this.deps.log.info(`backup (${reason}) of ${paths.join(', ')}`);
-    const result = await withProgress(this.deps, 'backup', () => this.run('retry'), (token, progress) =>
-      this.deps.backend.request(BackupRequest.type, { paths, excludes: settings.excludes, host: settings.host || undefined, retryLockMs: settings.retryLockSeconds * 1000 }, token, progress),
-    );
+    const taken = this.changes?.take(full);
+    let result: BackupResult | undefined;
+    try {
+      result = await withProgress(this.deps, 'backup', () => this.run('retry', full), (token, progress) =>
+        this.deps.backend.request(BackupRequest.type, { paths, excludes: settings.excludes, host: settings.host || undefined, retryLockMs: settings.retryLockSeconds * 1000, changes: taken?.changes }, token, progress),
+      );
+    } finally {
+      taken?.settle(result?.snapshotId);
+    }
+    if (result?.walk) this.deps.log.info(result.walk.changeDriven ? 'looked again only at the folders the file watcher reported' : `walked every folder: ${result.walk.fullWalkReason ?? ''}`);
     if (result) {
       const text = `snapshot ${result.snapshotId.slice(0, 8)} saved: ${result.filesNew} new, ${result.filesChanged} changed, ${plural(result.filesUnmodified, 'unmodified file')}, ${mib(result.dataAdded)} added`;
       this.deps.log.info(text);
@@ -360,7 +373,7 @@ export function registerCommands(deps: CommandDeps, runner: BackupRunner): vscod
   const { backend, log } = deps;
   const register = (id: string, fn: () => unknown): vscode.Disposable => vscode.commands.registerCommand(id, fn);
   return [
-    register('lockstep.backupNow', () => runner.run('command')),
+    register('lockstep.backupNow', () => runner.run('command', true)),
     register('lockstep.prune', async () => {
       const result = await withProgress(deps, 'prune', () => vscode.commands.executeCommand('lockstep.prune'), (token, progress) =>
         backend.request(PruneRequest.type, { retryLockMs: readSettings().retryLockSeconds * 1000 }, token, progress),

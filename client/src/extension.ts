@@ -14,6 +14,7 @@ import { SNAPSHOT_SCHEME, SnapshotFileSystem } from './snapshotFs';
 import { LockIndicator } from './statusBar';
 import { BackupTriggers } from './triggers';
 import { LocksTree, SnapshotsTree } from './views';
+import { WorkspaceChanges } from './watcher';
 
 let backend: BackendClient | undefined;
 
@@ -25,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
   const client = backend;
   const indicator = new LockIndicator(() => client.configured());
   const deps = { backend: client, passwords, credentials, indicator, log };
-  const runner = new BackupRunner(deps);
+  const changes = new WorkspaceChanges();
+  const runner = new BackupRunner(deps, changes);
   const triggers = new BackupTriggers(client, runner, log);
   const files = new SnapshotFileSystem(client);
   const snapshots = new SnapshotsTree(client, files, log);
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): { backend: BackendCl
     log,
     client,
     indicator,
+    changes,
     triggers,
     watch,
     vscode.workspace.registerFileSystemProvider(SNAPSHOT_SCHEME, files, { isReadonly: true, isCaseSensitive: true }),

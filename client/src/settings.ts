@@ -17,6 +17,8 @@ export interface Settings {
   retryLockSeconds: number;
   lockRefreshMs: number;
   lockStaleMs: number;
+  /** A change-driven backup walks every folder when the last full walk is older than this (0: every time). */
+  fullScanMinutes: number;
 }
 
 export function readSettings(): Settings {
@@ -34,6 +36,7 @@ export function readSettings(): Settings {
     retryLockSeconds: c.get<number>('retryLockSeconds', 60),
     lockRefreshMs: c.get<number>('lockTiming.refreshMs', 0),
     lockStaleMs: c.get<number>('lockTiming.staleMs', 0),
+    fullScanMinutes: c.get<number>('fullScanMinutes', 60),
   };
 }
 

@@ -245,8 +245,43 @@ export namespace InitRequest {
   export const type = new RequestType<InitParams, InitResult, void>('lockstep/init', ParameterStructures.byName);
 }
 
-export interface BackupParams extends LockedParams, BackupOptions {}
+/** Why the client asks for a full walk although it sends a change list. */
+export type FullWalkRequest = 'watcher-started' | 'watcher-overflowed' | 'requested';
+
+/**
+ * What the editor's file watcher and its saves reported since a snapshot: the backend then looks again only at the
+ * folders on these paths and takes every other folder's tree from that snapshot. It walks everything instead when
+ * it cannot trust the list (see server/src/service/changedbackup.ts for every reason); the result says which it did.
+ */
+export interface BackupChanges {
+  /** The snapshot the list is relative to: the last one a backup request of this watcher returned. */
+  since?: string;
+  /** Absolute paths of files and folders created, changed, deleted or renamed (both names) since then. */
+  paths: string[];
+  /** The folders the watcher covers (recursively); a backup path outside them is always walked whole. */
+  watchedFolders: string[];
+  /** The watcher's exclude patterns (files.watcherExclude, VS Code glob syntax): what they match is walked whole. */
+  watcherExcludes?: string[];
+  /** The list is incomplete: the watcher was (re)started or overflowed, or the user asked for a full backup. */
+  fullWalk?: FullWalkRequest;
+  /** Walk everything when the last full walk is older than this (lockstep.fullScanMinutes, default 60; 0: always). */
+  fullScanMinutes?: number;
+}
+
+export interface BackupParams extends LockedParams, BackupOptions {
+  changes?: BackupChanges;
+}
+
+/** Whether a backup walked every folder, and why; or looked again only at the folders on the reported paths. */
+export interface BackupWalk {
+  changeDriven: boolean;
+  /** Why every folder was walked. */
+  fullWalkReason?: string;
+}
+
 export interface BackupResult {
+  /** Present when the request sent a change list. */
+  walk?: BackupWalk;
   snapshotId: string;
   parent?: string;
   filesNew: number;

@@ -18,6 +18,7 @@ import { nodeFromStat, nodeTypeOf } from './fsnode';
 import { processTuning } from '../base/processTuning';
 import { trace } from '../base/trace';
 import { Turns } from '../base/yielding';
+import type { UnwatchedPaths } from './watchglob';
 
 export type Compression = 'auto' | 'off' | 'max';
 
@@ -39,7 +40,25 @@ export interface BackupOptions {
   now?: () => Date;
   /** Worker threads for compression and encryption (default: the machine's cores). */
   threads?: number;
+  /** A change-driven backup: only these folders are looked at again; every other folder's tree is the parent's. */
+  changes?: ChangeScope;
+  /** Entries the editor's file watcher does not report are collected here (the next change-driven backup walks them). */
+  unwatched?: { paths: UnwatchedPaths; found: string[] };
 }
+
+/**
+ * Which folders a change-driven backup looks at, by absolute path. A folder in neither set whose tree the parent
+ * snapshot holds (same inode and device) keeps that tree: nothing under it was reported changed.
+ */
+export interface ChangeScope {
+  /** Folders on the way to a reported path: listed again, each entry looked at again. */
+  reexamine: ReadonlySet<string>;
+  /** Reported paths and unwatched folders: walked whole, as a full backup walks them. */
+  walkWhole: ReadonlySet<string>;
+}
+
+/** How a folder is backed up: walked whole, listed again with only some subfolders walked, or its tree reused. */
+type FolderScope = 'walk' | 'reexamine' | 'reuse';
 
 export interface BackupProgress {
   filesDone: number;
@@ -246,12 +265,7 @@ class BackupRun {
   private async findParent(host: string, paths: string[]): Promise<SnapshotEntry | undefined> {
     if (this.options.force) return undefined;
     if (this.options.parent) return this.repo.findSnapshot(this.options.parent, this.signal);
-    const key = JSON.stringify([...paths].sort());
-    const all = await this.repo.listSnapshots(this.signal).catch(failedOnDamage('cannot choose a parent snapshot', '; name one with --parent, or back up without one with --force'));
-    const candidates = all.filter(
-      (e) => e.snapshot.hostname === host && JSON.stringify([...e.snapshot.paths].sort()) === key,
-    );
-    return candidates.at(-1);
+    return latestSnapshotOf(this.repo, host, paths, this.signal);
   }
 
   /** Starts loading the parent snapshot's trees of a folder's subfolders, all at once, before the folder is walked. */
@@ -298,7 +312,7 @@ class BackupRun {
       const nameBuf = Buffer.from(name);
       const previous = parentNodes?.byName.get(nameBuf.toString('latin1'));
       if (child.kind === 'target') {
-        entries.push(this.watched(await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous)));
+        entries.push(this.watched(await this.saveEntry(Buffer.from(child.realPath), nameBuf, previous, undefined, this.changeDriven)));
         continue;
       }
       let st: BigIntStats;
@@ -323,7 +337,7 @@ class BackupRun {
         continue;
       }
       for (const name of names) taken.add(name.toString());
-      entries.push(...(await this.startEntries(Buffer.from(folder), names, parentNodes)));
+      entries.push(...(await this.startEntries(Buffer.from(folder), names, parentNodes, this.changeDriven)));
     }
     return this.saveTree(await this.settled(entries), parentNodes);
   }
@@ -348,12 +362,13 @@ class BackupRun {
    * folder's entries all started) to its finished node: undefined if it is excluded or unreadable. Folders are
    * walked in order while the writer's threads store what was started before.
    */
-  private async saveEntry(fullPath: Buffer, name: Buffer, previous: TreeNode | undefined, previousSubtree?: Promise<ParentNodes>): Promise<Started<TreeNode | undefined>> {
+  private async saveEntry(fullPath: Buffer, name: Buffer, previous: TreeNode | undefined, previousSubtree?: Promise<ParentNodes>, reexamining = false): Promise<Started<TreeNode | undefined>> {
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure.error;
     const display = fullPath.toString();
     const skipped = { done: Promise.resolve(undefined) };
     if (this.excludes.excludes(display)) return skipped;
+    this.noteUnwatched(display);
     let st: BigIntStats;
     try {
       // Synchronous: a local lstat is far cheaper than a trip through libuv's thread pool.
@@ -375,8 +390,14 @@ class BackupRun {
     };
     try {
       if (type === 'dir') {
+        const scope = reexamining ? this.scopeOf(display, previous, node) : 'walk';
+        if (scope === 'reuse') {
+          node.subtree = previous?.subtree;
+          this.summary.dirsUnmodified++;
+          return { done: Promise.resolve(node) };
+        }
         const previousNodes = previous?.type === 'dir' ? await (previousSubtree ?? this.loadTreeNodes(previous.subtree)) : undefined;
-        const subtree = await this.saveDir(fullPath, previousNodes);
+        const subtree = await this.saveDir(fullPath, previousNodes, scope === 'reexamine');
         return {
           done: subtree.done.then((id) => {
             node.subtree = id;
@@ -399,21 +420,22 @@ class BackupRun {
   }
 
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
-  private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Started<Id>> {
-    const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes);
+  private async saveDir(dirPath: Buffer, previousNodes: ParentNodes, reexamining: boolean): Promise<Started<Id>> {
+    const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes, reexamining);
     return { done: this.settled(entries).then((nodes) => this.saveTree(nodes, previousNodes)) };
   }
 
   /** Starts the entries `names` of the folder `dirPath` in turn; resolves once they are all under way. */
-  private async startEntries(dirPath: Buffer, names: Buffer[], previousNodes: ParentNodes): Promise<Promise<TreeNode | undefined>[]> {
+  private async startEntries(dirPath: Buffer, names: Buffer[], previousNodes: ParentNodes, reexamining: boolean): Promise<Promise<TreeNode | undefined>[]> {
     const prefix = Buffer.concat([dirPath, Buffer.from(dirPath.length === 1 && dirPath[0] === 0x2f ? '' : '/')]);
-    const subtrees = this.loadSubtrees(previousNodes);
+    // Looking again at a folder reuses most subfolders' trees as they are: their nodes are loaded only where needed.
+    const subtrees = reexamining ? new Map<string, Promise<ParentNodes>>() : this.loadSubtrees(previousNodes);
     const entries: Promise<TreeNode | undefined>[] = [];
     for (const name of names) {
       const turn = this.turns.maybeYield();
       if (turn) await turn;
       const key = name.toString('latin1');
-      entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.byName.get(key), subtrees.get(key))));
+      entries.push(this.watched(await this.saveEntry(Buffer.concat([prefix, name]), name, previousNodes?.byName.get(key), subtrees.get(key), reexamining)));
     }
     return entries;
   }
@@ -604,10 +626,37 @@ class BackupRun {
     this.options.onProgress({ filesDone: this.summary.totalFilesProcessed, bytesDone: this.progressBytes, currentFile: filePath.toString() });
   }
 
+  private get changeDriven(): boolean {
+    return this.options.changes !== undefined;
+  }
+
+  /** How a subfolder of a folder being looked at again is backed up (see ChangeScope). */
+  private scopeOf(display: string, previous: TreeNode | undefined, node: TreeNode): FolderScope {
+    const changes = this.options.changes;
+    if (!changes || previous?.type !== 'dir' || !previous.subtree || changes.walkWhole.has(display)) return 'walk';
+    // Another folder under the same name (moved here, or replaced) is walked: its content was reported elsewhere.
+    if (previous.inode !== node.inode || previous.deviceId !== node.deviceId) return 'walk';
+    if (changes.reexamine.has(display)) return 'reexamine';
+    return this.repo.index.has('tree', previous.subtree) ? 'reuse' : 'walk';
+  }
+
+  /** Records the topmost entries the file watcher does not report: the next change-driven backup walks them. */
+  private noteUnwatched(display: string): void {
+    const unwatched = this.options.unwatched;
+    if (unwatched?.paths.hides(display) && !unwatched.paths.hides(path.dirname(display))) unwatched.found.push(display);
+  }
+
   private warn(where: string, message: string): void {
     this.summary.unreadable.push(where);
     this.options.onWarning?.(where, message);
   }
+}
+
+/** The newest snapshot of exactly these paths from this host: a backup's parent when none is named. */
+export async function latestSnapshotOf(repo: Repository, host: string, paths: readonly string[], signal?: AbortSignal): Promise<SnapshotEntry | undefined> {
+  const key = JSON.stringify([...paths].sort());
+  const all = await repo.listSnapshots(signal).catch(failedOnDamage('cannot choose a parent snapshot', '; name one with --parent, or back up without one with --force'));
+  return all.filter((e) => e.snapshot.hostname === host && JSON.stringify([...e.snapshot.paths].sort()) === key).at(-1);
 }
 
 function sameAsParent(node: TreeNode, parent: ParentTree): boolean {

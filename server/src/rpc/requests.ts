@@ -11,6 +11,7 @@ import { posixPermFromGoMode, TreeNode } from '../repo/format/tree';
 import {
   BackupRequest,
   BackupResult,
+  BackupWalk,
   CheckRequest,
   ForgetRequest,
   ForgetResult,
@@ -50,8 +51,9 @@ import {
 import { Operation } from '../service/operation';
 import { OptionSpec } from '../service/options';
 import { BackupSummary } from '../ops/backup';
+import { BackupMemory } from '../service/backupmemory';
 import { holderOf, Operations } from './operations';
-import { optBoolean, optCount, optMilliseconds, optString, optStrings, optToken, paramsObject, Raw, reqString, reqStrings } from './validate';
+import { optBackupChanges, optBoolean, optCount, optMilliseconds, optString, optStrings, optToken, paramsObject, Raw, reqString, reqStrings } from './validate';
 
 function invalidParams(message: string): never {
   throw new ResponseError(ErrorCodes.InvalidParams, message);
@@ -117,13 +119,15 @@ function requestServer(connection: Connection, ops: Operations) {
     op: Operation<Input, Options, Result>,
     response: (result: Result) => Response,
     refuse?: (options: Options) => void,
+    /** Input a request adds beyond the catalogue's options (the backup's change list and the process's memory). */
+    extra?: (p: Raw) => Partial<Input>,
   ): void => {
     // vscode-jsonrpc's handler result type is conditional on Response, which TypeScript cannot resolve for a generic.
     const handler = (async (raw: Params, token: CancellationToken): Promise<Response> => {
       const p = paramsObject(raw);
       const locking = { retryLockMs: optMilliseconds(p, 'retryLockMs'), workDoneToken: optToken(p) };
       // The specs are keyed by Input's option names, so what they read is an Input.
-      const options = prepared(op, optionsFromParams(op, p) as Input);
+      const options = prepared(op, { ...optionsFromParams(op, p), ...extra?.(p) } as Input);
       refuse?.(options);
       return response(await ops.run(op, options, locking, token));
     }) as RequestHandler<Params, Response, void>;
@@ -134,7 +138,9 @@ function requestServer(connection: Connection, ops: Operations) {
 export function serveRequests(connection: Connection, ops: Operations): void {
   const request = requestServer(connection, ops);
   request(InitRequest.type, initOperation, ({ id }) => ({ repositoryId: id, location: redactLocation(ops.location()) }));
-  request(BackupRequest.type, backupOperation, backupResult);
+  // One memory of its own backups for the life of the process: what change-driven backups build on.
+  const memory = new BackupMemory();
+  request(BackupRequest.type, backupOperation, backupResult, undefined, (p) => ({ changes: optBackupChanges(p), memory }));
   request(SnapshotsRequest.type, snapshotsOperation, (listing) => ({
     snapshots: listing.entries.map(snapshotInfo),
     groups: listing.grouped ? listing.groups.map((g) => ({ key: g.key, snapshots: g.entries.map(snapshotInfo) })) : undefined,
@@ -209,8 +215,9 @@ export function nodeInfo(path: string, node: TreeNode): SnapshotNodeInfo {
   };
 }
 
-function backupResult(s: BackupSummary): BackupResult {
+function backupResult(s: BackupSummary & { walk?: BackupWalk }): BackupResult {
   return {
+    walk: s.walk,
     snapshotId: s.snapshotId,
     parent: s.parent,
     filesNew: s.filesNew,

@@ -1,6 +1,8 @@
 // Checks JSON-RPC params before anything runs: a request with malformed params gets InvalidParams saying which
 // field is wrong, and the backend keeps serving.
+import { isAbsolute } from 'node:path';
 import { ErrorCodes, ResponseError } from 'vscode-jsonrpc';
+import type { BackupChanges, FullWalkRequest } from '../../../shared/src/protocol';
 
 export type Raw = Record<string, unknown>;
 
@@ -80,4 +82,34 @@ export function optToken(p: Raw): string | number | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') invalid('params.workDoneToken must be a string or a number');
   if (typeof v === 'string' && v.length > PARAM_LIMITS.stringChars) invalid(`params.workDoneToken is longer than ${PARAM_LIMITS.stringChars} characters`);
   return v;
+}
+
+const FULL_WALK_REQUESTS: readonly string[] = ['watcher-started', 'watcher-overflowed', 'requested'] satisfies FullWalkRequest[];
+
+/** A backup's change list (BackupChanges): absolute paths, a known full-walk reason, minutes 0 or more. */
+export function optBackupChanges(p: Raw): BackupChanges | undefined {
+  const v = p.changes;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) invalid('params.changes must be an object');
+  // Each field read under its full name, so that a complaint names params.changes.<field>.
+  const raw = Object.fromEntries(Object.entries(v as Raw).map(([k, value]) => [`changes.${k}`, value]));
+  const absolute = (name: string, list: string[] | undefined): string[] => {
+    const bad = (list ?? []).find((entry) => !isAbsolute(entry));
+    if (bad !== undefined) invalid(`params.${name} must hold absolute paths, not ${JSON.stringify(bad)}`);
+    return list ?? [];
+  };
+  const fullWalk = optString(raw, 'changes.fullWalk');
+  if (fullWalk !== undefined && !FULL_WALK_REQUESTS.includes(fullWalk)) invalid(`params.changes.fullWalk must be ${FULL_WALK_REQUESTS.join(' or ')}`);
+  const minutes = raw['changes.fullScanMinutes'];
+  if (minutes !== undefined && minutes !== null && (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0)) {
+    invalid('params.changes.fullScanMinutes must be a number of minutes, 0 or more');
+  }
+  return {
+    since: optString(raw, 'changes.since'),
+    paths: absolute('changes.paths', optStrings(raw, 'changes.paths')),
+    watchedFolders: absolute('changes.watchedFolders', optStrings(raw, 'changes.watchedFolders')),
+    watcherExcludes: optStrings(raw, 'changes.watcherExcludes') ?? [],
+    fullWalk: fullWalk as FullWalkRequest | undefined,
+    fullScanMinutes: typeof minutes === 'number' ? minutes : undefined,
+  };
 }

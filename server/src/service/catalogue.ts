@@ -5,6 +5,8 @@
 // the contract's (shared/src/protocol.ts), so both front ends offer the same ones; adding an operation is an entry
 // here, its types there, and one line (with its rendering) in each adapter.
 import type {
+  BackupChanges,
+  BackupWalk,
   BackupOptions,
   CheckOptions,
   DiffOptions,
@@ -26,6 +28,8 @@ import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression } from '../ops/backup';
+import { BackupMemory } from './backupmemory';
+import { backupWithMemory } from './changedbackup';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -87,11 +91,15 @@ export const initOperation: Operation<InitOptions, { version: 1 | 2 }, { id: str
 /** An in-process front end may back up a stream (the CLI's --stdin) instead of paths. */
 export interface BackupInput extends BackupOptions {
   stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
+  /** What the editor's file watcher reported since the last snapshot (the JSON-RPC backend only). */
+  changes?: BackupChanges;
+  /** The backend process's memory of its own backups, which a change list needs (absent: every folder is walked). */
+  memory?: BackupMemory;
 }
 
 const COMPRESSIONS: readonly string[] = ['auto', 'off', 'max'] satisfies Compression[];
 
-export const backupOperation: Operation<BackupInput, BackupInput & { compression: Compression; tags: string[] }, BackupSummary> = {
+export const backupOperation: Operation<BackupInput, BackupInput & { compression: Compression; tags: string[] }, BackupSummary & { walk?: BackupWalk }> = {
   name: 'backup',
   lock: 'append',
   readsIndex: true,
@@ -113,8 +121,10 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     if (!input.stdin && input.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
     return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
-  run: (repo, options, io) =>
-    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
+  run: (repo, { memory, changes, ...options }, io) => {
+    const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn };
+    return memory && !options.stdin ? backupWithMemory(repo, run, changes, memory) : backup(repo, run);
+  },
 };
 
 // ---- snapshots -------------------------------------------------------------------------------------------------
