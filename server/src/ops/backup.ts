@@ -447,10 +447,13 @@ class BackupRun {
         node.content = [];
         return DONE;
       }
-      if (result.kind === 'stored') {
+      if (result.kind === 'queued') {
         this.finishFile(node, previous, result.length, filePath);
-        node.content = [result.id];
-        return DONE;
+        return {
+          done: result.id.then((id) => {
+            node.content = [id];
+          }),
+        };
       }
       // It has grown to a chunked file since lstat: read it piecewise.
     }
