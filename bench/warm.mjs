@@ -14,11 +14,11 @@ const { createMessageConnection, IPCMessageReader, IPCMessageWriter } = require(
 const IDLE_WAIT_MS = Number(process.env.BENCH_IDLE_WAIT_MS || 10_000);
 
 /**
- * Whether backup requests carry the changed paths (issue 12, item 3: the client sends what VS Code's watcher saw).
- * Left off until the protocol has such a field: set BENCH_WARM_CHANGES to the BackupParams field that holds the
- * list of changed absolute paths (see shared/src/protocol.ts) to send it.
+ * Backup requests carry the change list as the client sends it (BackupParams.changes, shared/src/protocol.ts: the
+ * changed path since the last snapshot this backend made, the watched folder; the first request says the watcher
+ * just started). A backend without change-driven backups ignores the field. BENCH_WARM_CHANGES=0 leaves it out.
  */
-const changesField = process.env.BENCH_WARM_CHANGES || '';
+const sendChanges = process.env.BENCH_WARM_CHANGES !== '0';
 
 function status(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -110,12 +110,21 @@ export async function warmPhase({ label, tree, workDir, server, restic18, passwo
     await sleep(500);
     result.rss.start = status(backend.pid);
     const files = listFiles(workspace);
-    const backupParams = (changed) => ({ paths: [workspace], ...(changesField && changed ? { [changesField]: [changed] } : {}) });
+    let since;
+    const backupParams = (changed) => {
+      if (!sendChanges) return { paths: [workspace] };
+      const changes = { since, paths: changed ? [changed] : [], watchedFolders: [workspace], ...(since ? {} : { fullWalk: 'watcher-started' }) };
+      return { paths: [workspace], changes };
+    };
+    result.changeDriven = 0;
     const backendBackup = async (changed) => {
       spawnSync('sync');
       const start = performance.now();
-      await backend.request('lockstep/backup', backupParams(changed));
-      return performance.now() - start;
+      const answer = await backend.request('lockstep/backup', backupParams(changed));
+      const ms = performance.now() - start;
+      since = answer.snapshotId;
+      if (answer.walk?.changeDriven) result.changeDriven++;
+      return ms;
     };
     result.first = { backendMs: await backendBackup(undefined), resticMs: resticRun(['backup', '--quiet', workspace]) };
     result.rss.afterFirst = status(backend.pid);
@@ -152,10 +161,10 @@ export async function warmPhase({ label, tree, workDir, server, restic18, passwo
 }
 
 export function printWarm(results) {
-  console.log('\n| workspace | first backup: backend / restic 0.18 ms | warm median backend ms | warm median restic 0.18 ms | median ratio | rounds |');
+  console.log(`\n| workspace | first backup: backend / restic 0.18 ms | warm median backend ms | warm median restic 0.18 ms | median ratio | rounds (change-driven; change list ${sendChanges ? 'sent' : 'not sent'}) |`);
   console.log('|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.label} | ${r.first.backendMs.toFixed(0)} / ${r.first.resticMs.toFixed(0)} (${(r.first.backendMs / r.first.resticMs).toFixed(2)}) | ${r.medianBackendMs.toFixed(0)} | ${r.medianResticMs.toFixed(0)} | ${r.medianRatio.toFixed(2)} | ${r.rounds.length} |`);
+    console.log(`| ${r.label} | ${r.first.backendMs.toFixed(0)} / ${r.first.resticMs.toFixed(0)} (${(r.first.backendMs / r.first.resticMs).toFixed(2)}) | ${r.medianBackendMs.toFixed(0)} | ${r.medianResticMs.toFixed(0)} | ${r.medianRatio.toFixed(2)} | ${r.rounds.length} (${r.changeDriven}) |`);
   }
   console.log(`\n| workspace | backend RSS MiB (threads): start | after first backup | ${IDLE_WAIT_MS / 1000} s later | after last warm backup | ${IDLE_WAIT_MS / 1000} s later |`);
   console.log('|---|---|---|---|---|---|');
