@@ -1,7 +1,9 @@
 // Small files on the second core (issue 12, item 6). The main thread walks the tree and reads each small file into
 // the memory of a batch (up to 1 MiB or 64 files); a full batch moves to a worker thread, which hashes, compresses,
 // seals and packs its files, while the main thread walks and reads on; when the worker already has two batches,
-// the main thread stores the batch itself, so both cores stay busy and memory stays bounded (three batches).
+// the main thread stores the batch itself, so both cores stay busy and memory stays bounded (three batches). A batch
+// sent before it is full (the walk paused or ended: a backup of a few changed files) is stored here unless a worker
+// already runs: starting one costs ~100 ms of CPU and ~25 MB that a long-lived backend keeps after it ends.
 // Measured reason, on this project's 2-core machine (bench/bench.mjs, initial backup of small files, alternating
 // with restic 0.14, see /work/notes/perf-readme.md): storing every small file on the main thread left the second
 // core idle and was 1.2× restic at 5,000 files and 1.7× at 50,000; an earlier design whose worker also opened and
@@ -39,6 +41,8 @@ export interface SmallFileResults {
 export interface SmallFileStores {
   /** Has a worker store the batch (moving its memory there); resolves to its results. */
   send(batch: SmallFileBatch): Promise<SmallFileResults>;
+  /** Whether a worker thread runs (a batch that is not full is sent to one only then). */
+  workerRunning(): boolean;
   /** Stores one file's bytes on this thread. */
   storeHere(data: Uint8Array, force: boolean): { kind: StoreOutcome; id: Id };
   /** Whether the repository has, or will have, this data blob: an 'indexed' answer is stored here unless it does. */
@@ -65,7 +69,7 @@ export class SmallFileBatches {
   /** Reads a file smaller than `limit` bytes (`knownSize` when it was looked at) into the batch; throws the file system's error. */
   read(path: Buffer, limit: number, knownSize?: number): QueuedFile {
     const room = limit + 1;
-    if (this.memory && this.memory.length - this.used < room) this.flush();
+    if (this.memory && this.memory.length - this.used < room) this.flush(true);
     if (!this.memory) this.memory = Buffer.from(this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES + room));
     const data = readSmallFile(path, limit, this.memory.subarray(this.used), knownSize);
     if (data === undefined) return { kind: 'unread' };
@@ -73,7 +77,7 @@ export class SmallFileBatches {
     this.files.push({ offset: this.used, length: data.length });
     this.used += data.length;
     const stored = new Promise<{ kind: StoreOutcome; id: Id }>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (this.used >= BATCH_BYTES || this.files.length >= BATCH_FILES) this.flush();
+    if (this.used >= BATCH_BYTES || this.files.length >= BATCH_FILES) this.flush(true);
     else if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(() => this.flush());
@@ -81,8 +85,8 @@ export class SmallFileBatches {
     return { kind: 'queued', length: data.length, stored };
   }
 
-  /** Hands the open batch to a worker, or stores it here when the worker has enough. */
-  flush(): void {
+  /** Hands the open batch to a worker, or stores it here when the worker has enough (or it is not `full` and none runs). */
+  flush(full = false): void {
     this.flushQueued = false;
     const memory = this.memory;
     if (!memory || this.files.length === 0) return;
@@ -91,7 +95,7 @@ export class SmallFileBatches {
     this.files = [];
     this.waiting = [];
     this.used = 0;
-    if (this.atWorker >= WORKER_BATCHES) {
+    if (this.atWorker >= WORKER_BATCHES || (!full && !this.stores.workerRunning())) {
       this.stats.here++;
       // Stored here, the batch's memory is filled again at once.
       files.forEach((file, i) => this.settle(waiting[i], memory.subarray(file.offset, file.offset + file.length), () => this.stores.storeHere(memory.subarray(file.offset, file.offset + file.length), false)));

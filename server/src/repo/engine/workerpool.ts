@@ -182,6 +182,7 @@ class WorkerPoolCodec implements BlobCodec {
       send: (batch) => this.sendFiles(batch),
       storeHere: (data, force) => this.here.storeHere(data, force),
       known: (id) => this.storeOptions?.known(id) ?? false,
+      workerRunning: () => this.workers.length > 0,
     });
   }
 
