@@ -15,8 +15,6 @@ export interface Activity {
 
 export class IdleRelease implements Activity {
   private timer: NodeJS.Timeout | undefined;
-  /** Times memory was released, for tests (a trace request reads it). */
-  releases = 0;
 
   constructor(
     private readonly release: () => void = () => processTuning.releaseIdleMemory(),
@@ -33,7 +31,6 @@ export class IdleRelease implements Activity {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.release();
-      this.releases++;
     }, this.delayMs);
     // An idle backend that is about to exit does not wait for this.
     this.timer.unref();
