@@ -1,6 +1,7 @@
 // The backend between operations (issue 12, item 4): a backup's worker threads end with the backup, so the
 // backend's threads after a backup are those it had before plus libuv's pool (started by the first file system
 // call), and a second backup leaves no more. Figures (RSS at rest) are measured by the bench, not here.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, expect, it, describe } from 'vitest';
@@ -28,6 +29,8 @@ describe('the backend at rest', () => {
       mkdirSync(path.join(src, `d${i % 3}`), { recursive: true });
       writeFileSync(path.join(src, `d${i % 3}`, `f${i}`), `file ${i}\n`.repeat(200 + i));
     }
+    // Larger than a chunk's minimum: its chunks go to a worker thread.
+    writeFileSync(path.join(src, 'large'), randomBytes(700 * 1024));
     const backend = await backendFor(repo, { UV_THREADPOOL_SIZE: String(POOL), LOCKSTEP_WORKERS: '1' });
     const pid = backend.child.pid as number;
     const atStart = threads(pid);

@@ -1,4 +1,4 @@
-// Small files are read on the main thread and stored in batches by a worker thread or, when the worker holds two
+// With LOCKSTEP_SMALL_FILE_WORKER=1, small files are read on the main thread and stored in batches by a worker thread or, when the worker holds two
 // batches, by the main thread (server/src/repo/engine/smallbatch.ts). Whichever thread stored a file, the repository
 // must hold exactly its bytes: restic checks every pack, restores the files byte for byte, and a second backup of
 // the same contents under new names (the index's blobs, found through the workers' table) adds no data blob.
@@ -38,7 +38,7 @@ describeWithPeer('restic-0.18', 'small files stored by a worker thread and the m
     const repo = path.join(makeTempDir('small-threads-repo'), 'repo');
     const src = makeTempDir('small-threads-src');
     const files = makeTree(src);
-    const opts = { repo, password: PASSWORD, env: { LOCKSTEP_WORKERS: '1' } };
+    const opts = { repo, password: PASSWORD, env: { LOCKSTEP_WORKERS: '1', LOCKSTEP_SMALL_FILE_WORKER: '1' } };
     lockstepOk(['init'], opts);
     lockstepOk(['backup', '--quiet', src], opts);
     runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });

@@ -1,4 +1,4 @@
-// Small files on the second core (issue 12, item 6). The main thread walks the tree and reads each small file into
+// Small files on the second core (issue 12, item 6), with LOCKSTEP_SMALL_FILE_WORKER=1 only (workerpool.ts). The main thread walks the tree and reads each small file into
 // the memory of a batch (up to 1 MiB or 64 files); a full batch moves to a worker thread, which hashes, compresses,
 // seals and packs its files, while the main thread walks and reads on; when the worker already has two batches,
 // the main thread stores the batch itself, so both cores stay busy and memory stays bounded (three batches). A batch
@@ -9,6 +9,10 @@
 // core idle and was 1.2× restic at 5,000 files and 1.7× at 50,000; an earlier design whose worker also opened and
 // read the files gained nothing (two threads doing file system work each ran a third slower), so here only the
 // CPU work crosses threads, and the reads stay on the main thread in few system calls (smallfile.ts).
+// Why it is off by default: alternating runs of the initial backup of 5,000 files at load average ~6 (other jobs
+// on both cores) took a median 2.72 s with it against 1.87 s without, for 1.7 against 1.3 s of CPU (the worker's
+// start, a second heap and zstd, 30 MB more pages) and 30 MB more peak RSS; the one bench run that favoured it
+// (ratio 0.53 against 1.28 at load 10) did not repeat. Worth measuring again on a machine with a free core.
 import type { StoreOutcome } from './datastore';
 import type { Id } from '../format/ids';
 import { readSmallFile } from './smallfile';
