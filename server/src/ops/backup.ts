@@ -447,6 +447,11 @@ class BackupRun {
         node.content = [];
         return DONE;
       }
+      if (result.kind === 'stored') {
+        this.finishFile(node, previous, result.length, filePath);
+        node.content = [result.id];
+        return DONE;
+      }
       if (result.kind === 'queued') {
         this.finishFile(node, previous, result.length, filePath);
         return {

@@ -17,6 +17,8 @@ import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `storeFile`. */
 export type StoredFileOutcome =
+  /** Read and stored on this thread. */
+  | { kind: 'stored'; id: Id; length: number }
   /** Read, and being stored (on a worker where one runs): `id` resolves once its blob is in a pack. */
   | { kind: 'queued'; id: Promise<Id>; length: number }
   | { kind: 'empty' }
@@ -148,6 +150,10 @@ export class BlobWriter {
       this.throwIfFailed();
       const read = this.encoder.queueFile(path, limit, knownSize);
       if (read.kind === 'empty' || read.kind === 'unread') return read;
+      if (read.kind === 'done') {
+        this.stored(read.outcome, read.id, read.length);
+        return { kind: 'stored', id: read.id, length: read.length };
+      }
       const id = read.stored.then(({ kind, id: blobId }) => {
         this.stored(kind, blobId, read.length);
         return blobId;

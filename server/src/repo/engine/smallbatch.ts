@@ -26,6 +26,8 @@ const WORKER_BATCHES = 2;
 /** What became of a small file handed to `read`: its blob is stored once `stored` resolves. */
 export type QueuedFile =
   | { kind: 'queued'; length: number; stored: Promise<{ kind: StoreOutcome; id: Id }> }
+  /** Stored already, on the calling thread. */
+  | { kind: 'done'; length: number; outcome: StoreOutcome; id: Id }
   | { kind: 'empty' }
   /** Too large by the time it was opened, or grew while read: the caller reads it piecewise. */
   | { kind: 'unread' };

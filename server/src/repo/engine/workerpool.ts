@@ -121,7 +121,7 @@ class InlineCodec implements BlobCodec {
     // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
     const read = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.storeFile(path, limit, true, knownSize) : first;
     if (read.kind === 'empty' || read.kind === 'unread') return read;
-    return { kind: 'queued', length: read.length, stored: Promise.resolve({ kind: read.kind, id: read.id }) };
+    return { kind: 'done', length: read.length, outcome: read.kind, id: read.id };
   }
   /** Stores bytes already read (a small file's, from a batch) on this thread. */
   storeHere(data: Uint8Array, force: boolean): { kind: StoreOutcome; id: Id } {
