@@ -130,7 +130,7 @@ for (const name of warmSizes) {
   }
 }
 if (Object.keys(totals).length > 0) {
-  console.log(`| data | phase | Lockstep s | restic 0.14 s | time ratio (median of ${rounds}) | Lockstep RSS MiB | restic RSS MiB | RSS ratio (peak) |`);
+  console.log(`| data | phase | Lockstep s | restic 0.14 s | time ratio (median of ${rounds} per-round ratios) | Lockstep RSS MiB | restic RSS MiB | RSS ratio (peak) |`);
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [key, t] of Object.entries(totals)) {
     const [data, phase] = key.split(' | ');
