@@ -1,9 +1,19 @@
-// `npm run bench`: Lockstep vs restic 0.14 on the same generated data, alternately, in one run.
+// `npm run bench`: Lockstep vs restic on the same generated data, alternately, in one run. BENCH_PHASES picks the
+// phases (comma-separated; default all):
+//   big       1 GiB random file, CLI vs restic 0.14: initial backup, unchanged backup, restore
+//   small     5,000 small files (~100 MB), the same three
+//   small50k  50,000 small files (~400 MB), CLI vs restic 0.14: initial backup
+//   warm      the backend over JSON-RPC, started once, vs `restic backup` of restic 0.18, one file changed before
+//             each backup, at 5,000 and 50,000 files (bench/warm.mjs); and the backend's idle RSS
+//   warm5k, warm50k  the warm phase at one size only
+// BENCH_ROUNDS (cold phases, default 1) and BENCH_WARM_ROUNDS (default 5) set the rounds; medians are reported.
 // Prints the time of each phase, the Lockstep/restic ratios and peak RSS (GNU time's %M).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { homedir } from 'node:os';
+import { bigFile, smallTree } from './data.mjs';
+import { printWarm, warmPhase } from './warm.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, 'bench', 'data');
@@ -11,42 +21,17 @@ const workDir = path.join(root, 'bench', 'work');
 // The command users run: bin/lockstep, which keeps NODE_EXTRA_CA_CERTS out of Node's start-up where it is set.
 const launcher = path.join(root, 'bin', 'lockstep');
 const restic = process.env.RESTIC_BIN || '/usr/bin/restic';
+const restic18 = process.env.RESTIC18_BIN || path.join(process.env.LOCKSTEP_PEERS_DIR ?? path.join(homedir(), '.cache', 'lockstep-peers'), 'bin', 'restic-0.18');
 const rounds = Number(process.env.BENCH_ROUNDS || 1);
+const warmRounds = Number(process.env.BENCH_WARM_ROUNDS || 5);
 const bigSize = Number(process.env.BENCH_BIG_MIB || 1024) * 1024 * 1024;
 const smallCount = Number(process.env.BENCH_SMALL_FILES || 5000);
+const allPhases = ['big', 'small', 'small50k', 'warm', 'warm5k', 'warm50k'];
+const phases = (process.env.BENCH_PHASES || allPhases.join(',')).split(',').map((p) => p.trim()).filter(Boolean);
+for (const p of phases) if (!allPhases.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (phases: ${allPhases.join(', ')})`);
 const timeBin = '/usr/bin/time';
 const password = 'bench-password';
-
-function generate() {
-  const big = path.join(dataDir, 'big', 'random.bin');
-  if (!existsSync(big)) {
-    mkdirSync(path.dirname(big), { recursive: true });
-    const fd = openSync(big, 'w');
-    for (let done = 0; done < bigSize; done += 16 << 20) writeSync(fd, randomBytes(Math.min(16 << 20, bigSize - done)));
-    closeSync(fd);
-  }
-  const small = path.join(dataDir, 'tree');
-  if (!existsSync(path.join(small, '.complete'))) {
-    rmSync(small, { recursive: true, force: true });
-    const words = ['lock', 'step', 'restic', 'backup', 'pack', 'index', 'tree', 'blob', 'snapshot', 'prune', 'chunk', 'key'];
-    let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    for (let i = 0; i < smallCount; i++) {
-      const dir = path.join(small, `d${i % 50}`, `e${i % 7}`);
-      mkdirSync(dir, { recursive: true });
-      const size = Math.floor(1024 + rnd() * rnd() * 80 * 1024);
-      const file = path.join(dir, `f${i}.txt`);
-      if (i % 3 === 0) writeFileSync(file, randomBytes(size));
-      else {
-        let text = '';
-        while (text.length < size) text += words[Math.floor(rnd() * words.length)] + (rnd() < 0.1 ? '\n' : ' ');
-        writeFileSync(file, text.slice(0, size));
-      }
-    }
-    writeFileSync(path.join(small, '.complete'), '');
-  }
-  return { big: path.dirname(big), small };
-}
+const log = (line) => process.stderr.write(`${line}\n`);
 
 /** Every command starts with nothing of the one before still being written back (a restore leaves GBs dirty). */
 function settle() {
@@ -94,41 +79,68 @@ function initRepos(name) {
   }
 }
 
-function runPhases(tool, dataset, name) {
+function runPhases(tool, dataset, name, initialOnly) {
   const { repo, target } = repoPaths(tool, name);
   const { cmd, env } = tools[tool](repo);
-  const results = {
-    'initial backup': timed(`${tool} backup`, [...cmd, 'backup', '--quiet', dataset], env),
-    'unchanged backup': timed(`${tool} backup again`, [...cmd, 'backup', '--quiet', dataset], env),
-    restore: timed(`${tool} restore`, [...cmd, 'restore', 'latest', '--target', target], env),
-  };
+  const results = { 'initial backup': timed(`${tool} backup`, [...cmd, 'backup', '--quiet', dataset], env) };
+  if (!initialOnly) {
+    results['unchanged backup'] = timed(`${tool} backup again`, [...cmd, 'backup', '--quiet', dataset], env);
+    results.restore = timed(`${tool} restore`, [...cmd, 'restore', 'latest', '--target', target], env);
+  }
   rmSync(repo, { recursive: true, force: true });
   rmSync(target, { recursive: true, force: true });
   return results;
 }
 
 mkdirSync(workDir, { recursive: true });
-const sets = generate();
+const started = performance.now();
+log(`bench phases: ${phases.join(', ')}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+const datasets = {};
+if (phases.includes('big')) datasets['1 GiB random file'] = { dir: bigFile(dataDir, bigSize) };
+const warmSizes = ['5,000 small files', '50,000 small files'].filter((_, i) => phases.includes('warm') || phases.includes(['warm5k', 'warm50k'][i]));
+if (phases.includes('small') || warmSizes.includes('5,000 small files')) datasets['5,000 small files'] = { dir: smallTree(dataDir, 'tree', smallCount, 80), cold: phases.includes('small') };
+if (phases.includes('small50k') || warmSizes.includes('50,000 small files')) datasets['50,000 small files'] = { dir: smallTree(dataDir, 'tree50k', 50_000, 28), cold: phases.includes('small50k'), initialOnly: true };
+if (datasets['1 GiB random file']) datasets['1 GiB random file'].cold = true;
 const totals = {};
 for (let round = 0; round < rounds; round++) {
-  for (const [name, dataset] of Object.entries({ '1 GiB random file': sets.big, '5,000 small files': sets.small })) {
+  for (const [name, { dir, cold, initialOnly }] of Object.entries(datasets)) {
+    if (!cold) continue;
     const order = round % 2 === 0 ? ['lockstep', 'restic'] : ['restic', 'lockstep'];
     const slug = name.replace(/\W+/g, '-');
     initRepos(slug);
     for (const tool of order) {
-      const phases = runPhases(tool, dataset, slug);
-      for (const [phase, r] of Object.entries(phases)) {
+      const results = runPhases(tool, dir, slug, initialOnly);
+      for (const [phase, r] of Object.entries(results)) {
         const key = `${name} | ${phase}`;
-        totals[key] ??= { lockstep: { seconds: 0, rss: 0 }, restic: { seconds: 0, rss: 0 } };
-        totals[key][tool].seconds += r.seconds / rounds;
-        totals[key][tool].rss = Math.max(totals[key][tool].rss, r.rssMiB);
+        log(`  ${key}: ${tool} ${r.seconds.toFixed(2)} s, ${r.rssMiB.toFixed(0)} MiB`);
+        totals[key] ??= { lockstep: [], restic: [] };
+        totals[key][tool].push(r);
       }
     }
   }
 }
-console.log('| data | phase | Lockstep s | restic s | time ratio | Lockstep RSS MiB | restic RSS MiB | RSS ratio |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const [key, t] of Object.entries(totals)) {
-  const [data, phase] = key.split(' | ');
-  console.log(`| ${data} | ${phase} | ${t.lockstep.seconds.toFixed(2)} | ${t.restic.seconds.toFixed(2)} | ${(t.lockstep.seconds / t.restic.seconds).toFixed(2)} | ${t.lockstep.rss.toFixed(0)} | ${t.restic.rss.toFixed(0)} | ${(t.lockstep.rss / t.restic.rss).toFixed(2)} |`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const warmResults = [];
+for (const name of warmSizes) {
+  {
+    warmResults.push(await warmPhase({ label: name, tree: datasets[name].dir, workDir, server: path.join(root, 'dist', 'server.js'), restic18, password, rounds: warmRounds, log }));
+  }
 }
+if (Object.keys(totals).length > 0) {
+  console.log(`| data | phase | Lockstep s | restic 0.14 s | time ratio (median of ${rounds} per-round ratios) | Lockstep RSS MiB | restic RSS MiB | RSS ratio (peak) |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [key, t] of Object.entries(totals)) {
+    const [data, phase] = key.split(' | ');
+    const ls = median(t.lockstep.map((r) => r.seconds));
+    const rs = median(t.restic.map((r) => r.seconds));
+    const ratio = median(t.lockstep.map((r, i) => r.seconds / t.restic[i].seconds));
+    const lr = Math.max(...t.lockstep.map((r) => r.rssMiB));
+    const rr = Math.max(...t.restic.map((r) => r.rssMiB));
+    console.log(`| ${data} | ${phase} | ${ls.toFixed(2)} | ${rs.toFixed(2)} | ${ratio.toFixed(2)} | ${lr.toFixed(0)} | ${rr.toFixed(0)} | ${(lr / rr).toFixed(2)} |`);
+  }
+}
+if (warmResults.length > 0) printWarm(warmResults);
+console.log(`\nbench ran ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);

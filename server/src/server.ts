@@ -4,7 +4,8 @@
 import { LockstepError } from './base/errors';
 import { setUpProcessTuning } from './base/processTuning';
 import { resolvePassword } from './password';
-import { Admission } from './rpc/admission';
+import { Admission, DEFAULT_ADMISSION_LIMITS } from './rpc/admission';
+import { IdleRelease } from './rpc/idlerelease';
 import { createBackendConnection } from './rpc/connection';
 import { Operations } from './rpc/operations';
 import { serveRequests } from './rpc/requests';
@@ -26,7 +27,7 @@ try {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}; running untuned\n`);
 }
 
-const admission = new Admission();
+const admission = new Admission(DEFAULT_ADMISSION_LIMITS, new IdleRelease());
 const connection = createBackendConnection(admission);
 const ops = new Operations(connection, process.env, password, admission);
 

@@ -25,7 +25,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { LockstepError } from './errors';
 
-type Gc = (options?: { type?: 'minor' | 'major' }) => void;
+type Gc = (options?: { type?: 'minor' | 'major'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
 /** Bytes of short-lived buffers between scavenges. */
 const SCAVENGE_EVERY = 8 * 1024 * 1024;
@@ -65,6 +65,10 @@ class TunedProcess {
     }).unref();
   }
 
+  releaseIdleMemory(): void {
+    this.collector()?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  }
+
   expectLargeBuffers(bytes: number): void {
     // malloc's limits only ever rise: a block no larger than one already freed changes nothing.
     if (bytes <= this.mallocRaisedTo) return;
@@ -98,6 +102,10 @@ export const processTuning = {
   /** A large block (a WebAssembly memory, say) is out of reach: a full collection on the next turn would free it. */
   noteLargeRelease(): void {
     tuned?.noteLargeRelease();
+  },
+  /** A long-lived process has nothing running: collect everything the last work left (rpc/idlerelease.ts). */
+  releaseIdleMemory(): void {
+    tuned?.releaseIdleMemory();
   },
   /** Buffers of up to `bytes` will be made and freed by the hundred from here on. */
   expectLargeBuffers(bytes: number): void {

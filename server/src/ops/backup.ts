@@ -474,6 +474,14 @@ class BackupRun {
         node.content = [result.id];
         return DONE;
       }
+      if (result.kind === 'queued') {
+        this.finishFile(node, previous, result.length, filePath);
+        return {
+          done: result.id.then((id) => {
+            node.content = [id];
+          }),
+        };
+      }
       // It has grown to a chunked file since lstat: read it piecewise.
     }
     return this.startChunked(filePath, node, previous);

@@ -11,6 +11,7 @@ import { abortReason } from '../base/abort';
 import { CancelledError } from '../base/errors';
 import { LockstepErrorCodes } from '../../../shared/src/protocol';
 import { Semaphore } from '../base/semaphore';
+import type { Activity } from './idlerelease';
 
 export type Lane = 'locking' | 'lock-free';
 
@@ -34,7 +35,11 @@ export class Admission implements Stoppable {
   private readonly admitted = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
 
-  constructor(private readonly limits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS) {
+  constructor(
+    private readonly limits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS,
+    /** Told when the first request starts and when the last one has ended (idlerelease.ts). */
+    private readonly activity?: Activity,
+  ) {
     this.lanes = { locking: new Semaphore(limits.running), 'lock-free': new Semaphore(limits.running) };
   }
 
@@ -51,9 +56,13 @@ export class Admission implements Stoppable {
         new ResponseError(LockstepErrorCodes.failed, `${name}: the backend is busy (${this.limits.running} ${what} running and ${slots.waiting} waiting); try again when one has finished`),
       );
     }
+    if (this.admitted.size === 0) this.activity?.started();
     const running = this.admit(name, slots, token, work);
     this.admitted.add(running);
-    const forget = (): void => void this.admitted.delete(running);
+    const forget = (): void => {
+      this.admitted.delete(running);
+      if (this.admitted.size === 0) this.activity?.idle();
+    };
     running.then(forget, forget);
     return running;
   }

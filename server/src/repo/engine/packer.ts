@@ -17,7 +17,10 @@ import { BlobCodec, createBlobCodec } from './workerpool';
 
 /** What became of a small file handed to `storeFile`. */
 export type StoredFileOutcome =
+  /** Read and stored on this thread. */
   | { kind: 'stored'; id: Id; length: number }
+  /** Read, and being stored (on a worker where one runs): `id` resolves once its blob is in a pack. */
+  | { kind: 'queued'; id: Promise<Id>; length: number }
   | { kind: 'empty' }
   /** Too large by the time it was opened, or grew while read: the caller reads it piecewise. */
   | { kind: 'unread' }
@@ -84,6 +87,7 @@ export class BlobWriter {
       onPacks: (packs) => {
         for (const pack of packs) this.storePack(pack);
       },
+      known: (id) => this.has('data', id),
     });
   }
 
@@ -139,18 +143,24 @@ export class BlobWriter {
   }
 
   /**
-   * Reads a file smaller than `limit` bytes (`knownSize` when it was looked at) and stores it as one data blob, on
-   * this thread; call ready() before the first, and wait for waitForRoom() before each.
+   * Reads a file smaller than `limit` bytes (`knownSize` when it was looked at) on this thread and has it stored as
+   * one data blob (by a worker where one runs); call ready() before the first, and wait for waitForRoom() before each.
    */
   storeFile(path: Buffer, limit: number, knownSize?: number): StoredFileOutcome {
     try {
       this.throwIfFailed();
-      const first = this.encoder.storeFile(path, limit, false, knownSize);
-      // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
-      const read = first.kind === 'indexed' && !this.has('data', first.id) ? this.encoder.storeFile(path, limit, true, knownSize) : first;
+      const read = this.encoder.queueFile(path, limit, knownSize);
       if (read.kind === 'empty' || read.kind === 'unread') return read;
-      this.stored(read.kind, read.id, read.length);
-      return { kind: 'stored', id: read.id, length: read.length };
+      if (read.kind === 'done') {
+        this.stored(read.outcome, read.id, read.length);
+        return { kind: 'stored', id: read.id, length: read.length };
+      }
+      const id = read.stored.then(({ kind, id: blobId }) => {
+        this.stored(kind, blobId, read.length);
+        return blobId;
+      });
+      this.track(() => undefined, id);
+      return { kind: 'queued', id, length: read.length };
     } catch (error) {
       return { kind: 'failed', error };
     }

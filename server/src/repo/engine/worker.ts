@@ -30,12 +30,20 @@ function requireStore(): DataPackStore {
 }
 
 function run(job: WorkerJob): void {
-  if (job.kind === 'storeChunk' && job.indexed) requireStore().setIndexed(job.indexed.table);
+  if ((job.kind === 'storeChunk' || job.kind === 'storeFiles') && job.indexed) requireStore().setIndexed(job.indexed.table);
   switch (job.kind) {
     case 'storeChunk': {
       const into = requireStore();
       const { kind, id } = into.store(new Uint8Array(job.data, job.offset, job.length), job.force);
       return reply({ seq: job.seq, kind: 'storedChunk', outcome: kind, id, packs: into.takeFinished() });
+    }
+    case 'storeFiles': {
+      const into = requireStore();
+      const results = job.files.map((file) => {
+        const { kind, id } = into.store(new Uint8Array(job.data, file.offset, file.length));
+        return { outcome: kind, id };
+      });
+      return parentPort?.postMessage({ seq: job.seq, kind: 'storedFiles', results, data: job.data, packs: into.takeFinished() } satisfies WorkerResult, [job.data]);
     }
     case 'flush': {
       store?.flush();

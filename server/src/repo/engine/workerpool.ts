@@ -7,7 +7,9 @@ import { MasterKey } from '../format/crypto';
 import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
 import { Id } from '../format/ids';
 import { FinishedPack } from './packfile';
+import { QueuedFile, SmallFileBatch, SmallFileBatches } from './smallbatch';
 import { zstdReady } from '../format/zstd';
+import { trace } from '../../base/trace';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;
@@ -20,6 +22,8 @@ export interface WorkerSetup {
 export type WorkerJob =
   /** Store one chunk as a data blob (a view of the caller's memory, shared or moved). */
   | ({ seq: number; kind: 'storeChunk'; data: ArrayBuffer | SharedArrayBuffer; offset: number; length: number; force?: boolean } & IndexedUpdate)
+  /** Store each of a batch's small files as one data blob (smallbatch.ts); the memory is moved, and moved back. */
+  | ({ seq: number; kind: 'storeFiles' } & SmallFileBatch & IndexedUpdate)
   /** Finish the open pack (flush), or drop it (discard). */
   | { seq: number; kind: 'flush' | 'discard' }
   /** Hash, compress (if asked) and seal one blob, and send it back. */
@@ -40,6 +44,7 @@ export interface FsErrorInfo {
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
 export type WorkerResult =
   | { seq: number; kind: 'storedChunk'; outcome: StoreOutcome; id: Id; packs: FinishedPack[] }
+  | { seq: number; kind: 'storedFiles'; results: { outcome: StoreOutcome; id: Id }[]; data: ArrayBuffer; packs: FinishedPack[] }
   | { seq: number; kind: 'flushed'; packs: FinishedPack[] }
   | { seq: number; kind: 'blob'; id: string; sealed: ArrayBuffer; offset: number; length: number; uncompressedLength?: number }
   | { seq: number; kind: 'error'; error: string; problem?: BlobProblem; fsError?: FsErrorInfo };
@@ -51,6 +56,8 @@ export interface StoreOptions {
   indexed(): SharedArrayBuffer | undefined;
   /** Called with every pack a thread finishes, before the call that finished it resolves. */
   onPacks(packs: FinishedPack[]): void;
+  /** Whether the repository has, or will have, this data blob (the full ID, where `indexed` only says probably). */
+  known(id: Id): boolean;
 }
 
 /** Stores and seals blobs, on worker threads where the bundle has them. */
@@ -63,6 +70,12 @@ export interface BlobCodec {
    * Throws the file system's error.
    */
   storeFile(path: Buffer, limit: number, force?: boolean, knownSize?: number): FileStoreResult;
+  /**
+   * Reads a file smaller than `limit` bytes on the calling thread and has it stored as one data blob, by a worker
+   * where one runs (smallbatch.ts); an `indexed` blob the repository turns out not to have is stored after all.
+   * Throws the file system's error.
+   */
+  queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile;
   /** Stores one chunk as a data blob; the caller must not change `plaintext` until this settles. */
   storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }>;
   /** Finishes every open data pack; their packs reach onPacks first. */
@@ -102,6 +115,17 @@ class InlineCodec implements BlobCodec {
   }
   storeFile(path: Buffer, limit: number, force?: boolean, knownSize?: number): FileStoreResult {
     return this.delivered(this.store.storeFile(path, limit, force, knownSize));
+  }
+  queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile {
+    const first = this.storeFile(path, limit, false, knownSize);
+    // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
+    const read = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.storeFile(path, limit, true, knownSize) : first;
+    if (read.kind === 'empty' || read.kind === 'unread') return read;
+    return { kind: 'done', length: read.length, outcome: read.kind, id: read.id };
+  }
+  /** Stores bytes already read (a small file's, from a batch) on this thread. */
+  storeHere(data: Uint8Array, force: boolean): { kind: StoreOutcome; id: Id } {
+    return this.delivered(this.store.store(data, force));
   }
   async storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }> {
     await zstdReady();
@@ -145,6 +169,7 @@ class WorkerPoolCodec implements BlobCodec {
   /** Workers that have been given the index's data blobs. */
   private readonly knowIndex = new Set<number>();
   private indexedTable: { table: SharedArrayBuffer | undefined } | undefined;
+  private readonly smallFiles: SmallFileBatches;
 
   constructor(
     private readonly script: string,
@@ -153,6 +178,12 @@ class WorkerPoolCodec implements BlobCodec {
     private readonly storeOptions: StoreOptions | undefined,
   ) {
     this.here = new InlineCodec(key, storeOptions, workerCount);
+    this.smallFiles = new SmallFileBatches({
+      send: (batch) => this.sendFiles(batch),
+      storeHere: (data, force) => this.here.storeHere(data, force),
+      known: (id) => this.storeOptions?.known(id) ?? false,
+      workerRunning: () => this.workers.length > 0,
+    });
   }
 
   private startWorker(): number {
@@ -208,6 +239,17 @@ class WorkerPoolCodec implements BlobCodec {
     return this.here.storeFile(path, limit, force, knownSize);
   }
 
+  queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile {
+    return smallFilesOnWorker() ? this.smallFiles.read(path, limit, knownSize) : this.here.queueFile(path, limit, knownSize);
+  }
+
+  private async sendFiles(batch: SmallFileBatch): Promise<{ results: { outcome: StoreOutcome; id: Id }[]; data: ArrayBuffer }> {
+    const target = this.pickWorker();
+    const result = await this.postTo(target, { kind: 'storeFiles', ...batch, ...this.indexedFor(target) }, 1, [batch.data]);
+    if (result.kind !== 'storedFiles') throw new Error('a worker answered a storeFiles job with something else');
+    return result;
+  }
+
   async storeChunk(plaintext: Buffer, force = false): Promise<{ kind: StoreOutcome; id: Id }> {
     const own = ownable(plaintext);
     const target = this.pickWorker();
@@ -217,6 +259,8 @@ class WorkerPoolCodec implements BlobCodec {
   }
 
   async flushStore(): Promise<void> {
+    this.smallFiles.flush();
+    trace(`small-file batches: ${this.smallFiles.stats.worker} on a worker, ${this.smallFiles.stats.here} here`);
     await Promise.all([this.here.flushStore(), ...this.workers.map((_, n) => this.postTo(n, { kind: 'flush' }, 1))]);
   }
 
@@ -280,6 +324,14 @@ export function createBlobCodec(key: MasterKey, threads = defaultThreads(), stor
   const script = workerScript();
   if (!script || threads < 1) return new InlineCodec(key, store);
   return new WorkerPoolCodec(script, key, threads, store);
+}
+
+/**
+ * LOCKSTEP_SMALL_FILE_WORKER=1 has small files stored through smallbatch.ts; off by default, because on this
+ * project's loaded 2-core machine it measured slower than the main thread alone (see smallbatch.ts).
+ */
+function smallFilesOnWorker(): boolean {
+  return process.env.LOCKSTEP_SMALL_FILE_WORKER === '1';
 }
 
 function defaultThreads(): number {
