@@ -102,7 +102,7 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, options, io) =>
-    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
+    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice }),
 };
 
 // ---- snapshots -------------------------------------------------------------------------------------------------
