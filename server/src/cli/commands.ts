@@ -34,9 +34,9 @@ import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
 import { GlobalSettings, repositoryLocation } from './globals';
-import { backupStatusJson, backupSummaryJson, snapshotJson, snapshotSize } from './json';
+import { backupStatusJson, backupSummaryJson, checkSummaryJson, nodeJson, snapshotJson, snapshotSize } from './json';
 import { longListingLine } from './lslong';
-import { StatusLine, Terminal } from './progress';
+import { CLEAR_BELOW, ProgressUnit, StatusLine, Terminal } from './progress';
 
 export interface CommandContext extends GlobalSettings {
   args: ParsedArgs;
@@ -216,15 +216,14 @@ const backupCommand = command(backupOperation, {
 /** backup's status as restic shows it: JSON status messages with --json, a live line on a terminal, else nothing. */
 function backupReport(ctx: CommandContext): Session['report'] {
   const started = Date.now();
-  const line = StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json) ? new StatusLine(ctx.terminal, 'files') : undefined;
+  const line = statusLineReport(ctx, 'files');
   return {
     begin: () => {
       if (ctx.verbose > 0 && !ctx.json) ctx.out(`start scan on [${ctx.args.positionals.join(' ')}]\nstart backup on [${ctx.args.positionals.join(' ')}]`);
     },
     progress: (p) => {
       if (ctx.json) ctx.out(JSON.stringify(backupStatusJson(p, Date.now() - started)));
-      else if (p.final) line?.clear();
-      else line?.update(p);
+      else line.progress?.(p);
     },
     warn: (where, message) =>
       ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
@@ -259,22 +258,6 @@ function describeListingGroup(key: GroupKey): string {
   if (key.tags !== undefined) parts.push(`tags [${key.tags.join(', ')}]`);
   if (key.paths !== undefined) parts.push(`paths [${key.paths.join(', ')}]`);
   return parts.join(', ');
-}
-
-function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
-  return {
-    name: node.name.toString(),
-    type: node.type,
-    path: fullPath,
-    uid: node.uid,
-    gid: node.gid,
-    size: node.size !== undefined ? Number(node.size) : undefined,
-    mode: node.mode,
-    mtime: node.mtime,
-    atime: node.atime,
-    ctime: node.ctime,
-    struct_type: 'node',
-  };
 }
 
 function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
@@ -396,7 +379,7 @@ const ls = command(lsOperation, {
   flags: { long: { kind: 'bool', short: 'l' } },
   input: (ctx) => ({
     onSnapshot: ({ id, snapshot }) => {
-      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
+      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), message_type: 'snapshot', struct_type: 'snapshot' }));
       else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}${snapshot.username || snapshot.hostname ? ` by ${snapshot.username ?? ''}@${snapshot.hostname ?? ''}` : ''}:`);
     },
     onNode: (p, node) => {
@@ -408,10 +391,18 @@ const ls = command(lsOperation, {
   render: () => ExitCode.ok,
 });
 
+/** A live status line on a terminal for an operation's progress, cleared as the work ends (see cli/progress.ts). */
+function statusLineReport(ctx: CommandContext, unit: ProgressUnit): Pick<NonNullable<Session['report']>, 'progress'> {
+  if (!StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json)) return {};
+  const line = new StatusLine(ctx.terminal, unit);
+  return { progress: (p) => (p.final ? line.clear() : line.update(p)) };
+}
+
 const restoreCommand = command(restoreOperation, {
   summary: 'Extract the data from a snapshot',
   usage: 'lockstep restore SNAPSHOT --target DIR',
   report: (ctx) => ({
+    ...statusLineReport(ctx, 'files/dirs'),
     begin: () => {
       if (!ctx.json) ctx.out(`restoring snapshot ${ctx.args.positionals[0]} to ${flagString(ctx.args, 'target')}`);
     },
@@ -421,6 +412,7 @@ const restoreCommand = command(restoreOperation, {
     if (ctx.json) {
       ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
     } else {
+      if (StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json)) ctx.terminal.write(CLEAR_BELOW);
       ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);
     }
     return summary.warnings.length > 0 ? ExitCode.fatal : ExitCode.ok;
@@ -472,7 +464,8 @@ const checkCommand = command(checkOperation, {
   report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
   render(ctx, result) {
     if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
+      for (const error of result.errors) ctx.out(JSON.stringify({ message_type: 'error', message: error }));
+      ctx.out(JSON.stringify(checkSummaryJson(result)));
     } else {
       for (const hint of result.hints) ctx.out(hint);
       for (const error of result.errors) ctx.err(`error: ${error}`);

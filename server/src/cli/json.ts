@@ -1,8 +1,11 @@
 // restic 0.18's `--json` messages for backup and snapshots: its field names, their order and omitempty rules.
 import { BackupSummary } from '../ops/backup';
+import { CheckResult } from '../ops/check';
 import { ProgressReport } from '../ops/progress';
 import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
+import { TreeNode } from '../repo/format/tree';
+import { goModeString } from './lslong';
 
 /** restic's percent_done: the bytes done of the total, or the files when there are no bytes to count. */
 export function fractionDone(p: ProgressReport): number {
@@ -88,4 +91,26 @@ function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
 export function snapshotSize(s: Snapshot): number | undefined {
   const bytes = s.summary?.total_bytes_processed ?? s.summary?.totalBytesProcessed;
   return typeof bytes === 'number' ? bytes : typeof bytes === 'bigint' ? Number(bytes) : undefined;
+}
+
+/** ls's node message (size only for files, inode where known, as restic's omitempty does). */
+export function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
+  const message: Record<string, unknown> = { name: node.name.toString(), type: node.type, path: fullPath, uid: node.uid ?? 0, gid: node.gid ?? 0 };
+  if (node.type === 'file') message.size = Number(node.size ?? 0);
+  Object.assign(message, { mode: node.mode ?? 0, permissions: goModeString(node.mode ?? 0), mtime: node.mtime, atime: node.atime, ctime: node.ctime });
+  if (node.inode) message.inode = Number(node.inode);
+  message.message_type = 'node';
+  message.struct_type = 'node';
+  return message;
+}
+
+/** check's summary: the damage counted, and restic's hints as its two booleans (the packs it names are ours to list). */
+export function checkSummaryJson(result: CheckResult): Record<string, unknown> {
+  return {
+    message_type: 'summary',
+    num_errors: result.errors.length,
+    broken_packs: null,
+    suggest_repair_index: result.errors.some((e) => /index/i.test(e)),
+    suggest_prune: result.hints.some((h) => /prune/i.test(h)),
+  };
 }

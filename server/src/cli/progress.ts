@@ -5,6 +5,9 @@ import { ProgressReport } from '../ops/progress';
 import { formatBytes, formatDuration } from './format';
 import { fractionDone, secondsRemaining } from './json';
 
+/** Erases from the cursor to the end of the screen: what is left of a status line drawn there. */
+export const CLEAR_BELOW = '\x1b[J';
+
 export interface Terminal {
   isTTY?: boolean;
   columns?: number;
@@ -37,20 +40,20 @@ export class StatusLine {
 
   /** Removes the status before the result is printed. */
   clear(): void {
-    if (this.shownLines > 0) this.terminal.write('\x1b[J');
+    if (this.shownLines > 0) this.terminal.write(CLEAR_BELOW);
     this.shownLines = 0;
   }
 
   lines(p: ProgressReport): string[] {
     const elapsed = this.now() - this.started;
-    const percent = `${(fractionDone(p) * 100).toFixed(2)}%`;
+    const percent = p.totalFiles === undefined ? '' : `${(fractionDone(p) * 100).toFixed(2)}%  `;
     const bytes = this.unit === 'files' || this.unit === 'files/dirs';
     const done = bytes ? `${p.filesDone} ${this.unit} ${formatBytes(p.bytesDone)}` : `${p.filesDone} ${this.unit}`;
     const total = p.totalFiles === undefined ? '' : bytes ? `, total ${p.totalFiles} ${this.unit} ${formatBytes(p.totalBytes ?? 0)}` : ` / ${p.totalFiles} ${this.unit}`;
     const errors = this.unit === 'files' ? `, ${p.errorCount ?? 0} errors` : '';
     const remaining = secondsRemaining(p, elapsed);
     const eta = remaining > 0 ? ` ETA ${formatDuration(remaining * 1000)}` : '';
-    const lines = [`[${formatDuration(elapsed)}] ${percent}  ${done}${total}${errors}${eta}`];
+    const lines = [`[${formatDuration(elapsed)}] ${percent}${done}${total}${errors}${eta}`];
     if (p.currentFile) lines.push(p.currentFile);
     const width = this.terminal.columns ?? 80;
     return lines.map((line) => (line.length > width - 1 ? line.slice(0, width - 1) : line));
@@ -58,7 +61,7 @@ export class StatusLine {
 
   private draw(lines: string[]): void {
     // Each line is cleared and rewritten; the cursor goes back to the first line, ready for the next draw.
-    const text = lines.map((l) => `\x1b[2K${l}\n`).join('') + (this.shownLines > lines.length ? '\x1b[J' : '');
+    const text = lines.map((l) => `\x1b[2K${l}\n`).join('') + (this.shownLines > lines.length ? CLEAR_BELOW : '');
     this.terminal.write(`${text}\x1b[${lines.length}A\r`);
     this.shownLines = lines.length;
   }
