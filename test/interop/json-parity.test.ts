@@ -77,8 +77,9 @@ describeWithPeer('restic-0.18', 'restic 0.18 and Lockstep: --json messages and t
     expect(shape(ourSnaps[1])).toEqual(shape(snaps[0]));
     expect((snaps[1].summary as Record<string, unknown>).total_bytes_processed).toBe(22);
     const tableOf = (text: string): string[] => text.split('\n').filter((l) => /^[0-9a-f]{8} /.test(l)).map((l) => l.trim().split(/\s{2,}/).at(-1) ?? '');
-    expect(tableOf(ours(['snapshots']).stdout)).toEqual(tableOf(restic(['snapshots']).stdout));
-    expect(tableOf(ours(['snapshots']).stdout)).toEqual(['16 B', '22 B']);
+    const ourTable = tableOf(ours(['snapshots']).stdout);
+    expect(ourTable).toEqual(tableOf(restic(['snapshots']).stdout));
+    expect(ourTable).toEqual(['16 B', '22 B']);
   });
 
   it('ls --json and ls -l: the same messages and lines', () => {
