@@ -40,7 +40,7 @@ describe('lockstep CLI as a restic user drives it', () => {
     return result.stdout;
   }
 
-  it('backup and restore draw restic\'s status line on a terminal, clear it, and draw nothing when not a terminal or with --quiet', () => {
+  it('backup, restore and check --read-data draw restic\'s status line on a terminal, clear it, and draw nothing when not a terminal or with --quiet', () => {
     const tty = onTerminal(['backup', src]);
     expect(tty).toMatch(STATUS_LINE);
     expect(tty).toContain('\x1b[J');
@@ -49,6 +49,7 @@ describe('lockstep CLI as a restic user drives it', () => {
     const piped = lockstepOk(['backup', src], { repo, password: PASSWORD });
     expect(piped.stdout + piped.stderr).not.toMatch(/\x1b|\[\d+:\d\d\]/);
     expect(onTerminal(['restore', 'latest', '--target', path.join(work, 'restored')])).toMatch(/\[\d+:\d\d\] \d+ files\/dirs/);
+    expect(onTerminal(['check', '--read-data'])).toMatch(/\[\d+:\d\d\] \d+\.\d\d%  \d+ \/ \d+ packs/);
   });
 
   it('finds the repository in --repository-file or RESTIC_REPOSITORY_FILE, and refuses -r with --repository-file', () => {

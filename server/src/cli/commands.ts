@@ -461,7 +461,7 @@ const forgetCommand = command(forgetOperation, {
 const checkCommand = command(checkOperation, {
   summary: 'Check the repository for errors (exclusive lock)',
   usage: 'lockstep check [--read-data]',
-  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s), ...statusLineReport(ctx, 'packs') }),
   render(ctx, result) {
     if (ctx.json) {
       for (const error of result.errors) ctx.out(JSON.stringify({ message_type: 'error', message: error }));

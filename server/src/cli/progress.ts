@@ -48,14 +48,15 @@ export class StatusLine {
     const elapsed = this.now() - this.started;
     const percent = p.totalFiles === undefined ? '' : `${(fractionDone(p) * 100).toFixed(2)}%  `;
     const bytes = this.unit === 'files' || this.unit === 'files/dirs';
-    const done = bytes ? `${p.filesDone} ${this.unit} ${formatBytes(p.bytesDone)}` : `${p.filesDone} ${this.unit}`;
-    const total = p.totalFiles === undefined ? '' : bytes ? `, total ${p.totalFiles} ${this.unit} ${formatBytes(p.totalBytes ?? 0)}` : ` / ${p.totalFiles} ${this.unit}`;
+    const done = bytes ? `${p.filesDone} ${this.unit} ${formatBytes(p.bytesDone)}` : `${p.filesDone}${p.totalFiles === undefined ? '' : ` / ${p.totalFiles}`} ${this.unit}`;
+    const total = p.totalFiles === undefined || !bytes ? '' : `, total ${p.totalFiles} ${this.unit} ${formatBytes(p.totalBytes ?? 0)}`;
     const errors = this.unit === 'files' ? `, ${p.errorCount ?? 0} errors` : '';
     const remaining = secondsRemaining(p, elapsed);
     const eta = remaining > 0 ? ` ETA ${formatDuration(remaining * 1000)}` : '';
     const lines = [`[${formatDuration(elapsed)}] ${percent}${done}${total}${errors}${eta}`];
     if (p.currentFile) lines.push(p.currentFile);
-    const width = this.terminal.columns ?? 80;
+    // A terminal that reports no size (0 columns) gets a line of the usual width.
+    const width = this.terminal.columns || 80;
     return lines.map((line) => (line.length > width - 1 ? line.slice(0, width - 1) : line));
   }
 

@@ -350,7 +350,7 @@ export const checkOperation: Operation<CheckOptions, { readData: boolean }, Chec
   notCommitted: 'the check did not finish',
   options: { readData: { kind: 'boolean' } } satisfies EveryOption<CheckOptions>,
   prepare: (input) => ({ readData: input.readData ?? false }),
-  run: (repo, options, io) => check(repo, { ...options, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+  run: (repo, options, io) => check(repo, { ...options, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step, onProgress: io.progress }),
 };
 
 // ---- unlock and locks (no lock of their own: they answer while others hold one) ---------------------------------
