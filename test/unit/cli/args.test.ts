@@ -105,7 +105,7 @@ describe('CLI flags', () => {
       expect(JSON.parse(out.stdout), spelling.join(' ')).toEqual([]);
     }
     const bad = lockstep(['-r', repo, '-p', passwordFile, 'snapshots', '--nope']);
-    expect(bad.stderr).toBe('Fatal: unknown flag: --nope\n');
+    expect(bad.stderr).toBe('unknown flag: --nope\n');
     expect(bad.code).toBe(1);
   });
 });
