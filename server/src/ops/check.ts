@@ -93,7 +93,7 @@ export async function check(repo: Repository, options: CheckOptions = {}): Promi
   if (options.readData) {
     step(`read all data (${repo.index.packs.size} packs)`);
     const toRead = [...repo.index.packs.keys()].filter((id) => onDisk.has(id));
-    const progress: ProgressReport = { filesDone: 0, bytesDone: 0, totalFiles: toRead.length, totalBytes: toRead.reduce((n, id) => n + (onDisk.get(id) ?? 0), 0) };
+    const progress: ProgressReport = { counts: 'packs', filesDone: 0, bytesDone: 0, totalFiles: toRead.length, totalBytes: toRead.reduce((n, id) => n + (onDisk.get(id) ?? 0), 0) };
     for (const id of toRead) {
       throwIfAborted(signal);
       options.onProgress?.(progress);
