@@ -12,7 +12,7 @@ afterAll(cleanupTempDirs);
 
 const PASSWORD = 'json-parity';
 /** Keys restic leaves out when they are zero, empty or false: either side may lack them. */
-const OMITEMPTY = new Set(['seconds_elapsed', 'seconds_remaining', 'current_files', 'error_count', 'dry_run', 'parent', 'excludes', 'tags', 'uid', 'gid', 'inode', 'original', 'remove']);
+const OMITEMPTY = new Set(['total_files', 'files_done', 'total_bytes', 'bytes_done', 'seconds_elapsed', 'seconds_remaining', 'current_files', 'error_count', 'dry_run', 'parent', 'excludes', 'tags', 'uid', 'gid', 'inode', 'original', 'remove']);
 
 type Shape = string | { [key: string]: Shape } | Shape[];
 
@@ -93,10 +93,14 @@ describeWithPeer('restic-0.18', 'restic 0.18 and Lockstep: --json messages and t
     expect(ourLong.some((l) => /^drwx/.test(l))).toBe(true);
   });
 
-  it('forget --json and check --json: restic 0.18\'s keys and types', () => {
+  it('forget --json, restore --json and check --json: restic 0.18\'s keys and types', () => {
     const theirs = JSON.parse(restic(['forget', '--json', '--dry-run', '--keep-last', '1']).stdout) as unknown;
     const mine = JSON.parse(ours(['forget', '--json', '--dry-run', '--keep-last', '1']).stdout) as unknown;
     expect(shape(mine)).toEqual(shape(theirs));
+    const target = path.join(work, 'restored');
+    const theirRestore = ofType(lines(restic(['restore', '--json', 'latest', '--target', `${target}-restic`]).stdout), 'summary');
+    const ourRestore = ofType(lines(ours(['restore', '--json', 'latest', '--target', target]).stdout), 'summary');
+    expect(ourRestore.map(shape)).toEqual(theirRestore.map(shape));
     const theirCheck = ofType(lines(restic(['check', '--json']).stdout), 'summary');
     const ourCheck = ofType(lines(ours(['check', '--json']).stdout), 'summary');
     expect(ourCheck.map(shape)).toEqual(theirCheck.map(shape));

@@ -34,7 +34,7 @@ import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
 import { GlobalSettings, repositoryLocation } from './globals';
-import { backupStatusJson, backupSummaryJson, checkSummaryJson, nodeJson, snapshotJson, snapshotSize } from './json';
+import { backupStatusJson, backupSummaryJson, checkSummaryJson, nodeJson, restoreSummaryJson, snapshotJson, snapshotSize } from './json';
 import { longListingLine } from './lslong';
 import { CLEAR_BELOW, ProgressUnit, StatusLine, Terminal } from './progress';
 
@@ -410,7 +410,7 @@ const restoreCommand = command(restoreOperation, {
   }),
   render(ctx, summary, started) {
     if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', snapshot_id: summary.snapshotId, files_restored: summary.filesRestored, dirs_restored: summary.dirsRestored, bytes_restored: summary.bytesRestored, total_duration: (Date.now() - started) / 1000 }));
+      ctx.out(JSON.stringify(restoreSummaryJson(summary, Date.now() - started)));
     } else {
       if (StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json)) ctx.terminal.write(CLEAR_BELOW);
       ctx.out(`restored ${summary.filesRestored} files, ${summary.dirsRestored} folders, ${formatBytes(summary.bytesRestored)} from snapshot ${shortId(summary.snapshotId)}`);

@@ -1,6 +1,7 @@
 // restic 0.18's `--json` messages for backup and snapshots: its field names, their order and omitempty rules.
 import { BackupSummary } from '../ops/backup';
 import { CheckResult } from '../ops/check';
+import { RestoreSummary } from '../ops/restore';
 import { ProgressReport } from '../ops/progress';
 import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
@@ -28,13 +29,9 @@ export function backupStatusJson(p: ProgressReport, elapsedMs: number): Record<s
   const remaining = secondsRemaining(p, elapsedMs);
   if (elapsed) message.seconds_elapsed = elapsed;
   if (remaining) message.seconds_remaining = remaining;
-  Object.assign(message, {
-    percent_done: fractionDone(p),
-    total_files: p.totalFiles ?? 0,
-    files_done: p.filesDone,
-    total_bytes: p.totalBytes ?? 0,
-    bytes_done: p.bytesDone,
-  });
+  message.percent_done = fractionDone(p);
+  const counts = { total_files: p.totalFiles ?? 0, files_done: p.filesDone, total_bytes: p.totalBytes ?? 0, bytes_done: p.bytesDone };
+  for (const [key, value] of Object.entries(counts)) if (value) message[key] = value;
   if (p.errorCount) message.error_count = p.errorCount;
   if (p.currentFile) message.current_files = [p.currentFile];
   return message;
@@ -112,5 +109,18 @@ export function checkSummaryJson(result: CheckResult): Record<string, unknown> {
     broken_packs: null,
     suggest_repair_index: result.errors.some((e) => /index/i.test(e)),
     suggest_prune: result.hints.some((h) => /prune/i.test(h)),
+  };
+}
+
+/** restore's summary, restic 0.18's fields (seconds_elapsed left out under a second, as its omitempty does). */
+export function restoreSummaryJson(s: RestoreSummary, elapsedMs: number): Record<string, unknown> {
+  const elapsed = Math.floor(elapsedMs / 1000);
+  return {
+    message_type: 'summary',
+    ...(elapsed ? { seconds_elapsed: elapsed } : {}),
+    total_files: s.filesRestored,
+    files_restored: s.filesRestored,
+    total_bytes: s.bytesRestored,
+    bytes_restored: s.bytesRestored,
   };
 }
