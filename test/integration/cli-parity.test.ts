@@ -40,7 +40,7 @@ describe('lockstep CLI as a restic user drives it', () => {
     return result.stdout;
   }
 
-  it('backup, restore and check --read-data draw restic\'s status line on a terminal, clear it, and draw nothing when not a terminal or with --quiet', () => {
+  it('backup, restore, check --read-data and prune draw restic\'s status line on a terminal, clear it, and draw nothing when not a terminal or with --quiet', () => {
     const tty = onTerminal(['backup', src]);
     expect(tty).toMatch(STATUS_LINE);
     expect(tty).toContain('\x1b[J');
@@ -50,6 +50,10 @@ describe('lockstep CLI as a restic user drives it', () => {
     expect(piped.stdout + piped.stderr).not.toMatch(/\x1b|\[\d+:\d\d\]/);
     expect(onTerminal(['restore', 'latest', '--target', path.join(work, 'restored')])).toMatch(/\[\d+:\d\d\] \d+ files\/dirs/);
     expect(onTerminal(['check', '--read-data'])).toMatch(/\[\d+:\d\d\] \d+\.\d\d%  \d+ \/ \d+ packs/);
+    writeFileSync(path.join(src, 'a.txt'), 'alpha, edited\n');
+    lockstepOk(['backup', src], { repo, password: PASSWORD });
+    lockstepOk(['forget', '--keep-last', '1'], { repo, password: PASSWORD });
+    expect(onTerminal(['prune', '--max-unused', '0'])).toMatch(/\[\d+:\d\d\] \d+\.\d\d%  \d+ \/ \d+ packs/);
   });
 
   it('finds the repository in --repository-file or RESTIC_REPOSITORY_FILE, and refuses -r with --repository-file', () => {

@@ -432,7 +432,7 @@ const catCommand = command(catOperation, {
 const pruneCommand = command(pruneOperation, {
   summary: 'Remove data that no snapshot references (exclusive lock)',
   usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
-  report: (ctx) => ({ step: ctx.json || ctx.quiet ? undefined : (s) => ctx.out(s) }),
+  report: (ctx) => ({ step: ctx.json || ctx.quiet ? undefined : (s) => ctx.out(s), ...statusLineReport(ctx, 'packs') }),
   render(ctx, summary) {
     printPruneSummary(ctx, summary);
     return ExitCode.ok;

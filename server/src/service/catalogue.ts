@@ -237,7 +237,7 @@ export const pruneOperation: Operation<PruneOptions, PrunePlan, PruneSummary> = 
   notCommitted: 'the prune stopped before its next index write or delete',
   options: { maxUnused: { kind: 'string' }, dryRun: { kind: 'boolean', short: 'n' } } satisfies EveryOption<PruneOptions>,
   prepare: (input) => ({ maxUnused: maxUnusedOf(input.maxUnused), dryRun: input.dryRun ?? false }),
-  run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+  run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step, onProgress: io.progress }),
 };
 
 // ---- forget (then prune) ---------------------------------------------------------------------------------------
