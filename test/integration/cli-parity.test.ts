@@ -68,9 +68,12 @@ describe('lockstep CLI as a restic user drives it', () => {
     expect([none.code, none.stderr]).toEqual([1, `Fatal: ${path.join(work, 'nothing')} does not exist\n`]);
   });
 
-  it('takes the backup\'s host from RESTIC_HOST, prints -v\'s lines, and refuses -q with -v', () => {
-    const verbose = lockstepOk(['backup', '-v', src], { repo, password: PASSWORD, env: { RESTIC_HOST: 'from-env' } });
+  it('takes the backup\'s host from RESTIC_HOST, prints -v\'s and -vv\'s lines, and refuses -q with -v', () => {
+    const verbose = lockstepOk(['backup', '-vv', src], { repo, password: PASSWORD, env: { RESTIC_HOST: 'from-env' } });
     expect(verbose.stdout).toContain(`start scan on [${src}]`);
+    expect(verbose.stdout).toContain(`\nnew       ${src}/a.txt\n`);
+    expect(verbose.stdout).toContain(`\nnew       ${src}/\n`);
+    expect(lockstepOk(['backup', '-v', src], { repo, password: PASSWORD }).stdout).not.toMatch(/^(new|unchanged|modified) /m);
     expect(verbose.stdout).toMatch(/Data Blobs: +\d+ new/);
     const snaps = JSON.parse(lockstepOk(['snapshots', '--json', '--host', 'from-env'], { repo, password: PASSWORD }).stdout) as unknown[];
     expect(snaps).toHaveLength(1);

@@ -4,7 +4,7 @@ import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
 import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
 import { TreeNode } from '../repo/format/tree';
-import { BackupSummary } from '../ops/backup';
+import { BackupSummary, ItemChange } from '../ops/backup';
 import { ForgetSummary } from '../ops/forget';
 import { SnapshotEntry } from '../repo/repository';
 import { describeGroupKey, describePolicy, GroupKey, parseKeepCount, RetentionPolicy } from '../ops/retention';
@@ -197,6 +197,8 @@ const backupCommand = command(backupOperation, {
   input: (ctx) => ({
     stdin: flagBool(ctx.args, 'stdin') ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
     compression: flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION,
+    // -vv: restic's line for each file and folder ("new       /src/a.txt", folders with a trailing slash).
+    onItem: ctx.verbose >= 2 && !ctx.json ? (change: ItemChange, item: string, isDir: boolean) => ctx.out(`${change.padEnd(9)} ${item}${isDir ? '/' : ''}`) : undefined,
     // restic's --host defaults to RESTIC_HOST (an empty one means this machine's name).
     ...(flagString(ctx.args, 'host') === undefined && ctx.env.RESTIC_HOST ? { host: ctx.env.RESTIC_HOST } : {}),
   }),

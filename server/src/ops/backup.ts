@@ -38,6 +38,8 @@ export interface BackupOptions {
   signal?: AbortSignal;
   onProgress?: (progress: BackupProgress) => void;
   onWarning?: (path: string, message: string) => void;
+  /** Each file and folder as it is finished: new, modified or unchanged against the parent (restic's -vv lines). */
+  onItem?: (change: ItemChange, path: string, isDir: boolean) => void;
   /** A target that does not exist: restic skips it with this message and carries on. */
   onNotice?: (text: string) => void;
   now?: () => Date;
@@ -46,6 +48,7 @@ export interface BackupOptions {
 }
 
 export type BackupProgress = ProgressReport;
+export type ItemChange = 'new' | 'modified' | 'unchanged';
 
 export interface BackupSummary {
   snapshotId: Id;
@@ -400,6 +403,7 @@ class BackupRun {
             if (!previous) this.summary.dirsNew++;
             else if (previous.subtree === id) this.summary.dirsUnmodified++;
             else this.summary.dirsChanged++;
+            this.options.onItem?.(!previous ? 'new' : previous.subtree === id ? 'unchanged' : 'modified', display, true);
             return node;
           }, unreadable),
         };
@@ -450,6 +454,7 @@ class BackupRun {
     ) {
       node.content = previous.content;
       this.summary.filesUnmodified++;
+      this.options.onItem?.('unchanged', filePath.toString(), false);
       this.countProcessed(filePath, size);
       return DONE;
     }
@@ -534,6 +539,7 @@ class BackupRun {
     node.size = total > 0 ? BigInt(total) : undefined;
     if (previous?.type === 'file') this.summary.filesChanged++;
     else this.summary.filesNew++;
+    this.options.onItem?.(previous?.type === 'file' ? 'modified' : 'new', filePath.toString(), false);
     this.summary.totalFilesProcessed++;
     this.summary.totalBytesProcessed += total;
     if (total > 0 && total < CHUNK_MIN_SIZE) this.reportProgress(filePath, total);

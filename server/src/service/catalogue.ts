@@ -18,7 +18,7 @@ import type {
 import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
-import { backup, BackupSummary, Compression } from '../ops/backup';
+import { backup, BackupSummary, Compression, ItemChange } from '../ops/backup';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -75,6 +75,8 @@ export const initOperation: Operation<InitOptions, { version: 1 | 2 }, { id: str
 /** An in-process front end may back up a stream (the CLI's --stdin) instead of paths. */
 export interface BackupInput extends BackupOptions {
   stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
+  /** The CLI's -vv: each file and folder as it is finished. */
+  onItem?: (change: ItemChange, path: string, isDir: boolean) => void;
 }
 
 const COMPRESSIONS: readonly string[] = ['auto', 'off', 'max'] satisfies Compression[];
@@ -102,7 +104,7 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, options, io) =>
-    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice }),
+    backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem }),
 };
 
 // ---- snapshots -------------------------------------------------------------------------------------------------
