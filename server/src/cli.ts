@@ -2,9 +2,11 @@
 // operations the extension's backend runs.
 import { parseLocation } from '../../shared/src/location';
 import { openBackend } from './backend/open';
-import { flagString, parseArgs, splitCommand } from './cli/args';
+import { flagBool, flagString, parseArgs, splitCommand, UsageError } from './cli/args';
+import { globalSettings } from './cli/globals';
+import { helpText } from './cli/help';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
-import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
+import { COMMANDS, CommandContext, GLOBAL_FLAGS } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
 import { setUpProcessTuning } from './base/processTuning';
 import { trace } from './base/trace';
@@ -31,18 +33,26 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   try {
     setUpProcessTuning(env);
     const { command: commandName, rest } = splitCommand(argv, GLOBAL_FLAGS);
-    const command = commandName ? COMMANDS[commandName] : undefined;
-    if (!commandName || argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(usage(commandName));
-      return commandName && !command ? ExitCode.fatal : ExitCode.ok;
+    if (commandName === 'help') {
+      const topic = parseArgs(rest, GLOBAL_FLAGS).positionals[0];
+      if (topic !== undefined && !COMMANDS[topic]) throw new LockstepError(`unknown help topic "${topic}"; run "lockstep help" for the commands`);
+      process.stdout.write(helpText(COMMANDS, GLOBAL_FLAGS, topic));
+      return ExitCode.ok;
     }
-    if (!command) throw new LockstepError(`unknown command "${commandName}"; run "lockstep --help" for the list`);
-    const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command.flags });
+    const command = commandName ? COMMANDS[commandName] : undefined;
+    if (commandName && !command) throw new LockstepError(`unknown command "${commandName}" for "lockstep"; run "lockstep help" for the list`);
+    const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
+    if (!command || flagBool(args, 'help')) {
+      process.stdout.write(helpText(COMMANDS, GLOBAL_FLAGS, commandName));
+      return ExitCode.ok;
+    }
     json = args.flags.get('json') === true;
     const ctx: CommandContext = {
       args,
       env,
       json,
+      ...globalSettings(args, env),
+      terminal: process.stdout,
       signal: controller.signal,
       out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -72,7 +82,7 @@ function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv): numbe
   const message = known ? err.message : describeUnexpected(err);
   const code = known ? err.exitCode : ExitCode.fatal;
   if (json) process.stderr.write(`${JSON.stringify({ message_type: 'exit_error', code, message })}\n`);
-  else process.stderr.write(`Fatal: ${message}\n`);
+  else process.stderr.write(err instanceof UsageError ? `${message}\n` : `Fatal: ${message}\n`);
   if (!known && env.LOCKSTEP_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return code;
 }

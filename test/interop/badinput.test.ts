@@ -66,10 +66,10 @@ describe('bad input on the command line', () => {
     expectClearError(result.stderr, /no password given/);
   });
 
-  it('a missing source path is reported and the rest is still backed up (exit 3)', () => {
+  it('a missing source path is skipped with restic 0.18\'s message and the rest is backed up (exit 0, as restic)', () => {
     const result = lockstep(['backup', source, path.join(work, 'does-not-exist')], { repo, password: PASSWORD });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/does-not-exist: cannot back up: no such file or directory/);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`${path.join(work, 'does-not-exist')} does not exist, skipping\n`);
     expect(result.stdout).toMatch(/snapshot [0-9a-f]{8} saved/);
   });
 

@@ -4,15 +4,22 @@
 // naming Node's own error codes; working around each of these is most of a parser anyway.
 import { LockstepError } from '../base/errors';
 
-export type FlagKind = 'bool' | 'string' | 'list';
+/** `count`: a switch that may be repeated (`-vv`) or given a number (`--verbose=2`). */
+/** A command line restic's flag library refuses: printed as it is, without "Fatal: " (exit 1). */
+export class UsageError extends LockstepError {}
+
+export type FlagKind = 'bool' | 'string' | 'list' | 'count';
 export interface FlagSpec {
   kind: FlagKind;
   short?: string;
+  /** For help: what the flag does, and its default where it has one. */
+  description?: string;
+  default?: string;
 }
 export type FlagSpecs = Record<string, FlagSpec>;
 
 export interface ParsedArgs {
-  flags: Map<string, string | boolean | string[]>;
+  flags: Map<string, string | boolean | string[] | number>;
   positionals: string[];
 }
 
@@ -48,7 +55,7 @@ function readWord(arg: string, specs: FlagSpecs, byShort: Map<string, string>): 
   for (let at = 1; at < arg.length; at++) {
     const name = byShort.get(arg[at]);
     if (!name) return { flags, unknown: `-${arg[at]}` };
-    if (specs[name].kind === 'bool') {
+    if (specs[name].kind === 'bool' || specs[name].kind === 'count') {
       flags.push({ name });
       continue;
     }
@@ -68,7 +75,7 @@ const isFlagWord = (arg: string): boolean => arg.startsWith('-') && arg !== '-' 
  */
 export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
   const byShort = shortNames(specs);
-  const flags = new Map<string, string | boolean | string[]>();
+  const flags = new Map<string, string | boolean | string[] | number>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -81,9 +88,15 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       continue;
     }
     const word = readWord(arg, specs, byShort);
-    if (word.unknown) throw new LockstepError(`unknown flag: ${word.unknown}${word.unknown === arg ? '' : ` (in ${arg})`}`);
+    if (word.unknown) throw new UsageError(`unknown flag: ${word.unknown}${word.unknown === arg ? '' : ` (in ${arg})`}`);
     for (const { name, inline } of word.flags) {
       const spec = specs[name];
+      if (spec.kind === 'count') {
+        if (inline !== undefined && !/^\d+$/.test(inline)) throw new LockstepError(`flag --${name} is a number, not "${inline}"`);
+        const before = flags.get(name);
+        flags.set(name, inline !== undefined ? Number(inline) : (typeof before === 'number' ? before : 0) + 1);
+        continue;
+      }
       if (spec.kind === 'bool') {
         if (inline !== undefined && !TRUE_WORDS.includes(inline) && !FALSE_WORDS.includes(inline)) {
           throw new LockstepError(`flag --${name} is true or false, not "${inline}"`);
@@ -115,6 +128,11 @@ export function flagBool(args: ParsedArgs, name: string): boolean {
   return args.flags.get(name) === true;
 }
 
+export function flagCount(args: ParsedArgs, name: string): number {
+  const v = args.flags.get(name);
+  return typeof v === 'number' ? v : 0;
+}
+
 export function flagList(args: ParsedArgs, name: string): string[] {
   const v = args.flags.get(name);
   return Array.isArray(v) ? v : [];
@@ -133,7 +151,7 @@ export function splitCommand(argv: readonly string[], globals: FlagSpecs): { com
     if (!isFlagWord(arg)) return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
     const { flags } = readWord(arg, globals, byShort);
     const last = flags.at(-1);
-    if (last && globals[last.name].kind !== 'bool' && last.inline === undefined) i++;
+    if (last && (globals[last.name].kind === 'string' || globals[last.name].kind === 'list') && last.inline === undefined) i++;
   }
   return { rest: [...argv] };
 }

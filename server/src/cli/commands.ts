@@ -5,8 +5,10 @@ import { CorruptFileError, ExitCode, LockstepError } from '../base/errors';
 import { shortId } from '../repo/format/ids';
 import { Snapshot } from '../repo/format/snapshot';
 import { TreeNode } from '../repo/format/tree';
+import { BackupSummary, ItemChange } from '../ops/backup';
 import { ForgetSummary } from '../ops/forget';
 import { DiffSide } from '../ops/diff';
+import { SnapshotEntry } from '../repo/repository';
 import { describeGroupKey, describePolicy, GroupKey, parseKeepCount, RetentionPolicy } from '../ops/retention';
 import { PruneSummary } from '../ops/prune';
 import { PROGRAM_VERSION } from '../version';
@@ -38,9 +40,15 @@ import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
 import { formatBytes, formatDuration, formatGoMode, formatLocalTime, table } from './format';
+import { GlobalSettings, repositoryLocation } from './globals';
+import { backupStatusJson, backupSummaryJson, checkSummaryJson, nodeJson, restoreSummaryJson, snapshotJson, snapshotSize } from './json';
+import { longListingLine } from './lslong';
+import { CLEAR_BELOW, ProgressUnit, StatusLine, Terminal } from './progress';
 
-export interface CommandContext {
+export interface CommandContext extends GlobalSettings {
   args: ParsedArgs;
+  /** Standard output, for the status line drawn while a terminal shows it. */
+  terminal: Terminal;
   env: NodeJS.ProcessEnv;
   json: boolean;
   signal: AbortSignal;
@@ -51,7 +59,7 @@ export interface CommandContext {
   password(forNewRepository: boolean): Promise<string>;
 }
 
-interface Command {
+export interface Command {
   summary: string;
   usage: string;
   flags: FlagSpecs;
@@ -63,8 +71,9 @@ export const GLOBAL_FLAGS: FlagSpecs = {
   'password-file': { kind: 'string', short: 'p' },
   'password-command': { kind: 'string' },
   json: { kind: 'bool' },
+  'repository-file': { kind: 'string' },
   quiet: { kind: 'bool', short: 'q' },
-  verbose: { kind: 'bool', short: 'v' },
+  verbose: { kind: 'count', short: 'v' },
   'no-cache': { kind: 'bool' },
   'cache-dir': { kind: 'string' },
   help: { kind: 'bool', short: 'h' },
@@ -73,9 +82,7 @@ export const GLOBAL_FLAGS: FlagSpecs = {
 };
 
 function repoLocation(ctx: CommandContext): string {
-  const location = flagString(ctx.args, 'repo') ?? ctx.env.RESTIC_REPOSITORY;
-  if (!location) throw new LockstepError('please specify the repository location (-r or RESTIC_REPOSITORY)');
-  return location;
+  return repositoryLocation(ctx.args, ctx.env);
 }
 
 /** Checks the options, then runs the operation as the catalogue describes it, with the global flags' lock settings. */
@@ -113,7 +120,7 @@ function flagsOf<Input>(op: Operation<Input, unknown, unknown>): FlagSpecs {
   return Object.fromEntries(
     specsOf(op)
       .filter(([name, spec]) => !spec.cliOwn && !positionals.includes(name))
-      .map(([name, spec]) => [flagName(name, spec), { kind: FLAG_KINDS[spec.kind], short: spec.short }]),
+      .map(([name, spec]) => [flagName(name, spec), { kind: FLAG_KINDS[spec.kind], short: spec.short, description: spec.description, default: spec.default }]),
   );
 }
 
@@ -165,24 +172,6 @@ function command<Input, Options, Result>(op: Operation<Input, Options, Result>, 
   };
 }
 
-function snapshotJson(id: string, s: Snapshot): Record<string, unknown> {
-  return {
-    time: s.time,
-    parent: s.parent,
-    tree: s.tree,
-    paths: s.paths,
-    hostname: s.hostname,
-    username: s.username,
-    uid: s.uid,
-    gid: s.gid,
-    excludes: s.excludes,
-    tags: s.tags,
-    program_version: s.programVersion,
-    id,
-    short_id: shortId(id),
-  };
-}
-
 const init = command(initOperation, {
   summary: 'Initialize a new repository',
   usage: 'lockstep init [--repository-version 1|2]',
@@ -215,43 +204,16 @@ const backupCommand = command(backupOperation, {
   input: (ctx) => ({
     stdin: flagBool(ctx.args, 'stdin') ? { input: readStdin(), filename: flagString(ctx.args, 'stdin-filename') ?? 'stdin' } : undefined,
     compression: flagString(ctx.args, 'compression') ?? ctx.env.RESTIC_COMPRESSION,
+    // -vv: restic's line for each file and folder ("new       /src/a.txt", folders with a trailing slash).
+    onItem: ctx.verbose >= 2 && !ctx.json ? (change: ItemChange, item: string, isDir: boolean) => ctx.out(`${change.padEnd(9)} ${item}${isDir ? '/' : ''}`) : undefined,
+    // restic's --host defaults to RESTIC_HOST (an empty one means this machine's name).
+    ...(flagString(ctx.args, 'host') === undefined && ctx.env.RESTIC_HOST ? { host: ctx.env.RESTIC_HOST } : {}),
   }),
-  report: (ctx) => ({
-    progress: ctx.json
-      ? (p) => ctx.out(JSON.stringify({ message_type: 'status', files_done: p.filesDone, bytes_done: p.bytesDone, current_files: p.currentFile ? [p.currentFile] : [] }))
-      : undefined,
-    warn: (where, message) =>
-      ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
-  }),
+  report: backupReport,
   render(ctx, summary, started) {
     const duration = Date.now() - started;
-    if (ctx.json) {
-      ctx.out(
-        JSON.stringify({
-          message_type: 'summary',
-          files_new: summary.filesNew,
-          files_changed: summary.filesChanged,
-          files_unmodified: summary.filesUnmodified,
-          dirs_new: summary.dirsNew,
-          dirs_changed: summary.dirsChanged,
-          dirs_unmodified: summary.dirsUnmodified,
-          data_blobs: summary.dataBlobs,
-          tree_blobs: summary.treeBlobs,
-          data_added: summary.dataAdded,
-          total_files_processed: summary.totalFilesProcessed,
-          total_bytes_processed: summary.totalBytesProcessed,
-          total_duration: duration / 1000,
-          snapshot_id: summary.snapshotId,
-        }),
-      );
-    } else if (!flagBool(ctx.args, 'quiet')) {
-      if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
-      ctx.out(`Files:       ${summary.filesNew} new, ${summary.filesChanged} changed, ${summary.filesUnmodified} unmodified`);
-      ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
-      ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
-      ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
-      ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
-    }
+    if (ctx.json) ctx.out(JSON.stringify(backupSummaryJson(summary, duration)));
+    else if (!ctx.quiet) printBackupSummary(ctx, summary, duration);
     if (summary.unreadable.length > 0) {
       ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);
       return ExitCode.someFilesUnreadable;
@@ -259,6 +221,40 @@ const backupCommand = command(backupOperation, {
     return ExitCode.ok;
   },
 });
+
+/** backup's status as restic shows it: JSON status messages with --json, a live line on a terminal, else nothing. */
+function backupReport(ctx: CommandContext): Session['report'] {
+  const started = Date.now();
+  const line = statusLineReport(ctx, 'files');
+  return {
+    begin: () => {
+      if (ctx.verbose > 0 && !ctx.json) ctx.out(`start scan on [${ctx.args.positionals.join(' ')}]\nstart backup on [${ctx.args.positionals.join(' ')}]`);
+    },
+    progress: (p) => {
+      if (ctx.json) ctx.out(JSON.stringify(backupStatusJson(p, Date.now() - started)));
+      else line.progress?.(p);
+    },
+    warn: (where, message) =>
+      ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
+    notice: (text) => ctx.err(text),
+  };
+}
+
+function printBackupSummary(ctx: CommandContext, summary: BackupSummary, durationMs: number): void {
+  const n = (count: number): string => String(count).padStart(5);
+  if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
+  ctx.out('');
+  ctx.out(`Files:       ${n(summary.filesNew)} new, ${n(summary.filesChanged)} changed, ${n(summary.filesUnmodified)} unmodified`);
+  ctx.out(`Dirs:        ${n(summary.dirsNew)} new, ${n(summary.dirsChanged)} changed, ${n(summary.dirsUnmodified)} unmodified`);
+  if (ctx.verbose > 0) {
+    ctx.out(`Data Blobs:  ${n(summary.dataBlobs)} new`);
+    ctx.out(`Tree Blobs:  ${n(summary.treeBlobs)} new`);
+  }
+  ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded).padEnd(5)} (${formatBytes(summary.dataAddedPacked).padEnd(5)} stored)`);
+  ctx.out('');
+  ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(durationMs)}`);
+  ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
+}
 
 function groupKeyJson(key: GroupKey): Record<string, unknown> {
   return { hostname: key.hostname ?? '', paths: key.paths ?? null, tags: key.tags ?? null };
@@ -271,22 +267,6 @@ function describeListingGroup(key: GroupKey): string {
   if (key.tags !== undefined) parts.push(`tags [${key.tags.join(', ')}]`);
   if (key.paths !== undefined) parts.push(`paths [${key.paths.join(', ')}]`);
   return parts.join(', ');
-}
-
-function nodeJson(node: TreeNode, fullPath: string): Record<string, unknown> {
-  return {
-    name: node.name.toString(),
-    type: node.type,
-    path: fullPath,
-    uid: node.uid,
-    gid: node.gid,
-    size: node.size !== undefined ? Number(node.size) : undefined,
-    mode: node.mode,
-    mtime: node.mtime,
-    atime: node.atime,
-    ctime: node.ctime,
-    struct_type: 'node',
-  };
 }
 
 function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
@@ -316,7 +296,7 @@ function printPruneSummary(ctx: CommandContext, s: PruneSummary): void {
     );
     return;
   }
-  if (flagBool(ctx.args, 'quiet')) return;
+  if (ctx.quiet) return;
   const line = (label: string, t: { blobs: number; bytes: number }): string => `${label.padEnd(18)}${t.blobs} blobs / ${formatBytes(t.bytes)}`;
   if (s.dryRun) ctx.out('Would have made the following changes:');
   ctx.out(line('used:', s.used));
@@ -391,10 +371,14 @@ const snapshots = command(snapshotsOperation, {
     }
     for (const g of listing.groups) {
       if (listing.grouped) ctx.out(`snapshots for (${describeListingGroup(g.key)}):`);
-      const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', ')]);
-      // --compact leaves out the paths, as restic's does.
+      const size = (e: SnapshotEntry): string => {
+        const bytes = snapshotSize(e.snapshot);
+        return bytes === undefined ? '' : formatBytes(bytes);
+      };
+      // --compact leaves out the paths and the size, as restic's does.
       const compact = flagBool(ctx.args, 'compact');
-      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths'].slice(0, compact ? 4 : 5), compact ? rows.map((r) => r.slice(0, 4)) : rows));
+      const rows = g.entries.map((e) => [shortId(e.id), formatLocalTime(e.snapshot.time), e.snapshot.hostname ?? '', (e.snapshot.tags ?? []).join(','), e.snapshot.paths.join(', '), size(e)]);
+      ctx.out(table(['ID', 'Time', 'Host', 'Tags', 'Paths', 'Size'].slice(0, compact ? 4 : 6), compact ? rows.map((r) => r.slice(0, 4)) : rows));
       ctx.out(`${g.entries.length} snapshots`);
     }
     return ExitCode.ok;
@@ -407,12 +391,12 @@ const ls = command(lsOperation, {
   flags: { long: { kind: 'bool', short: 'l' } },
   input: (ctx) => ({
     onSnapshot: ({ id, snapshot }) => {
-      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), struct_type: 'snapshot' }));
-      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}:`);
+      if (ctx.json) ctx.out(JSON.stringify({ ...snapshotJson(id, snapshot), message_type: 'snapshot', struct_type: 'snapshot' }));
+      else ctx.out(`snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] at ${snapshot.time}${snapshot.username || snapshot.hostname ? ` by ${snapshot.username ?? ''}@${snapshot.hostname ?? ''}` : ''}:`);
     },
     onNode: (p, node) => {
       if (ctx.json) ctx.out(JSON.stringify(nodeJson(node, p)));
-      else if (flagBool(ctx.args, 'long')) ctx.out(`${node.type.padEnd(7)} ${String(node.uid).padStart(5)} ${String(node.gid).padStart(5)} ${String(node.size ?? 0).padStart(10)} ${formatLocalTime(node.mtime)} ${p}`);
+      else if (flagBool(ctx.args, 'long')) ctx.out(longListingLine(node, p));
       else ctx.out(p);
     },
   }),
@@ -427,22 +411,32 @@ function goTimeString(time: string): string {
   return `${m[1]} ${m[2]} ${zone}`;
 }
 
+/** A live status line on a terminal for an operation's progress, cleared as the work ends (see cli/progress.ts). */
+function statusLineReport(ctx: CommandContext, unit: ProgressUnit): Pick<NonNullable<Session['report']>, 'progress'> {
+  if (!StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json)) return {};
+  const line = new StatusLine(ctx.terminal, unit);
+  return { progress: (p) => (p.final ? line.clear() : line.update(p)) };
+}
+
 const restoreCommand = command(restoreOperation, {
   summary: 'Extract the data from a snapshot',
   usage: 'lockstep restore SNAPSHOT[:PATH] --target DIR [--include P] [--exclude P] [--iinclude P] [--iexclude P] [--dry-run] [--verify]',
   input: (ctx) => ({
     onSnapshot: ({ id, snapshot: s }) => {
-      if (!ctx.json && !flagBool(ctx.args, 'quiet')) {
+      if (!ctx.json && !ctx.quiet) {
         ctx.out(`restoring snapshot ${shortId(id)} of [${s.paths.join(' ')}] at ${goTimeString(s.time)} by ${s.username ?? ''}@${s.hostname ?? ''} to ${flagString(ctx.args, 'target') ?? ''}`);
       }
     },
   }),
   report: (ctx) => ({
+    ...statusLineReport(ctx, 'files/dirs'),
     warn: (where, message) => ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message }, during: 'restore', item: where }) : `ignoring error for ${where}: ${message}`),
   }),
   render(ctx, summary) {
     const elapsed = summary.elapsedMs;
-    if (summary.wouldRestore && flagBool(ctx.args, 'verbose')) {
+    if (StatusLine.wanted(ctx.terminal, ctx.quiet, ctx.json)) ctx.terminal.write(CLEAR_BELOW);
+    // restic lists what a --dry-run would restore at -vv; -v here too.
+    if (summary.wouldRestore && ctx.verbose > 0) {
       for (const e of summary.wouldRestore) {
         if (ctx.json) ctx.out(JSON.stringify({ message_type: 'verbose_status', action: 'restored', item: e.path, size: e.size }));
         else ctx.out(e.type === 'file' ? `restored  ${e.path} with size ${formatBytes(e.size)}` : `restored  ${e.path}`);
@@ -450,8 +444,8 @@ const restoreCommand = command(restoreOperation, {
     }
     const complete = summary.entriesRestored === summary.entriesSelected && summary.bytesRestored === summary.bytesSelected;
     if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', seconds_elapsed: Math.floor(elapsed / 1000) || undefined, total_files: summary.entriesSelected, files_restored: summary.entriesRestored, total_bytes: summary.bytesSelected, bytes_restored: summary.bytesRestored }));
-    } else if (!flagBool(ctx.args, 'quiet')) {
+      ctx.out(JSON.stringify(restoreSummaryJson(summary, elapsed)));
+    } else if (!ctx.quiet) {
       ctx.out(
         complete
           ? `Summary: Restored ${summary.entriesSelected} files/dirs (${formatBytes(summary.bytesSelected)}) in ${formatDuration(elapsed)}`
@@ -459,7 +453,7 @@ const restoreCommand = command(restoreOperation, {
       );
     }
     for (const error of summary.verifyErrors ?? []) ctx.err(ctx.json ? JSON.stringify({ message_type: 'error', error: { message: error }, during: 'verify' }) : `error: ${error}`);
-    if (summary.filesVerified !== undefined && !ctx.json && !flagBool(ctx.args, 'quiet')) {
+    if (summary.filesVerified !== undefined && !ctx.json && !ctx.quiet) {
       ctx.out(`verifying files in ${flagString(ctx.args, 'target') ?? ''}`);
       ctx.out(`finished verifying ${summary.filesVerified} files in ${flagString(ctx.args, 'target') ?? ''} (took ${formatGoDuration(summary.verifyMs ?? 0)})`);
     }
@@ -566,7 +560,7 @@ const findCommand = command(findOperation, {
 const statsCommand = command(statsOperation, {
   summary: 'Scan the repository and show basic statistics',
   usage: 'lockstep stats [--mode restore-size|files-by-contents|raw-data] [--host H] [--tag T] [--path P] [SNAPSHOT…]',
-  report: (ctx) => ({ begin: () => (ctx.json || flagBool(ctx.args, 'quiet') ? undefined : ctx.out('scanning...')) }),
+  report: (ctx) => ({ begin: () => (ctx.json || ctx.quiet ? undefined : ctx.out('scanning...')) }),
   render(ctx, s) {
     for (const line of s.ignored) ctx.err(line);
     const raw = s.mode === 'raw-data';
@@ -633,7 +627,7 @@ const catCommand = command(catOperation, {
 const pruneCommand = command(pruneOperation, {
   summary: 'Remove data that no snapshot references (exclusive lock)',
   usage: 'lockstep prune [--max-unused LIMIT] [--dry-run]',
-  report: (ctx) => ({ step: ctx.json || flagBool(ctx.args, 'quiet') ? undefined : (s) => ctx.out(s) }),
+  report: (ctx) => ({ step: ctx.json || ctx.quiet ? undefined : (s) => ctx.out(s), ...statusLineReport(ctx, 'packs') }),
   render(ctx, summary) {
     printPruneSummary(ctx, summary);
     return ExitCode.ok;
@@ -662,10 +656,11 @@ const forgetCommand = command(forgetOperation, {
 const checkCommand = command(checkOperation, {
   summary: 'Check the repository for errors (exclusive lock)',
   usage: 'lockstep check [--read-data]',
-  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s) }),
+  report: (ctx) => ({ step: ctx.json ? undefined : (s) => ctx.out(s), ...statusLineReport(ctx, 'packs') }),
   render(ctx, result) {
     if (ctx.json) {
-      ctx.out(JSON.stringify({ message_type: 'summary', num_errors: result.errors.length, errors: result.errors, hints: result.hints }));
+      for (const error of result.errors) ctx.out(JSON.stringify({ message_type: 'error', message: error }));
+      ctx.out(JSON.stringify(checkSummaryJson(result)));
     } else {
       for (const hint of result.hints) ctx.out(hint);
       for (const error of result.errors) ctx.err(`error: ${error}`);
@@ -741,22 +736,3 @@ export const COMMANDS: Record<string, Command> = {
   locks: locksCommand,
   version,
 };
-
-export function usage(commandName?: string): string {
-  const command = commandName ? COMMANDS[commandName] : undefined;
-  if (command) return `${command.summary}\n\nUsage: ${command.usage}\n`;
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return [
-    'Lockstep: encrypted, deduplicated, restic-compatible backups with strict locks.',
-    '',
-    'Usage: lockstep [-r REPO] [--password-file FILE] [--json] COMMAND [flags]',
-    '',
-    'Commands:',
-    ...lines,
-    '',
-    'Global flags: --retry-lock DURATION (wait for a conflicting lock), --no-lock (reading commands only)',
-    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND; LOCKSTEP_LOCK_REFRESH_MS, LOCKSTEP_LOCK_STALE_MS',
-    'Exit codes: 0 ok, 1 fatal, 3 some files unreadable, 10 no repository, 11 lock failed, 12 wrong password, 130 interrupted',
-    '',
-  ].join('\n');
-}

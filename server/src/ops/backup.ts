@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { CHUNK_MIN_SIZE, Chunker } from '../repo/format/chunker';
-import { formatGoTime } from '../repo/format/gotime';
+import { formatGoTime, GoTime } from '../repo/format/gotime';
 import { Id } from '../repo/format/ids';
 import { BlobWriter } from '../repo/engine/packer';
 import { failedOnDamage, Repository, SnapshotEntry } from '../repo/repository';
@@ -12,6 +12,8 @@ import { Snapshot } from '../repo/format/snapshot';
 import { encodeTree, readTree, sameNode, TreeNode } from '../repo/format/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ExcludeMatcher } from './exclude';
+import { ProgressReport } from './progress';
+import { scanTargets, ScanTotals } from './scan';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
@@ -37,6 +39,10 @@ export interface BackupOptions {
   signal?: AbortSignal;
   onProgress?: (progress: BackupProgress) => void;
   onWarning?: (path: string, message: string) => void;
+  /** Each file and folder as it is finished: new, modified or unchanged against the parent (restic's -vv lines). */
+  onItem?: (change: ItemChange, path: string, isDir: boolean) => void;
+  /** A target that does not exist: restic skips it with this message and carries on. */
+  onNotice?: (text: string) => void;
   now?: () => Date;
   /** Worker threads for compression and encryption (default: the machine's cores). */
   threads?: number;
@@ -60,11 +66,8 @@ export interface ChangeScope {
 /** How a folder is backed up: walked whole, listed again with only some subfolders walked, or its tree reused. */
 type FolderScope = 'walk' | 'reexamine' | 'reuse';
 
-export interface BackupProgress {
-  filesDone: number;
-  bytesDone: number;
-  currentFile?: string;
-}
+export type BackupProgress = ProgressReport;
+export type ItemChange = 'new' | 'modified' | 'unchanged';
 
 export interface BackupSummary {
   snapshotId: Id;
@@ -77,7 +80,12 @@ export interface BackupSummary {
   dirsUnmodified: number;
   dataBlobs: number;
   treeBlobs: number;
+  /** Bytes of the new blobs before compression and encryption (restic's data_added). */
   dataAdded: number;
+  /** What they take in the repository (restic's data_added_packed). */
+  dataAddedPacked: number;
+  backupStart: GoTime;
+  backupEnd: GoTime;
   totalFilesProcessed: number;
   totalBytesProcessed: number;
   /** Paths that could not be read; the snapshot leaves them out. */
@@ -101,6 +109,8 @@ interface Started<T> {
 const DONE: Started<void> = { done: Promise.resolve() };
 
 const FILE_CONCURRENCY = 4;
+/** How often progress is reported while files are read. */
+const PROGRESS_INTERVAL_MS = 200;
 const READ_SIZE = 8 * 1024 * 1024;
 
 /** One snapshot of files and folders (or of standard input), written packs → index → snapshot. */
@@ -129,7 +139,7 @@ class BackupRun {
   private readonly writer: BlobWriter;
   private readonly excludes: ExcludeMatcher;
   private readonly signal?: AbortSignal;
-  private readonly summary: Omit<BackupSummary, 'snapshotId'> = {
+  private readonly summary: Omit<BackupSummary, 'snapshotId' | 'dataAddedPacked' | 'backupStart' | 'backupEnd'> = {
     filesNew: 0,
     filesChanged: 0,
     filesUnmodified: 0,
@@ -162,8 +172,12 @@ class BackupRun {
     await this.writer.close();
   }
 
+  private readonly scan: ScanTotals = { files: 0, bytes: 0, done: false };
+
   async execute(): Promise<BackupSummary> {
     throwIfAborted(this.signal);
+    const now = (): GoTime => formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n);
+    const backupStart = now();
     processTuning.expectLargeBuffers(8 * 1024 * 1024);
     await this.repo.loadIndex(this.signal);
     trace('index loaded');
@@ -183,6 +197,7 @@ class BackupRun {
       if (this.options.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder');
       const { root, absolute } = await this.planTargets(this.options.paths);
       paths = absolute;
+      if (this.options.onProgress) void scanTargets(absolute, this.excludes, this.scan, this.signal);
       parent = await this.findParent(host, paths);
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
@@ -193,8 +208,18 @@ class BackupRun {
     trace('index written');
     throwIfAborted(this.signal);
     const user = userInfo();
+    const stats = this.writer.stats;
+    const counted = {
+      ...this.summary,
+      dataBlobs: stats.dataBlobs,
+      treeBlobs: stats.treeBlobs,
+      dataAdded: stats.addedPlainBytes,
+      dataAddedPacked: stats.addedBytes,
+      backupStart,
+      backupEnd: now(),
+    };
     const snapshot: Snapshot = {
-      time: formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n),
+      time: backupStart,
       parent: parent?.id,
       tree: rootTree,
       paths,
@@ -205,18 +230,12 @@ class BackupRun {
       excludes: this.options.excludes?.length ? this.options.excludes : undefined,
       tags: this.options.tags?.length ? this.options.tags : undefined,
       programVersion: PROGRAM_VERSION,
+      summary: snapshotSummary(counted),
     };
     const snapshotId = await this.repo.saveSnapshot(snapshot, this.signal);
     trace('snapshot written');
-    const stats = this.writer.stats;
-    return {
-      ...this.summary,
-      snapshotId,
-      parent: parent?.id,
-      dataBlobs: stats.dataBlobs,
-      treeBlobs: stats.treeBlobs,
-      dataAdded: stats.addedBytes,
-    };
+    this.reportProgress(Buffer.alloc(0), 0, true);
+    return { ...counted, snapshotId, parent: parent?.id };
   }
 
   /** Resolves the targets and arranges them in folders the way restic nests them (see snapshotComponents). */
@@ -228,7 +247,8 @@ class BackupRun {
       try {
         await fs.lstat(abs);
       } catch (err) {
-        this.warn(abs, `cannot back up: ${describeFsError(err)}`);
+        if (isFsError(err) && err.code === 'ENOENT') this.options.onNotice?.(`${abs} does not exist, skipping`);
+        else this.warn(abs, `cannot back up: ${describeFsError(err)}`);
         continue;
       }
       if (!absolute.includes(abs)) absolute.push(abs);
@@ -404,6 +424,7 @@ class BackupRun {
             if (!previous) this.summary.dirsNew++;
             else if (previous.subtree === id) this.summary.dirsUnmodified++;
             else this.summary.dirsChanged++;
+            this.options.onItem?.(!previous ? 'new' : previous.subtree === id ? 'unchanged' : 'modified', display, true);
             return node;
           }, unreadable),
         };
@@ -455,6 +476,7 @@ class BackupRun {
     ) {
       node.content = previous.content;
       this.summary.filesUnmodified++;
+      this.options.onItem?.('unchanged', filePath.toString(), false);
       this.countProcessed(filePath, size);
       return DONE;
     }
@@ -547,6 +569,7 @@ class BackupRun {
     node.size = total > 0 ? BigInt(total) : undefined;
     if (previous?.type === 'file') this.summary.filesChanged++;
     else this.summary.filesNew++;
+    this.options.onItem?.(previous?.type === 'file' ? 'modified' : 'new', filePath.toString(), false);
     this.summary.totalFilesProcessed++;
     this.summary.totalBytesProcessed += total;
     if (total > 0 && total < CHUNK_MIN_SIZE) this.reportProgress(filePath, total);
@@ -626,12 +649,23 @@ class BackupRun {
   }
 
   private progressBytes = 0;
-  private reportProgress(filePath: Buffer, bytes: number): void {
+  private reportProgress(filePath: Buffer, bytes: number, final = false): void {
     this.progressBytes += bytes;
     const now = Date.now();
-    if (!this.options.onProgress || now - this.lastProgress < 200) return;
+    if (!this.options.onProgress || (!final && now - this.lastProgress < PROGRESS_INTERVAL_MS)) return;
     this.lastProgress = now;
-    this.options.onProgress({ filesDone: this.summary.totalFilesProcessed, bytesDone: this.progressBytes, currentFile: filePath.toString() });
+    // The totals counted so far (as restic's scanner reports them), at least what is done.
+    const totalFiles = Math.max(this.scan.files, this.summary.totalFilesProcessed);
+    const totalBytes = Math.max(this.scan.bytes, this.progressBytes);
+    this.options.onProgress({
+      filesDone: this.summary.totalFilesProcessed,
+      bytesDone: this.progressBytes,
+      currentFile: final ? undefined : filePath.toString(),
+      totalFiles,
+      totalBytes,
+      errorCount: this.summary.unreadable.length,
+      final,
+    });
   }
 
   private get changeDriven(): boolean {
@@ -665,6 +699,12 @@ export async function latestSnapshotOf(repo: Repository, host: string, paths: re
   const key = JSON.stringify([...paths].sort());
   const all = await repo.listSnapshots(signal).catch(failedOnDamage('cannot choose a parent snapshot', '; name one with --parent, or back up without one with --force'));
   return all.filter((e) => e.snapshot.hostname === host && JSON.stringify([...e.snapshot.paths].sort()) === key).at(-1);
+}
+
+/** The summary restic 0.17+ writes into the snapshot file (its keys in snake case; see encodeSnapshot). */
+function snapshotSummary(s: Omit<BackupSummary, 'snapshotId' | 'parent' | 'unreadable'> & { unreadable?: unknown; parent?: unknown }): Record<string, unknown> {
+  const { backupStart, backupEnd, filesNew, filesChanged, filesUnmodified, dirsNew, dirsChanged, dirsUnmodified, dataBlobs, treeBlobs, dataAdded, dataAddedPacked, totalFilesProcessed, totalBytesProcessed } = s;
+  return { backupStart, backupEnd, filesNew, filesChanged, filesUnmodified, dirsNew, dirsChanged, dirsUnmodified, dataBlobs, treeBlobs, dataAdded, dataAddedPacked, totalFilesProcessed, totalBytesProcessed };
 }
 
 function sameAsParent(node: TreeNode, parent: ParentTree): boolean {

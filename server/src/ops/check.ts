@@ -1,5 +1,6 @@
 // check: the repository's structure (index vs packs, snapshots, reachable trees and blobs), and with readData
 // every pack read and every blob verified. Problems are collected, never thrown, so one run lists them all.
+import { ProgressReport } from './progress';
 import { throwIfAborted } from '../base/abort';
 import { formatGoDuration } from '../lock/lockfile';
 import { CRYPTO_OVERHEAD } from '../repo/format/crypto';
@@ -16,6 +17,8 @@ export interface CheckOptions {
   readData?: boolean;
   signal?: AbortSignal;
   onStep?(step: string): void;
+  /** With readData: the packs read so far (filesDone counts packs) of all there are to read. */
+  onProgress?(progress: ProgressReport): void;
   /** Which temporary files prune would remove (ops/leftovers.ts); restic's 30 min stale timeout by default. */
   leftovers?: LeftoverRule;
 }
@@ -92,11 +95,16 @@ export async function check(opened: Repository, options: CheckOptions = {}): Pro
 
   if (options.readData) {
     step(`read all data (${packs.size} packs)`);
-    for (const [id, blobs] of packs) {
-      if (!onDisk.has(id)) continue;
+    const toRead = [...packs.keys()].filter((id) => onDisk.has(id));
+    const progress: ProgressReport = { counts: 'packs', filesDone: 0, bytesDone: 0, totalFiles: toRead.length, totalBytes: toRead.reduce((n, id) => n + (onDisk.get(id) ?? 0), 0) };
+    for (const id of toRead) {
       throwIfAborted(signal);
-      await guard(`pack ${id}`, () => verifyPack(repo, id, blobs, signal));
+      options.onProgress?.(progress);
+      await guard(`pack ${id}`, () => verifyPack(repo, id, packs.get(id) ?? [], signal));
+      progress.filesDone++;
+      progress.bytesDone += onDisk.get(id) ?? 0;
     }
+    options.onProgress?.({ ...progress, final: true });
   }
   return { errors, hints };
 }

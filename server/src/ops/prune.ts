@@ -1,6 +1,7 @@
 // prune (research/restic-format.md; restic's documented behaviour): under the exclusive lock, find the blobs the
 // snapshots use, repack partly used packs, write a complete new index, and only then delete the old index files
 // and the packs nothing needs. Every step leaves a repository that `restic check` accepts.
+import { ProgressReport } from './progress';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Id, isId } from '../repo/format/ids';
@@ -37,6 +38,8 @@ export interface PruneOptions {
   signal?: AbortSignal;
   /** Progress lines ("repacking packs", …). */
   onStep?(step: string): void;
+  /** Packs repacked, then packs deleted, of all there are (each phase ends with a final report). */
+  onProgress?(progress: ProgressReport): void;
   /** Which temporary files killed writers left may go (ops/leftovers.ts); restic's 30 min stale timeout by default. */
   leftovers?: LeftoverRule;
 }
@@ -148,7 +151,7 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   summary.remaining.packs = keep.length;
   if (options.dryRun) return summary;
 
-  const newPacks = await repack(repo, toRepack, signal, step);
+  const newPacks = await repack(repo, toRepack, signal, step, options.onProgress);
   summary.remaining.packs += newPacks.length;
 
   step('rebuilding index');
@@ -167,10 +170,13 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
   repo.forgetIndexFiles(removed);
   const obsolete = [...toDelete, ...toRepack].map((p) => p.id).concat(unreferenced);
   step(`removing ${obsolete.length} old packs`);
+  const removing = packCounter(obsolete.length, options.onProgress);
   for (const id of obsolete) {
     throwIfAborted(signal);
     await repo.backend.remove({ type: 'data', name: id }, signal);
+    removing.done();
   }
+  removing.end();
   if (removable.length > 0) {
     step(`removing ${removable.length} temporary files left by interrupted writers`);
     await removeLeftovers(repo.backend, removable, signal);
@@ -221,7 +227,20 @@ function chooseRepacks(partlyUsed: PackPlan[], usedBytes: number, maxUnused: Max
 }
 
 /** Copies the claimed blobs of `packs` into new packs and commits an index for them; returns the new packs. */
-async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal | undefined, step: (s: string) => void): Promise<IndexPack[]> {
+/** Counts packs done of `total` for a progress listener. */
+function packCounter(total: number, onProgress?: (p: ProgressReport) => void): { done(): void; end(): void } {
+  const progress: ProgressReport = { counts: 'packs', filesDone: 0, bytesDone: 0, totalFiles: total };
+  onProgress?.(progress);
+  return {
+    done: () => {
+      progress.filesDone++;
+      onProgress?.(progress);
+    },
+    end: () => onProgress?.({ ...progress, final: true }),
+  };
+}
+
+async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal | undefined, step: (s: string) => void, onProgress?: (p: ProgressReport) => void): Promise<IndexPack[]> {
   if (packs.length === 0) return [];
   step(`repacking ${packs.length} packs`);
   await zstdReady();
@@ -229,6 +248,7 @@ async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal |
   const target = repo.withOwnCaches();
   const writer = new BlobWriter(target, { compress: true, signal });
   try {
+    const repacking = packCounter(packs.length, onProgress);
     for (const plan of packs) {
       throwIfAborted(signal);
       const packBytes = await repo.backend.load({ type: 'data', name: plan.id }, {}, signal);
@@ -237,7 +257,9 @@ async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal |
         const plaintext = repo.decodeBlob(blob.type, blob.id, plan.id, Buffer.from(sealed), blob.uncompressedLength);
         await writer.save(blob.type, plaintext, blob.id);
       }
+      repacking.done();
     }
+    repacking.end();
     await writer.commitIndex();
   } finally {
     await writer.close();

@@ -84,7 +84,7 @@ export class Operations {
         retryLockMs: locking.retryLockMs,
         report: {
           step: (text) => reporter.report(0, text),
-          progress: (p) => reporter.report(0, `${p.filesDone} files, ${(p.bytesDone / 1048576).toFixed(1)} MiB${p.currentFile ? `: ${p.currentFile}` : ''}`),
+          progress: (p) => reporter.report(p.totalBytes ? Math.min(100, Math.floor((100 * p.bytesDone) / p.totalBytes)) : 0, `${p.filesDone} ${p.counts ?? 'files'}, ${(p.bytesDone / 1048576).toFixed(1)} MiB${p.currentFile ? `: ${p.currentFile}` : ''}`),
           warn: (item, message) => this.connection.console.warn(`${op.name}: ${item}: ${message}`),
         },
         lockEvents: {

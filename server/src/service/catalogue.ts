@@ -27,7 +27,7 @@ import type {
 import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
-import { backup, BackupSummary, Compression } from '../ops/backup';
+import { backup, BackupSummary, Compression, ItemChange } from '../ops/backup';
 import { BackupMemory } from './backupmemory';
 import { backupWithMemory } from './changedbackup';
 import { cat } from '../ops/cat';
@@ -95,6 +95,8 @@ export interface BackupInput extends BackupOptions {
   changes?: BackupChanges;
   /** The backend process's memory of its own backups, which a change list needs (absent: every folder is walked). */
   memory?: BackupMemory;
+  /** The CLI's -vv: each file and folder as it is finished. */
+  onItem?: (change: ItemChange, path: string, isDir: boolean) => void;
 }
 
 const COMPRESSIONS: readonly string[] = ['auto', 'off', 'max'] satisfies Compression[];
@@ -122,7 +124,7 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, { memory, changes, ...options }, io) => {
-    const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn };
+    const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem };
     return memory && !options.stdin ? backupWithMemory(repo, run, changes, memory) : backup(repo, run);
   },
 };
@@ -425,7 +427,7 @@ export const pruneOperation: Operation<PruneOptions, PrunePlan, PruneSummary> = 
   notCommitted: 'the prune stopped before its next index write or delete',
   options: { maxUnused: { kind: 'string' }, dryRun: { kind: 'boolean', short: 'n' } } satisfies EveryOption<PruneOptions>,
   prepare: (input) => ({ maxUnused: maxUnusedOf(input.maxUnused), dryRun: input.dryRun ?? false }),
-  run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+  run: (repo, plan, io) => prune(repo, { ...plan, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step, onProgress: io.progress }),
 };
 
 // ---- forget (then prune) ---------------------------------------------------------------------------------------
@@ -538,7 +540,7 @@ export const checkOperation: Operation<CheckOptions, { readData: boolean }, Chec
   notCommitted: 'the check did not finish',
   options: { readData: { kind: 'boolean' } } satisfies EveryOption<CheckOptions>,
   prepare: (input) => ({ readData: input.readData ?? false }),
-  run: (repo, options, io) => check(repo, { ...options, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step }),
+  run: (repo, options, io) => check(repo, { ...options, signal: io.signal, leftovers: defaultLeftoverRule(io.timing.staleMs), onStep: io.step, onProgress: io.progress }),
 };
 
 // ---- unlock and locks (no lock of their own: they answer while others hold one) ---------------------------------

@@ -1,6 +1,7 @@
 // What an operation is to the two front ends (cli/ and rpc/): the facts that decide how it is run (its lock, whether
 // it reads the index, what a lost lock leaves uncommitted), how its options are checked and defaulted, and the work
 // itself. The lock is applied around the work (service/runner.ts); the work never sees it.
+import { ProgressReport } from '../ops/progress';
 import { Repository } from '../repo/repository';
 import { RepoVersion } from '../repo/format/unpacked';
 import { LockTiming } from '../lock/timing';
@@ -20,8 +21,10 @@ export interface OperationIo {
   timing: LockTiming;
   /** A step of a long operation ("loading indexes…"). */
   step?(text: string): void;
-  /** Files and bytes done so far. */
-  progress?(done: { filesDone: number; bytesDone: number; currentFile?: string }): void;
+  /** Files and bytes done so far (and, where the operation knows them, the totals they count towards). */
+  progress?(done: ProgressReport): void;
+  /** Something the user should know that is not a problem with an item ("… does not exist, skipping"). */
+  notice?(text: string): void;
   /** A problem with one item that does not stop the operation. */
   warn?(item: string, message: string): void;
   /** Called by the runner as the work starts (again, if a lock found taken at its second look is waited for). */

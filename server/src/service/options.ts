@@ -14,6 +14,9 @@ export interface OptionSpec {
   cliOwn?: boolean;
   /** A request without it is refused (the CLI's positionals are checked by the operation instead). */
   required?: boolean;
+  /** For help: what the option does, and its default where it has one (the CLI's help lists both). */
+  description?: string;
+  default?: string;
   /** The only values a request may give (checked as params; the CLI maps its own spellings). */
   choices?: readonly (string | number)[];
 }

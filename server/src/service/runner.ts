@@ -25,7 +25,7 @@ export interface Session {
   /** restic's --no-lock: operations that only read run without a lock. */
   noLock?: boolean;
   /** How the work's steps, progress and warnings reach the user. */
-  report?: Pick<OperationIo, 'step' | 'progress' | 'warn' | 'begin'>;
+  report?: Pick<OperationIo, 'step' | 'progress' | 'warn' | 'begin' | 'notice'>;
   /** What happens to the lock, for a front end that shows it. */
   lockEvents?: Pick<LockRequest, 'log' | 'onWaiting' | 'onEvent' | 'onHeld'> & { onAcquiring?(): void };
   /**
