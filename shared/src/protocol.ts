@@ -145,6 +145,21 @@ export interface UnlockOptions {
   removeAll?: boolean;
 }
 
+/** restic's key add and key passwd: the new key's password (from a file, for a request) and who it is for. */
+export interface KeyAddOptions {
+  /** The file holding the new password (its first line). */
+  newPasswordFile?: string;
+  /** The new key's host name (default: this machine's). */
+  host?: string;
+  /** The new key's user name (default: the current user's). */
+  user?: string;
+}
+
+export interface KeyRemoveOptions {
+  /** The key's ID or a unique prefix of it; the key in use cannot be removed. */
+  id: string;
+}
+
 // ---- requests: client → server ------------------------------------------------------------------------------
 
 export type InitParams = InitOptions;
@@ -279,6 +294,52 @@ export interface LocksResult {
 /** Lists every lock in the repository; takes no lock. */
 export namespace LocksRequest {
   export const type = new RequestType<Record<string, never>, LocksResult, void>('lockstep/locks', ParameterStructures.byName);
+}
+
+export interface KeyInfo {
+  id: string;
+  /** The key this session opened the repository with. */
+  current: boolean;
+  userName: string;
+  hostName: string;
+  /** As the key file holds it (RFC 3339). */
+  created: string;
+}
+export interface KeyListResult {
+  keys: KeyInfo[];
+}
+/** Lists the repository's keys (shared lock, as restic's key list). */
+export namespace KeyListRequest {
+  export const type = new RequestType<LockedParams, KeyListResult, void>('lockstep/keyList', ParameterStructures.byName);
+}
+
+export interface KeyAddParams extends LockedParams, KeyAddOptions {}
+export interface KeyAddResult {
+  id: string;
+}
+/** Adds a key for the password in newPasswordFile (shared lock, as restic's key add). */
+export namespace KeyAddRequest {
+  export const type = new RequestType<KeyAddParams, KeyAddResult, void>('lockstep/keyAdd', ParameterStructures.byName);
+}
+
+export interface KeyPasswdResult {
+  /** The new key. */
+  id: string;
+  /** The key it replaced (the one this session opened the repository with), now removed. */
+  removed: string;
+}
+/** Replaces the key in use by one for the new password (exclusive lock, as restic's key passwd). */
+export namespace KeyPasswdRequest {
+  export const type = new RequestType<KeyAddParams, KeyPasswdResult, void>('lockstep/keyPasswd', ParameterStructures.byName);
+}
+
+export interface KeyRemoveParams extends LockedParams, KeyRemoveOptions {}
+export interface KeyRemoveResult {
+  removed: string;
+}
+/** Removes a key other than the one in use (exclusive lock, as restic's key remove). */
+export namespace KeyRemoveRequest {
+  export const type = new RequestType<KeyRemoveParams, KeyRemoveResult, void>('lockstep/keyRemove', ParameterStructures.byName);
 }
 
 // ---- notifications: server → client --------------------------------------------------------------------------

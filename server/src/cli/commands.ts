@@ -11,6 +11,7 @@ import { PROGRAM_VERSION } from '../version';
 import { waitingMessage } from '../lock/acquire';
 import { formatGoDuration } from '../lock/lockfile';
 import { LockListing } from '../lock/unlock';
+import { KeyListing } from '../ops/keys';
 import { lockTimingFromEnv } from '../lock/timing';
 import {
   backupOperation,
@@ -18,6 +19,10 @@ import {
   checkOperation,
   forgetOperation,
   initOperation,
+  keyAddOperation,
+  keyListOperation,
+  keyPasswdOperation,
+  keyRemoveOperation,
   locksOperation,
   lsOperation,
   pruneOperation,
@@ -30,6 +35,7 @@ import { flagName, OptionSpec } from '../service/options';
 import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
+import { askNewPassword } from './password';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format';
 
 export interface CommandContext {
@@ -519,6 +525,70 @@ function lockJson(l: LockListing): Record<string, unknown> {
   return { id: l.id, short_id: shortId(l.id), readable: true, time, exclusive, hostname, username, pid, uid, gid, age_seconds: (l.ageMs ?? 0) / 1000, stale: l.stale };
 }
 
+const keyList = command(keyListOperation, {
+  summary: 'List keys (passwords)',
+  usage: 'lockstep key list',
+  render(ctx, keys) {
+    const created = (k: KeyListing): string => formatLocalTime(k.created);
+    if (ctx.json) {
+      ctx.out(JSON.stringify(keys.map((k) => ({ current: k.current, id: k.id, userName: k.username, hostName: k.hostname, created: created(k) }))));
+      return ExitCode.ok;
+    }
+    for (const k of keys) if (k.error) ctx.err(`key ${shortId(k.id)} cannot be read: ${k.error}`);
+    ctx.out(table([' ID', 'User', 'Host', 'Created'], keys.map((k) => [`${k.current ? '*' : ' '}${shortId(k.id)}`, k.username, k.hostname, created(k)])));
+    return ExitCode.ok;
+  },
+});
+
+const keyAdd = command(keyAddOperation, {
+  summary: 'Add a new key (password) to the repository; returns the new key ID',
+  usage: 'lockstep key add [--new-password-file FILE] [--host HOST] [--user USER]',
+  input: () => ({ askNewPassword }),
+  render(ctx, id) {
+    ctx.out(`saved new key with ID ${id}`);
+    return ExitCode.ok;
+  },
+});
+
+const keyPasswd = command(keyPasswdOperation, {
+  summary: 'Change key (password); creates a new key ID and removes the old key ID, returns new key ID',
+  usage: 'lockstep key passwd [--new-password-file FILE] [--host HOST] [--user USER]',
+  input: () => ({ askNewPassword }),
+  render(ctx, { id, removed }) {
+    ctx.out(`saved new key as ${id} (removed the old key ${shortId(removed)})`);
+    return ExitCode.ok;
+  },
+});
+
+const keyRemove = command(keyRemoveOperation, {
+  summary: 'Remove key ID (password) from the repository',
+  usage: 'lockstep key remove ID',
+  render(ctx, id) {
+    ctx.out(`removed key ${id}`);
+    return ExitCode.ok;
+  },
+});
+
+const KEY_COMMANDS: Record<string, Command> = { list: keyList, add: keyAdd, passwd: keyPasswd, remove: keyRemove };
+
+/** restic's `key` with its four sub-commands; the first positional names the sub-command. */
+const key: Command = {
+  summary: 'Manage keys (passwords): key list|add|passwd|remove',
+  usage: `lockstep key list|add|passwd|remove [flags]\n\n${Object.entries(KEY_COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}\n           ${c.usage}`)
+    .join('\n')}`,
+  flags: Object.assign({}, ...Object.values(KEY_COMMANDS).map((c) => c.flags)) as FlagSpecs,
+  async run(ctx) {
+    const [name, ...positionals] = ctx.args.positionals;
+    const sub = name === undefined ? undefined : KEY_COMMANDS[name];
+    if (!sub) throw new LockstepError(name === undefined ? 'key needs a sub-command: list, add, passwd or remove' : `unknown key sub-command "${name}": use list, add, passwd or remove`);
+    for (const flag of ctx.args.flags.keys()) {
+      if (!(flag in GLOBAL_FLAGS) && !(flag in sub.flags)) throw new LockstepError(`unknown flag --${flag} for "key ${name}"`);
+    }
+    return sub.run({ ...ctx, args: { ...ctx.args, positionals } });
+  },
+};
+
 const version: Command = {
   summary: 'Print version information',
   usage: 'lockstep version',
@@ -542,6 +612,7 @@ export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   unlock: unlockCommand,
   locks: locksCommand,
+  key,
   version,
 };
 

@@ -9,6 +9,8 @@ import type {
   CheckOptions,
   ForgetOptions,
   InitOptions,
+  KeyAddOptions,
+  KeyRemoveOptions,
   PruneOptions,
   RestoreOptions,
   SnapshotFilterOptions,
@@ -30,7 +32,10 @@ import { groupForListing, parseTagFilter, selectSnapshots, SnapshotFilter } from
 import { displayPath, walkTree } from '../ops/walk';
 import { listLocks, LockListing, removeAllLocks, removeStaleLocks } from '../lock/unlock';
 import { Id } from '../repo/format/ids';
-import { Operation } from './operation';
+import { addKey, changePassword, KeyListing, listKeys, NewKey, removeKey } from '../ops/keys';
+import { chooseKdf } from '../repo/format/key';
+import { resolvePassword } from '../password';
+import { Operation, OperationIo } from './operation';
 import { EveryOption, OptionSpec } from './options';
 
 /** restic's default for prune's --max-unused. */
@@ -373,4 +378,74 @@ export const locksOperation: Operation<Record<string, never>, Record<string, nev
   options: {},
   prepare: (input) => input,
   run: (repo, _options, io) => listLocks(repo, { timing: io.timing, signal: io.signal }),
+};
+
+// ---- key list / add / passwd / remove (restic's locks: list shared, add append, passwd and remove exclusive) ----
+
+/** An in-process front end may ask for the new password itself (the CLI's prompt) instead of naming a file. */
+export interface KeyAddInput extends KeyAddOptions {
+  askNewPassword?(): Promise<string>;
+}
+
+const KEY_ADD_OPTIONS = {
+  newPasswordFile: { kind: 'string' },
+  host: { kind: 'string' },
+  user: { kind: 'string' },
+} as const satisfies EveryOption<KeyAddOptions>;
+
+/** The new key's password and parameters: --new-password-file, else the front end's prompt. */
+async function newKeyOf(input: KeyAddInput, io: OperationIo): Promise<NewKey> {
+  const password = input.newPasswordFile !== undefined ? readNewPasswordFile(input.newPasswordFile) : await input.askNewPassword?.();
+  if (password === undefined) throw new LockstepError('no new password given: use --new-password-file');
+  return { password, kdf: await chooseKdf(io.env ?? process.env), username: input.user, hostname: input.host };
+}
+
+function readNewPasswordFile(file: string): string {
+  const password = resolvePassword({ passwordFile: file, env: {} });
+  if (password === undefined || password.length === 0) throw new LockstepError(`the new password file ${file} is empty`);
+  return password;
+}
+
+export const keyListOperation: Operation<Record<string, never>, Record<string, never>, KeyListing[]> = {
+  name: 'key list',
+  lock: 'read',
+  readsIndex: false,
+  notCommitted: 'nothing (listing only)',
+  options: {},
+  prepare: (input) => input,
+  run: (repo, _options, io) => listKeys(repo, io.signal),
+};
+
+export const keyAddOperation: Operation<KeyAddInput, KeyAddInput, Id> = {
+  name: 'key add',
+  lock: 'append',
+  readsIndex: false,
+  notCommitted: 'the new key may not have been saved',
+  options: KEY_ADD_OPTIONS,
+  prepare: (input) => input,
+  run: async (repo, input, io) => addKey(repo, await newKeyOf(input, io), io.signal),
+};
+
+export const keyPasswdOperation: Operation<KeyAddInput, KeyAddInput, { id: Id; removed: Id }> = {
+  name: 'key passwd',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'the old key may not have been removed (the new one opens the repository)',
+  options: KEY_ADD_OPTIONS,
+  prepare: (input) => input,
+  run: async (repo, input, io) => changePassword(repo, await newKeyOf(input, io), io.signal),
+};
+
+export const keyRemoveOperation: Operation<Partial<KeyRemoveOptions>, KeyRemoveOptions, Id> = {
+  name: 'key remove',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'the key was not removed',
+  options: { id: { kind: 'string', required: true } } satisfies EveryOption<KeyRemoveOptions>,
+  positionals: ['id'],
+  prepare: ({ id }) => {
+    if (!id) throw new LockstepError('key remove needs the ID of the key to remove');
+    return { id };
+  },
+  run: (repo, options, io) => removeKey(repo, options.id, io.signal),
 };

@@ -32,7 +32,7 @@ export interface Session {
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
   const run = (repo: Repository, signal: AbortSignal): Promise<Result> => {
     session.report?.begin?.();
-    return op.run(repo, options, { ...session.report, signal, timing: session.timing });
+    return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env });
   };
   const backend = session.openBackend();
   const password = await session.password(op.creates !== undefined);
