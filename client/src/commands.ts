@@ -145,7 +145,7 @@ export class BackupRunner {
       this.deps.backend.request(BackupRequest.type, { paths, excludes: settings.excludes, host: settings.host || undefined, retryLockMs: settings.retryLockSeconds * 1000 }, token, progress),
     );
     if (result) {
-      const text = `snapshot ${result.snapshotId.slice(0, 8)} saved: ${result.filesNew} new, ${result.filesChanged} changed, ${result.filesUnmodified} unmodified files, ${mib(result.dataAdded)} added`;
+      const text = `${result.snapshotId === undefined ? 'no snapshot (nothing changed)' : `snapshot ${result.snapshotId.slice(0, 8)} saved`}: ${result.filesNew} new, ${result.filesChanged} changed, ${result.filesUnmodified} unmodified files, ${mib(result.dataAdded)} added`;
       this.deps.log.info(text);
       if (result.unreadable.length > 0) void vscode.window.showWarningMessage(`Lockstep: ${text}; ${result.unreadable.length} files could not be read (see the log).`);
       else void vscode.window.showInformationMessage(`Lockstep: ${text}`);

@@ -85,6 +85,19 @@ export interface BackupOptions {
   force?: boolean;
   /** "auto" (default), "off" or "max". */
   compression?: string;
+  /** restic's --iexclude: patterns matched without regard to case. */
+  iexcludes?: string[];
+  /** Files of patterns, one a line (restic's --exclude-file, --iexclude-file). */
+  excludeFiles?: string[];
+  iexcludeFiles?: string[];
+  /** Leave out the content of folders holding a CACHEDIR.TAG with its signature. */
+  excludeCaches?: boolean;
+  /** FILE[:HEADER]: leave out the content (but the tag file) of folders holding FILE that starts with HEADER. */
+  excludeIfPresent?: string[];
+  /** Leave out files larger than this ("2k", "10M", …). */
+  excludeLargerThan?: string;
+  /** Save no snapshot when nothing changed since the parent. */
+  skipIfUnchanged?: boolean;
 }
 
 export interface SnapshotsOptions extends SnapshotFilterOptions {
@@ -174,7 +187,8 @@ export namespace InitRequest {
 
 export interface BackupParams extends LockedParams, BackupOptions {}
 export interface BackupResult {
-  snapshotId: string;
+  /** Absent when skipIfUnchanged found the tree unchanged since the parent and saved no snapshot. */
+  snapshotId?: string;
   parent?: string;
   filesNew: number;
   filesChanged: number;

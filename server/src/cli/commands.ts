@@ -249,7 +249,7 @@ const backupCommand = command(backupOperation, {
       ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
       ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
       ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
-      ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
+      ctx.out(summary.snapshotId === undefined ? 'skipped creating snapshot' : `snapshot ${shortId(summary.snapshotId)} saved`);
     }
     if (summary.unreadable.length > 0) {
       ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);

@@ -11,7 +11,7 @@ import { failedOnDamage, Repository, SnapshotEntry } from '../repo/repository';
 import { Snapshot } from '../repo/format/snapshot';
 import { encodeTree, readTree, sameNode, TreeNode } from '../repo/format/tree';
 import { PROGRAM_VERSION } from '../version';
-import { ExcludeMatcher } from './exclude';
+import { BackupFilter, BackupFilterOptions } from './backupfilter';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
@@ -21,13 +21,14 @@ import { Turns } from '../base/yielding';
 
 export type Compression = 'auto' | 'off' | 'max';
 
-export interface BackupOptions {
+export interface BackupOptions extends BackupFilterOptions {
   /** Files and folders to back up; ignored with `stdin`. */
   paths: string[];
   stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
   tags?: string[];
   host?: string;
-  excludes?: string[];
+  /** Save no snapshot when the tree is the parent's (restic 0.18's --skip-if-unchanged). */
+  skipIfUnchanged?: boolean;
   /** A snapshot ID to use as parent; when left out, the latest snapshot of the same host and paths. */
   parent?: string;
   /** Read every file even if the parent snapshot says it is unchanged. */
@@ -48,7 +49,8 @@ export interface BackupProgress {
 }
 
 export interface BackupSummary {
-  snapshotId: Id;
+  /** Undefined when --skip-if-unchanged found nothing changed and saved no snapshot. */
+  snapshotId?: Id;
   parent?: Id;
   filesNew: number;
   filesChanged: number;
@@ -108,7 +110,7 @@ interface Target {
 
 class BackupRun {
   private readonly writer: BlobWriter;
-  private readonly excludes: ExcludeMatcher;
+  private readonly filter: BackupFilter;
   private readonly signal?: AbortSignal;
   private readonly summary: Omit<BackupSummary, 'snapshotId'> = {
     filesNew: 0,
@@ -136,7 +138,7 @@ class BackupRun {
     this.signal = options.signal;
     const compression = options.compression ?? 'auto';
     this.writer = new BlobWriter(repo, { compress: compression !== 'off', signal: options.signal, threads: options.threads });
-    this.excludes = new ExcludeMatcher(options.excludes ?? []);
+    this.filter = new BackupFilter(options);
   }
 
   async close(): Promise<void> {
@@ -173,6 +175,9 @@ class BackupRun {
     await this.writer.commitIndex();
     trace('index written');
     throwIfAborted(this.signal);
+    const stats = this.writer.stats;
+    const written = { dataBlobs: stats.dataBlobs, treeBlobs: stats.treeBlobs, dataAdded: stats.addedBytes };
+    if (this.options.skipIfUnchanged && parent?.snapshot.tree === rootTree) return { ...this.summary, parent: parent.id, ...written };
     const user = userInfo();
     const snapshot: Snapshot = {
       time: formatGoTime(BigInt((this.options.now?.() ?? new Date()).getTime()) * 1_000_000n),
@@ -189,15 +194,7 @@ class BackupRun {
     };
     const snapshotId = await this.repo.saveSnapshot(snapshot, this.signal);
     trace('snapshot written');
-    const stats = this.writer.stats;
-    return {
-      ...this.summary,
-      snapshotId,
-      parent: parent?.id,
-      dataBlobs: stats.dataBlobs,
-      treeBlobs: stats.treeBlobs,
-      dataAdded: stats.addedBytes,
-    };
+    return { ...this.summary, snapshotId, parent: parent?.id, ...written };
   }
 
   /** Resolves the targets and arranges them in folders the way restic nests them (see snapshotComponents). */
@@ -317,7 +314,7 @@ class BackupRun {
     for (const folder of dir.contentsOf) {
       let names: Buffer[];
       try {
-        names = readdirSync(folder, { encoding: 'buffer' }).filter((name) => !taken.has(name.toString()));
+        names = this.filter.keptEntries(folder, readdirSync(folder, { encoding: 'buffer' }), this.tagWarning).filter((name) => !taken.has(name.toString()));
       } catch (err) {
         this.warn(folder, describeFsError(err));
         continue;
@@ -353,7 +350,7 @@ class BackupRun {
     if (this.failure) throw this.failure.error;
     const display = fullPath.toString();
     const skipped = { done: Promise.resolve(undefined) };
-    if (this.excludes.excludes(display)) return skipped;
+    if (this.filter.excludesPath(display)) return skipped;
     let st: BigIntStats;
     try {
       // Synchronous: a local lstat is far cheaper than a trip through libuv's thread pool.
@@ -363,6 +360,7 @@ class BackupRun {
       return skipped;
     }
     const type = nodeTypeOf(st);
+    if (type === 'file' && this.filter.excludesSize(st.size)) return skipped;
     if (!type) {
       this.warn(display, 'unsupported file type, skipped');
       return skipped;
@@ -400,7 +398,8 @@ class BackupRun {
 
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes): Promise<Started<Id>> {
-    const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes);
+    const names = this.filter.keptEntries(dirPath.toString(), readdirSync(dirPath, { encoding: 'buffer' }), this.tagWarning);
+    const entries = await this.startEntries(dirPath, names, previousNodes);
     return { done: this.settled(entries).then((nodes) => this.saveTree(nodes, previousNodes)) };
   }
 
@@ -603,6 +602,9 @@ class BackupRun {
     this.lastProgress = now;
     this.options.onProgress({ filesDone: this.summary.totalFilesProcessed, bytesDone: this.progressBytes, currentFile: filePath.toString() });
   }
+
+  /** A tag file without the header asked for: said, as restic says it, but nothing was left unread. */
+  private readonly tagWarning = (where: string, message: string): void => this.options.onWarning?.(where, message);
 
   private warn(where: string, message: string): void {
     this.summary.unreadable.push(where);

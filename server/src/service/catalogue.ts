@@ -21,6 +21,7 @@ import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression } from '../ops/backup';
+import { parseSize } from '../ops/backupfilter';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -94,6 +95,13 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     tags: { kind: 'strings', flag: 'tag' },
     host: { kind: 'string', short: 'H' },
     excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    iexcludes: { kind: 'strings', flag: 'iexclude' },
+    excludeFiles: { kind: 'strings', flag: 'exclude-file' },
+    iexcludeFiles: { kind: 'strings', flag: 'iexclude-file' },
+    excludeCaches: { kind: 'boolean' },
+    excludeIfPresent: { kind: 'strings' },
+    excludeLargerThan: { kind: 'string' },
+    skipIfUnchanged: { kind: 'boolean' },
     parent: { kind: 'string' },
     force: { kind: 'boolean', short: 'f' },
     compression: { kind: 'string' },
@@ -104,6 +112,7 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     if (!COMPRESSIONS.includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
     if (input.stdin && input.paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
     if (!input.stdin && input.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
+    if (input.excludeLargerThan !== undefined) parseSize(input.excludeLargerThan, '--exclude-larger-than');
     return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, options, io) =>
