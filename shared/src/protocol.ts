@@ -98,6 +98,12 @@ export interface BackupOptions {
   excludeLargerThan?: string;
   /** Save no snapshot when nothing changed since the parent. */
   skipIfUnchanged?: boolean;
+  /** Read everything and count what would be added, but write nothing to the repository. */
+  dryRun?: boolean;
+  /** Files listing what to back up, one path a line (restic's --files-from; blank lines and # comments skipped). */
+  filesFrom?: string[];
+  /** Files listing what to back up, separated by NUL bytes (restic's --files-from-raw). */
+  filesFromRaw?: string[];
 }
 
 export interface SnapshotsOptions extends SnapshotFilterOptions {
@@ -187,7 +193,7 @@ export namespace InitRequest {
 
 export interface BackupParams extends LockedParams, BackupOptions {}
 export interface BackupResult {
-  /** Absent when skipIfUnchanged found the tree unchanged since the parent and saved no snapshot. */
+  /** Absent for a dry run, and when skipIfUnchanged found the tree unchanged since the parent (no snapshot saved). */
   snapshotId?: string;
   parent?: string;
   filesNew: number;

@@ -1,6 +1,6 @@
 // backup's filters decide as restic 0.18's on the same tree: each flag set is given to a backup by each tool into one
 // repository, and `restic ls` of the two snapshots must list the same paths.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lockstep, lockstepOk } from '../helpers/cli';
@@ -83,15 +83,44 @@ describeWithPeer('restic-0.18', 'backup filters as restic 0.18 applies them', ()
     });
   }
 
+  it('--files-from and --files-from-raw name the same targets for both tools', () => {
+    const list = path.join(dir, 'list');
+    const raw = path.join(dir, 'list-raw');
+    writeFileSync(list, `# what to back up\n${path.join(tree, 'docs')}\n\n${path.join(tree, 'media/small.bin')}\n`);
+    writeFileSync(raw, `${path.join(tree, 'private')}\0${path.join(tree, 'env-named')}\0`);
+    const args = ['--files-from', list, '--files-from-raw', raw];
+    const theirs = snapshotOf(runRestic(restic, repo, ['backup', ...args], { password: PASSWORD }).stdout);
+    const ours = snapshotOf(lockstepOk(['backup', ...args], { repo, password: PASSWORD }).stdout);
+    const want = listed(theirs);
+    expect(want).toContain(path.join(tree, 'private/secret'));
+    expect(want).not.toContain(path.join(tree, 'media/big.bin'));
+    expect(listed(ours)).toEqual(want);
+  });
+
+  it('--dry-run writes nothing to the repository and says what it would add', () => {
+    const files = (): string[] => ['data', 'index', 'snapshots'].flatMap((type) => readdirSync(path.join(repo, type), { recursive: true }).map(String));
+    const before = files();
+    write('fresh/new-file', 'never stored');
+    const dry = lockstepOk(['backup', '--json', '-n', tree], { repo, password: PASSWORD });
+    const summary = JSON.parse(dry.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(summary).toMatchObject({ message_type: 'summary', dry_run: true });
+    expect(summary).not.toHaveProperty('snapshot_id');
+    expect(summary.data_added).toEqual(expect.any(Number));
+    expect(lockstepOk(['backup', '--dry-run', tree], { repo, password: PASSWORD }).stdout).toMatch(/^Would add to the repository: /m);
+    expect(files()).toEqual(before);
+  });
+
   it('--skip-if-unchanged saves no snapshot when nothing changed, as restic 0.18; a bad size is a clear error', () => {
     const count = (): number => (JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout) as unknown[]).length;
-    // Twice: the first backup's reading changes the folders' access times, which the second records.
-    lockstepOk(['backup', path.join(tree, 'docs')], { repo, password: PASSWORD });
-    lockstepOk(['backup', path.join(tree, 'docs')], { repo, password: PASSWORD });
+    // Relative to the tree, so the snapshot's root holds only docs (not /tmp, which other processes change), and
+    // twice: the first backup's reading changes the folders' access times, which the second records.
+    const docs = { repo, password: PASSWORD, cwd: tree };
+    lockstepOk(['backup', 'docs'], docs);
+    lockstepOk(['backup', 'docs'], docs);
     const before = count();
-    const skipped = lockstepOk(['backup', '--skip-if-unchanged', path.join(tree, 'docs')], { repo, password: PASSWORD });
+    const skipped = lockstepOk(['backup', '--skip-if-unchanged', 'docs'], docs);
     expect(skipped.stdout).toContain('skipped creating snapshot');
-    const json = lockstepOk(['backup', '--json', '--skip-if-unchanged', path.join(tree, 'docs')], { repo, password: PASSWORD });
+    const json = lockstepOk(['backup', '--json', '--skip-if-unchanged', 'docs'], docs);
     expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).not.toHaveProperty('snapshot_id');
     expect(count()).toBe(before);
     const bad = lockstep(['backup', '--exclude-larger-than', 'lots', tree], { repo, password: PASSWORD });

@@ -224,6 +224,7 @@ const backupCommand = command(backupOperation, {
   }),
   render(ctx, summary, started) {
     const duration = Date.now() - started;
+    const dryRun = flagBool(ctx.args, 'dry-run');
     if (ctx.json) {
       ctx.out(
         JSON.stringify({
@@ -241,15 +242,16 @@ const backupCommand = command(backupOperation, {
           total_bytes_processed: summary.totalBytesProcessed,
           total_duration: duration / 1000,
           snapshot_id: summary.snapshotId,
+          ...(dryRun ? { dry_run: true } : {}),
         }),
       );
     } else if (!flagBool(ctx.args, 'quiet')) {
       if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
       ctx.out(`Files:       ${summary.filesNew} new, ${summary.filesChanged} changed, ${summary.filesUnmodified} unmodified`);
       ctx.out(`Dirs:        ${summary.dirsNew} new, ${summary.dirsChanged} changed, ${summary.dirsUnmodified} unmodified`);
-      ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded)}`);
+      ctx.out(`${dryRun ? 'Would add to the repository' : 'Added to the repository'}: ${formatBytes(summary.dataAdded)}`);
       ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(duration)}`);
-      ctx.out(summary.snapshotId === undefined ? 'skipped creating snapshot' : `snapshot ${shortId(summary.snapshotId)} saved`);
+      if (!dryRun) ctx.out(summary.snapshotId === undefined ? 'skipped creating snapshot' : `snapshot ${shortId(summary.snapshotId)} saved`);
     }
     if (summary.unreadable.length > 0) {
       ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);

@@ -12,6 +12,7 @@ import { Snapshot } from '../repo/format/snapshot';
 import { encodeTree, readTree, sameNode, TreeNode } from '../repo/format/tree';
 import { PROGRAM_VERSION } from '../version';
 import { BackupFilter, BackupFilterOptions } from './backupfilter';
+import { DryRunBackend } from '../backend/dryrun';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
@@ -27,6 +28,8 @@ export interface BackupOptions extends BackupFilterOptions {
   stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
   tags?: string[];
   host?: string;
+  /** Read everything and count what would be added, but write nothing (restic's --dry-run). */
+  dryRun?: boolean;
   /** Save no snapshot when the tree is the parent's (restic 0.18's --skip-if-unchanged). */
   skipIfUnchanged?: boolean;
   /** A snapshot ID to use as parent; when left out, the latest snapshot of the same host and paths. */
@@ -49,7 +52,7 @@ export interface BackupProgress {
 }
 
 export interface BackupSummary {
-  /** Undefined when --skip-if-unchanged found nothing changed and saved no snapshot. */
+  /** Undefined for a dry run, and when --skip-if-unchanged found nothing changed and saved no snapshot. */
   snapshotId?: Id;
   parent?: Id;
   filesNew: number;
@@ -88,7 +91,7 @@ const READ_SIZE = 8 * 1024 * 1024;
 
 /** One snapshot of files and folders (or of standard input), written packs → index → snapshot. */
 export async function backup(repo: Repository, options: BackupOptions): Promise<BackupSummary> {
-  const run = new BackupRun(repo, options);
+  const run = new BackupRun(options.dryRun ? repo.withBackend(new DryRunBackend(repo.backend)) : repo, options);
   try {
     return await run.execute();
   } finally {
@@ -177,6 +180,7 @@ class BackupRun {
     throwIfAborted(this.signal);
     const stats = this.writer.stats;
     const written = { dataBlobs: stats.dataBlobs, treeBlobs: stats.treeBlobs, dataAdded: stats.addedBytes };
+    if (this.options.dryRun) return { ...this.summary, parent: parent?.id, ...written };
     if (this.options.skipIfUnchanged && parent?.snapshot.tree === rootTree) return { ...this.summary, parent: parent.id, ...written };
     const user = userInfo();
     const snapshot: Snapshot = {

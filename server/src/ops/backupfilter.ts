@@ -115,3 +115,24 @@ export function parseSize(text: string, flag: string): bigint {
   if (!m) throw new LockstepError(`invalid ${flag} "${text}": use a whole number with an optional unit k, m, g or t`);
   return BigInt(m[1]) * BigInt(SIZE_UNITS[m[2].toLowerCase()]);
 }
+
+/**
+ * The targets --files-from (one a line; blank lines and lines starting with "#" skipped) and --files-from-raw
+ * (separated by NUL bytes, taken as they are) name. Globs in --files-from lines are not expanded.
+ */
+export function listedTargets(options: { filesFrom?: string[]; filesFromRaw?: string[] }): string[] {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (err) {
+      throw new LockstepError(`cannot read the list of files ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  const lines = (options.filesFrom ?? []).flatMap((file) =>
+    read(file)
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '' && !line.startsWith('#')),
+  );
+  const raw = (options.filesFromRaw ?? []).flatMap((file) => read(file).split('\0').filter((name) => name !== ''));
+  return [...lines, ...raw];
+}

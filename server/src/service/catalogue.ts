@@ -21,7 +21,7 @@ import { CorruptFileError, LockstepError } from '../base/errors';
 import { SnapshotEntry } from '../repo/repository';
 import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression } from '../ops/backup';
-import { parseSize } from '../ops/backupfilter';
+import { listedTargets, parseSize } from '../ops/backupfilter';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -102,6 +102,9 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     excludeIfPresent: { kind: 'strings' },
     excludeLargerThan: { kind: 'string' },
     skipIfUnchanged: { kind: 'boolean' },
+    dryRun: { kind: 'boolean', short: 'n' },
+    filesFrom: { kind: 'strings' },
+    filesFromRaw: { kind: 'strings' },
     parent: { kind: 'string' },
     force: { kind: 'boolean', short: 'f' },
     compression: { kind: 'string' },
@@ -110,10 +113,11 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
   prepare: (input) => {
     const compression = input.compression ?? 'auto';
     if (!COMPRESSIONS.includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
-    if (input.stdin && input.paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
-    if (!input.stdin && input.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
+    const paths = [...input.paths, ...listedTargets(input)];
+    if (input.stdin && paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
+    if (!input.stdin && paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
     if (input.excludeLargerThan !== undefined) parseSize(input.excludeLargerThan, '--exclude-larger-than');
-    return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
+    return { ...input, paths, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, options, io) =>
     backup(repo, { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn }),
