@@ -2,7 +2,7 @@
 // operations the extension's backend runs.
 import { parseLocation } from '../../shared/src/location';
 import { openBackend } from './backend/open';
-import { flagString, parseArgs, splitCommand } from './cli/args';
+import { flagBool, flagString, parseArgs, splitCommand } from './cli/args';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS, usage } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
@@ -48,7 +48,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
       openBackend: (location) => {
         if (deferredCaCerts && reachedOverNodeTls(parseLocation(location))) throw new RerunWithCaCerts();
-        return openBackend(location, env, (message) => process.stderr.write(`${message}\n`));
+        return openBackend(location, env, (message) => process.stderr.write(`${message}\n`), { cacheDir: flagString(args, 'cache-dir'), noCache: flagBool(args, 'no-cache') });
       },
       password: (forNewRepository) =>
         cliPassword({ passwordFile: flagString(args, 'password-file'), passwordCommand: flagString(args, 'password-command') }, env, forNewRepository),
