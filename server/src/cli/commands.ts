@@ -630,8 +630,9 @@ export function usage(commandName?: string): string {
     'Commands:',
     ...lines,
     '',
-    'Global flags: --retry-lock DURATION (wait for a conflicting lock), --no-lock (reading commands only)',
-    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND; LOCKSTEP_LOCK_REFRESH_MS, LOCKSTEP_LOCK_STALE_MS',
+    'Global flags: --retry-lock DURATION (wait for a conflicting lock), --no-lock (reading commands only),',
+    '  --cache-dir DIR (cache of a remote repository\'s index and snapshots), --no-cache',
+    'Environment: RESTIC_REPOSITORY, RESTIC_PASSWORD, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD_COMMAND, RESTIC_CACHE_DIR; LOCKSTEP_LOCK_REFRESH_MS, LOCKSTEP_LOCK_STALE_MS',
     'Exit codes: 0 ok, 1 fatal, 3 some files unreadable, 10 no repository, 11 lock failed, 12 wrong password, 130 interrupted',
     '',
   ].join('\n');
