@@ -171,7 +171,7 @@ export class BackupRunner {
     }
     if (result?.walk) this.deps.log.info(result.walk.changeDriven ? 'looked again only at the folders the file watcher reported' : `walked every folder: ${result.walk.fullWalkReason ?? ''}`);
     if (result) {
-      const text = `snapshot ${result.snapshotId.slice(0, 8)} saved: ${result.filesNew} new, ${result.filesChanged} changed, ${plural(result.filesUnmodified, 'unmodified file')}, ${mib(result.dataAdded)} added`;
+      const text = `${result.snapshotId === undefined ? 'no snapshot (nothing changed)' : `snapshot ${result.snapshotId.slice(0, 8)} saved`}: ${result.filesNew} new, ${result.filesChanged} changed, ${plural(result.filesUnmodified, 'unmodified file')}, ${mib(result.dataAdded)} added`;
       this.deps.log.info(text);
       if (result.unreadable.length > 0) void vscode.window.showWarningMessage(`Lockstep: ${text}; ${plural(result.unreadable.length, 'file')} could not be read (see the log).`);
       else void vscode.window.showInformationMessage(`Lockstep: ${text}`);

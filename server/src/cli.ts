@@ -58,7 +58,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
       openBackend: (location) => {
         if (deferredCaCerts && reachedOverNodeTls(parseLocation(location))) throw new RerunWithCaCerts();
-        return openBackend(location, env, (message) => process.stderr.write(`${message}\n`));
+        return openBackend(location, env, (message) => process.stderr.write(`${message}\n`), { cacheDir: flagString(args, 'cache-dir'), noCache: flagBool(args, 'no-cache') });
       },
       password: (forNewRepository) =>
         cliPassword({ passwordFile: flagString(args, 'password-file'), passwordCommand: flagString(args, 'password-command') }, env, forNewRepository),

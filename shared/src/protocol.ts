@@ -85,6 +85,25 @@ export interface BackupOptions {
   force?: boolean;
   /** "auto" (default), "off" or "max". */
   compression?: string;
+  /** restic's --iexclude: patterns matched without regard to case. */
+  iexcludes?: string[];
+  /** Files of patterns, one a line (restic's --exclude-file, --iexclude-file). */
+  excludeFiles?: string[];
+  iexcludeFiles?: string[];
+  /** Leave out the content of folders holding a CACHEDIR.TAG with its signature. */
+  excludeCaches?: boolean;
+  /** FILE[:HEADER]: leave out the content (but the tag file) of folders holding FILE that starts with HEADER. */
+  excludeIfPresent?: string[];
+  /** Leave out files larger than this ("2k", "10M", …). */
+  excludeLargerThan?: string;
+  /** Save no snapshot when nothing changed since the parent. */
+  skipIfUnchanged?: boolean;
+  /** Read everything and count what would be added, but write nothing to the repository. */
+  dryRun?: boolean;
+  /** Files listing what to back up, one path a line (restic's --files-from; blank lines and # comments skipped). */
+  filesFrom?: string[];
+  /** Files listing what to back up, separated by NUL bytes (restic's --files-from-raw). */
+  filesFromRaw?: string[];
 }
 
 export interface SnapshotsOptions extends SnapshotFilterOptions {
@@ -233,6 +252,21 @@ export interface UnlockOptions {
   removeAll?: boolean;
 }
 
+/** restic's key add and key passwd: the new key's password (from a file, for a request) and who it is for. */
+export interface KeyAddOptions {
+  /** The file holding the new password (its first line). */
+  newPasswordFile?: string;
+  /** The new key's host name (default: this machine's). */
+  host?: string;
+  /** The new key's user name (default: the current user's). */
+  user?: string;
+}
+
+export interface KeyRemoveOptions {
+  /** The key's ID or a unique prefix of it; the key in use cannot be removed. */
+  id: string;
+}
+
 // ---- requests: client → server ------------------------------------------------------------------------------
 
 export type InitParams = InitOptions;
@@ -282,7 +316,8 @@ export interface BackupWalk {
 export interface BackupResult {
   /** Present when the request sent a change list. */
   walk?: BackupWalk;
-  snapshotId: string;
+  /** Absent for a dry run, and when skipIfUnchanged found the tree unchanged since the parent (no snapshot saved). */
+  snapshotId?: string;
   parent?: string;
   filesNew: number;
   filesChanged: number;
@@ -501,6 +536,52 @@ export interface LocksResult {
 /** Lists every lock in the repository; takes no lock. */
 export namespace LocksRequest {
   export const type = new RequestType<Record<string, never>, LocksResult, void>('lockstep/locks', ParameterStructures.byName);
+}
+
+export interface KeyInfo {
+  id: string;
+  /** The key this session opened the repository with. */
+  current: boolean;
+  userName: string;
+  hostName: string;
+  /** As the key file holds it (RFC 3339). */
+  created: string;
+}
+export interface KeyListResult {
+  keys: KeyInfo[];
+}
+/** Lists the repository's keys (shared lock, as restic's key list). */
+export namespace KeyListRequest {
+  export const type = new RequestType<LockedParams, KeyListResult, void>('lockstep/keyList', ParameterStructures.byName);
+}
+
+export interface KeyAddParams extends LockedParams, KeyAddOptions {}
+export interface KeyAddResult {
+  id: string;
+}
+/** Adds a key for the password in newPasswordFile (shared lock, as restic's key add). */
+export namespace KeyAddRequest {
+  export const type = new RequestType<KeyAddParams, KeyAddResult, void>('lockstep/keyAdd', ParameterStructures.byName);
+}
+
+export interface KeyPasswdResult {
+  /** The new key. */
+  id: string;
+  /** The key it replaced (the one this session opened the repository with), now removed. */
+  removed: string;
+}
+/** Replaces the key in use by one for the new password (exclusive lock, as restic's key passwd). */
+export namespace KeyPasswdRequest {
+  export const type = new RequestType<KeyAddParams, KeyPasswdResult, void>('lockstep/keyPasswd', ParameterStructures.byName);
+}
+
+export interface KeyRemoveParams extends LockedParams, KeyRemoveOptions {}
+export interface KeyRemoveResult {
+  removed: string;
+}
+/** Removes a key other than the one in use (exclusive lock, as restic's key remove). */
+export namespace KeyRemoveRequest {
+  export const type = new RequestType<KeyRemoveParams, KeyRemoveResult, void>('lockstep/keyRemove', ParameterStructures.byName);
 }
 
 // ---- notifications: server → client --------------------------------------------------------------------------

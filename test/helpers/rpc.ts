@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach } from 'vitest';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
-import { LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
+import { BackupResult, LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
@@ -88,4 +88,11 @@ export function backendsStoppedAfterEach(password: string): StartBackendFor {
     running.push(b);
     return b;
   };
+}
+
+/** The result of a backup that saved a snapshot (every backup without dryRun or skipIfUnchanged does). */
+export async function savedBackup(result: Promise<BackupResult>): Promise<BackupResult & { snapshotId: string }> {
+  const done = await result;
+  if (done.snapshotId === undefined) throw new Error('the backup saved no snapshot');
+  return { ...done, snapshotId: done.snapshotId };
 }

@@ -10,7 +10,7 @@ import { readTree, TreeNode } from '../../server/src/repo/format/tree';
 import { BackupChanges, BackupParams, BackupRequest, BackupResult } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
-import { Backend, backendsStoppedAfterEach } from '../helpers/rpc';
+import { Backend, backendsStoppedAfterEach, savedBackup } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
@@ -49,9 +49,9 @@ async function workspace(prefix: string): Promise<Workspace> {
   return { repo, ws, backend, reader };
 }
 
-function backupRequest(w: Workspace, host: string, changes?: BackupChanges): Promise<BackupResult> {
+function backupRequest(w: Workspace, host: string, changes?: BackupChanges): Promise<BackupResult & { snapshotId: string }> {
   const params: BackupParams = { paths: [w.ws], host, changes };
-  return w.backend.connection.sendRequest(BackupRequest.type, params);
+  return savedBackup(w.backend.connection.sendRequest(BackupRequest.type, params));
 }
 
 /** Every node of a snapshot under `root` by path, folders' access times and tree IDs left out. */

@@ -10,7 +10,7 @@ import { BackupRequest, InitRequest, LockstepErrorCodes, SnapshotsRequest } from
 import { randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { packFiles, repoFiles, sleep, waitFor } from '../helpers/process';
-import { Backend, backendsStoppedAfterEach } from '../helpers/rpc';
+import { Backend, backendsStoppedAfterEach, savedBackup } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
@@ -57,7 +57,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
     const goneFile = path.join(source, 'docs', 'gone.bin');
     const gone = randomBytes(300 * 1024);
     writeFileSync(goneFile, gone);
-    const first = await b.connection.sendRequest(BackupRequest.type, { paths: [source] });
+    const first = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
     const indexBefore = repoFiles(repo, 'index');
 
     // restic backs up without the file, forgets the backend's snapshot and prunes the file's data away.
@@ -70,7 +70,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
 
     // The same bytes come back: the backend saw their blob an operation ago, but the repository no longer has it.
     writeFileSync(goneFile, gone);
-    const second = await b.connection.sendRequest(BackupRequest.type, { paths: [source] });
+    const second = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
     expect(second.parent).toBe(resticSnapshot[0]);
     expect(second.filesNew).toBe(1);
     expect(second.dataAdded).toBeGreaterThanOrEqual(gone.length);
@@ -86,7 +86,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
     writeFileSync(passwordFile, `${PASSWORD}\n`);
     // The extension's lockstep.passwordFile setting reaches the backend as RESTIC_PASSWORD_FILE.
     const { repo, source, b } = await initialized(work, { RESTIC_PASSWORD: '', RESTIC_PASSWORD_FILE: passwordFile });
-    const first = await b.connection.sendRequest(BackupRequest.type, { paths: [source] });
+    const first = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
 
     const newPasswordFile = path.join(work, 'new-password');
     writeFileSync(newPasswordFile, 'changed elsewhere\n');
@@ -100,7 +100,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
     expect(repositoryListing(repo)).toEqual(before);
 
     writeFileSync(passwordFile, 'changed elsewhere\n');
-    const second = await b.connection.sendRequest(BackupRequest.type, { paths: [source] });
+    const second = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
     expect(second).toMatchObject({ parent: first.snapshotId, filesChanged: 1 });
   });
 
@@ -152,7 +152,7 @@ describeWithPeer('restic-0.18', 'the repository kept open by the backend between
     runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });
 
     // The same process, its caches warm: the big files' blobs are not in the repository, so they are stored again.
-    const next = await b.connection.sendRequest(BackupRequest.type, { paths: [source] });
+    const next = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [source] }));
     expect(next.dataAdded).toBeGreaterThanOrEqual(40 * 1024 * 1024);
     expect((await b.connection.sendRequest(SnapshotsRequest.type, {})).snapshots).toHaveLength(2);
     runRestic(restic, repo, ['check', '--read-data'], { password: PASSWORD });

@@ -15,6 +15,7 @@ import { PROGRAM_VERSION } from '../version';
 import { waitingMessage } from '../lock/acquire';
 import { formatGoDuration } from '../lock/lockfile';
 import { LockListing } from '../lock/unlock';
+import { KeyListing } from '../ops/keys';
 import { lockTimingFromEnv } from '../lock/timing';
 import {
   backupOperation,
@@ -27,6 +28,10 @@ import {
   checkOperation,
   forgetOperation,
   initOperation,
+  keyAddOperation,
+  keyListOperation,
+  keyPasswdOperation,
+  keyRemoveOperation,
   locksOperation,
   lsOperation,
   pruneOperation,
@@ -39,6 +44,7 @@ import { flagName, OptionSpec } from '../service/options';
 import { runOperation, Session } from '../service/runner';
 import { parseGoDuration } from './duration';
 import { flagBool, flagList, flagString, FlagSpecs, ParsedArgs } from './args';
+import { askNewPassword } from './password';
 import { formatBytes, formatDuration, formatGoMode, formatLocalTime, table } from './format';
 import { GlobalSettings, repositoryLocation } from './globals';
 import { backupStatusJson, backupSummaryJson, checkSummaryJson, nodeJson, restoreSummaryJson, snapshotJson, snapshotSize } from './json';
@@ -212,8 +218,9 @@ const backupCommand = command(backupOperation, {
   report: backupReport,
   render(ctx, summary, started) {
     const duration = Date.now() - started;
-    if (ctx.json) ctx.out(JSON.stringify(backupSummaryJson(summary, duration)));
-    else if (!ctx.quiet) printBackupSummary(ctx, summary, duration);
+    const dryRun = flagBool(ctx.args, 'dry-run');
+    if (ctx.json) ctx.out(JSON.stringify(backupSummaryJson(summary, duration, dryRun)));
+    else if (!ctx.quiet) printBackupSummary(ctx, summary, duration, dryRun);
     if (summary.unreadable.length > 0) {
       ctx.err(`Warning: at least one source file could not be read (${summary.unreadable.length} in all); the snapshot leaves them out`);
       return ExitCode.someFilesUnreadable;
@@ -240,7 +247,7 @@ function backupReport(ctx: CommandContext): Session['report'] {
   };
 }
 
-function printBackupSummary(ctx: CommandContext, summary: BackupSummary, durationMs: number): void {
+function printBackupSummary(ctx: CommandContext, summary: BackupSummary, durationMs: number, dryRun: boolean): void {
   const n = (count: number): string => String(count).padStart(5);
   if (summary.parent) ctx.out(`using parent snapshot ${shortId(summary.parent)}`);
   ctx.out('');
@@ -250,10 +257,10 @@ function printBackupSummary(ctx: CommandContext, summary: BackupSummary, duratio
     ctx.out(`Data Blobs:  ${n(summary.dataBlobs)} new`);
     ctx.out(`Tree Blobs:  ${n(summary.treeBlobs)} new`);
   }
-  ctx.out(`Added to the repository: ${formatBytes(summary.dataAdded).padEnd(5)} (${formatBytes(summary.dataAddedPacked).padEnd(5)} stored)`);
+  ctx.out(`${dryRun ? 'Would add to the repository' : 'Added to the repository'}: ${formatBytes(summary.dataAdded).padEnd(5)} (${formatBytes(summary.dataAddedPacked).padEnd(5)} stored)`);
   ctx.out('');
   ctx.out(`processed ${summary.totalFilesProcessed} files, ${formatBytes(summary.totalBytesProcessed)} in ${formatDuration(durationMs)}`);
-  ctx.out(`snapshot ${shortId(summary.snapshotId)} saved`);
+  if (!dryRun) ctx.out(summary.snapshotId === undefined ? 'skipped creating snapshot' : `snapshot ${shortId(summary.snapshotId)} saved`);
 }
 
 function groupKeyJson(key: GroupKey): Record<string, unknown> {
@@ -706,6 +713,70 @@ function lockJson(l: LockListing): Record<string, unknown> {
   return { id: l.id, short_id: shortId(l.id), readable: true, time, exclusive, hostname, username, pid, uid, gid, age_seconds: (l.ageMs ?? 0) / 1000, stale: l.stale };
 }
 
+const keyList = command(keyListOperation, {
+  summary: 'List keys (passwords)',
+  usage: 'lockstep key list',
+  render(ctx, keys) {
+    const created = (k: KeyListing): string => formatLocalTime(k.created);
+    if (ctx.json) {
+      ctx.out(JSON.stringify(keys.map((k) => ({ current: k.current, id: k.id, userName: k.username, hostName: k.hostname, created: created(k) }))));
+      return ExitCode.ok;
+    }
+    for (const k of keys) if (k.error) ctx.err(`key ${shortId(k.id)} cannot be read: ${k.error}`);
+    ctx.out(table([' ID', 'User', 'Host', 'Created'], keys.map((k) => [`${k.current ? '*' : ' '}${shortId(k.id)}`, k.username, k.hostname, created(k)])));
+    return ExitCode.ok;
+  },
+});
+
+const keyAdd = command(keyAddOperation, {
+  summary: 'Add a new key (password) to the repository; returns the new key ID',
+  usage: 'lockstep key add [--new-password-file FILE] [--host HOST] [--user USER]',
+  input: () => ({ askNewPassword }),
+  render(ctx, id) {
+    ctx.out(`saved new key with ID ${id}`);
+    return ExitCode.ok;
+  },
+});
+
+const keyPasswd = command(keyPasswdOperation, {
+  summary: 'Change key (password); creates a new key ID and removes the old key ID, returns new key ID',
+  usage: 'lockstep key passwd [--new-password-file FILE] [--host HOST] [--user USER]',
+  input: () => ({ askNewPassword }),
+  render(ctx, { id, removed }) {
+    ctx.out(`saved new key as ${id} (removed the old key ${shortId(removed)})`);
+    return ExitCode.ok;
+  },
+});
+
+const keyRemove = command(keyRemoveOperation, {
+  summary: 'Remove key ID (password) from the repository',
+  usage: 'lockstep key remove ID',
+  render(ctx, id) {
+    ctx.out(`removed key ${id}`);
+    return ExitCode.ok;
+  },
+});
+
+const KEY_COMMANDS: Record<string, Command> = { list: keyList, add: keyAdd, passwd: keyPasswd, remove: keyRemove };
+
+/** restic's `key` with its four sub-commands; the first positional names the sub-command. */
+const key: Command = {
+  summary: 'Manage keys (passwords): key list|add|passwd|remove',
+  usage: `lockstep key list|add|passwd|remove [flags]\n\n${Object.entries(KEY_COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}\n           ${c.usage}`)
+    .join('\n')}`,
+  flags: Object.assign({}, ...Object.values(KEY_COMMANDS).map((c) => c.flags)) as FlagSpecs,
+  async run(ctx) {
+    const [name, ...positionals] = ctx.args.positionals;
+    const sub = name === undefined ? undefined : KEY_COMMANDS[name];
+    if (!sub) throw new LockstepError(name === undefined ? 'key needs a sub-command: list, add, passwd or remove' : `unknown key sub-command "${name}": use list, add, passwd or remove`);
+    for (const flag of ctx.args.flags.keys()) {
+      if (!(flag in GLOBAL_FLAGS) && !(flag in sub.flags)) throw new LockstepError(`unknown flag --${flag} for "key ${name}"`);
+    }
+    return sub.run({ ...ctx, args: { ...ctx.args, positionals } });
+  },
+};
+
 const version: Command = {
   summary: 'Print version information',
   usage: 'lockstep version',
@@ -734,5 +805,6 @@ export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   unlock: unlockCommand,
   locks: locksCommand,
+  key,
   version,
 };

@@ -52,3 +52,24 @@ export async function promptPassword(question: string): Promise<string> {
     process.stderr.write('\n');
   }
 }
+
+/**
+ * A new key's password as restic asks for it: on a terminal, typed twice; otherwise the first line of stdin.
+ */
+export async function askNewPassword(): Promise<string> {
+  if (!process.stdin.isTTY) return firstLineOfStdin();
+  const first = await promptPassword('enter new password: ');
+  if ((await promptPassword('enter password again: ')) !== first) throw new LockstepError('passwords do not match');
+  return first;
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  const line = text.replace(/\r?\n[\s\S]*$/, '');
+  if (line.length === 0) throw new LockstepError('no new password given: use --new-password-file, or type it on a terminal');
+  return line;
+}

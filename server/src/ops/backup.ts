@@ -11,9 +11,10 @@ import { failedOnDamage, Repository, SnapshotEntry } from '../repo/repository';
 import { Snapshot } from '../repo/format/snapshot';
 import { encodeTree, readTree, sameNode, TreeNode } from '../repo/format/tree';
 import { PROGRAM_VERSION } from '../version';
-import { ExcludeMatcher } from './exclude';
 import { ProgressReport } from './progress';
 import { scanTargets, ScanTotals } from './scan';
+import { BackupFilter, BackupFilterOptions } from './backupfilter';
+import { DryRunBackend } from '../backend/dryrun';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
 import { nodeFromStat, nodeTypeOf } from './fsnode';
@@ -24,13 +25,16 @@ import type { UnwatchedPaths } from './watchglob';
 
 export type Compression = 'auto' | 'off' | 'max';
 
-export interface BackupOptions {
+export interface BackupOptions extends BackupFilterOptions {
   /** Files and folders to back up; ignored with `stdin`. */
   paths: string[];
   stdin?: { input: AsyncIterable<Uint8Array>; filename: string };
   tags?: string[];
   host?: string;
-  excludes?: string[];
+  /** Read everything and count what would be added, but write nothing (restic's --dry-run). */
+  dryRun?: boolean;
+  /** Save no snapshot when the tree is the parent's (restic 0.18's --skip-if-unchanged). */
+  skipIfUnchanged?: boolean;
   /** A snapshot ID to use as parent; when left out, the latest snapshot of the same host and paths. */
   parent?: string;
   /** Read every file even if the parent snapshot says it is unchanged. */
@@ -70,7 +74,8 @@ export type BackupProgress = ProgressReport;
 export type ItemChange = 'new' | 'modified' | 'unchanged';
 
 export interface BackupSummary {
-  snapshotId: Id;
+  /** Undefined for a dry run, and when --skip-if-unchanged found nothing changed and saved no snapshot. */
+  snapshotId?: Id;
   parent?: Id;
   filesNew: number;
   filesChanged: number;
@@ -115,7 +120,7 @@ const READ_SIZE = 8 * 1024 * 1024;
 
 /** One snapshot of files and folders (or of standard input), written packs → index → snapshot. */
 export async function backup(repo: Repository, options: BackupOptions): Promise<BackupSummary> {
-  const run = new BackupRun(repo, options);
+  const run = new BackupRun(options.dryRun ? repo.withBackend(new DryRunBackend(repo.backend)) : repo, options);
   try {
     return await run.execute();
   } finally {
@@ -137,7 +142,7 @@ interface Target {
 
 class BackupRun {
   private readonly writer: BlobWriter;
-  private readonly excludes: ExcludeMatcher;
+  private readonly filter: BackupFilter;
   private readonly signal?: AbortSignal;
   private readonly summary: Omit<BackupSummary, 'snapshotId' | 'dataAddedPacked' | 'backupStart' | 'backupEnd'> = {
     filesNew: 0,
@@ -165,7 +170,7 @@ class BackupRun {
     this.signal = options.signal;
     const compression = options.compression ?? 'auto';
     this.writer = new BlobWriter(repo, { compress: compression !== 'off', signal: options.signal, threads: options.threads });
-    this.excludes = new ExcludeMatcher(options.excludes ?? []);
+    this.filter = new BackupFilter(options);
   }
 
   async close(): Promise<void> {
@@ -197,7 +202,7 @@ class BackupRun {
       if (this.options.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder');
       const { root, absolute } = await this.planTargets(this.options.paths);
       paths = absolute;
-      if (this.options.onProgress) void scanTargets(absolute, this.excludes, this.scan, this.signal);
+      if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
       parent = await this.findParent(host, paths);
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
@@ -207,7 +212,6 @@ class BackupRun {
     await this.writer.commitIndex();
     trace('index written');
     throwIfAborted(this.signal);
-    const user = userInfo();
     const stats = this.writer.stats;
     const counted = {
       ...this.summary,
@@ -218,6 +222,12 @@ class BackupRun {
       backupStart,
       backupEnd: now(),
     };
+    const noSnapshot = this.options.dryRun || (this.options.skipIfUnchanged && parent?.snapshot.tree === rootTree);
+    if (noSnapshot) {
+      this.reportProgress(Buffer.alloc(0), 0, true);
+      return { ...counted, parent: parent?.id };
+    }
+    const user = userInfo();
     const snapshot: Snapshot = {
       time: backupStart,
       parent: parent?.id,
@@ -351,7 +361,7 @@ class BackupRun {
     for (const folder of dir.contentsOf) {
       let names: Buffer[];
       try {
-        names = readdirSync(folder, { encoding: 'buffer' }).filter((name) => !taken.has(name.toString()));
+        names = this.filter.keptEntries(folder, readdirSync(folder, { encoding: 'buffer' }), this.tagWarning).filter((name) => !taken.has(name.toString()));
       } catch (err) {
         this.warn(folder, describeFsError(err));
         continue;
@@ -387,7 +397,7 @@ class BackupRun {
     if (this.failure) throw this.failure.error;
     const display = fullPath.toString();
     const skipped = { done: Promise.resolve(undefined) };
-    if (this.excludes.excludes(display)) return skipped;
+    if (this.filter.excludesPath(display)) return skipped;
     this.noteUnwatched(display);
     let st: BigIntStats;
     try {
@@ -398,6 +408,7 @@ class BackupRun {
       return skipped;
     }
     const type = nodeTypeOf(st);
+    if (type === 'file' && this.filter.excludesSize(st.size)) return skipped;
     if (!type) {
       this.warn(display, 'unsupported file type, skipped');
       return skipped;
@@ -442,7 +453,8 @@ class BackupRun {
 
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes, reexamining: boolean): Promise<Started<Id>> {
-    const entries = await this.startEntries(dirPath, readdirSync(dirPath, { encoding: 'buffer' }), previousNodes, reexamining);
+    const names = this.filter.keptEntries(dirPath.toString(), readdirSync(dirPath, { encoding: 'buffer' }), this.tagWarning);
+    const entries = await this.startEntries(dirPath, names, previousNodes, reexamining);
     return { done: this.settled(entries).then((nodes) => this.saveTree(nodes, previousNodes)) };
   }
 
@@ -687,6 +699,9 @@ class BackupRun {
     const unwatched = this.options.unwatched;
     if (unwatched?.paths.hides(display) && !unwatched.paths.hides(path.dirname(display))) unwatched.found.push(display);
   }
+
+  /** A tag file without the header asked for: said, as restic says it, but nothing was left unread. */
+  private readonly tagWarning = (where: string, message: string): void => this.options.onWarning?.(where, message);
 
   private warn(where: string, message: string): void {
     this.summary.unreadable.push(where);

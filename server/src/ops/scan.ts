@@ -2,7 +2,6 @@
 // scanner does): regular files and their bytes, with the backup's excludes.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExcludeMatcher } from './exclude';
 
 export interface ScanTotals {
   files: number;
@@ -12,9 +11,9 @@ export interface ScanTotals {
 }
 
 /** Counts into `totals` as it walks; an unreadable entry is left out (the backup reports it). Stops when aborted. */
-export async function scanTargets(targets: readonly string[], excludes: ExcludeMatcher, totals: ScanTotals, signal?: AbortSignal): Promise<void> {
+export async function scanTargets(targets: readonly string[], isExcluded: (path: string) => boolean, totals: ScanTotals, signal?: AbortSignal): Promise<void> {
   const visit = async (entry: string): Promise<void> => {
-    if (signal?.aborted || excludes.excludes(entry)) return;
+    if (signal?.aborted || isExcluded(entry)) return;
     const st = await fs.lstat(entry).catch(() => undefined);
     if (!st) return;
     if (st.isFile()) {

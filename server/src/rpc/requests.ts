@@ -16,6 +16,11 @@ import {
   ForgetRequest,
   ForgetResult,
   InitRequest,
+  KeyAddOptions,
+  KeyAddRequest,
+  KeyListRequest,
+  KeyPasswdRequest,
+  KeyRemoveRequest,
   LocksRequest,
   PruneRequest,
   PruneResult,
@@ -36,6 +41,10 @@ import {
   checkOperation,
   forgetOperation,
   initOperation,
+  keyAddOperation,
+  keyListOperation,
+  keyPasswdOperation,
+  keyRemoveOperation,
   locksOperation,
   diffOperation,
   findOperation,
@@ -198,9 +207,20 @@ export function serveRequests(connection: Connection, ops: Operations): void {
   );
   request(CheckRequest.type, checkOperation, (result) => result);
   request(UnlockRequest.type, unlockOperation, (removed) => ({ removed }));
+  request(KeyListRequest.type, keyListOperation, (keys) => ({
+    keys: keys.map((k) => ({ id: k.id, current: k.current, userName: k.username, hostName: k.hostname, created: k.created })),
+  }));
+  request(KeyAddRequest.type, keyAddOperation, (id) => ({ id }), requireNewPasswordFile);
+  request(KeyPasswdRequest.type, keyPasswdOperation, (result) => result, requireNewPasswordFile);
+  request(KeyRemoveRequest.type, keyRemoveOperation, (removed) => ({ removed }));
   request(LocksRequest.type, locksOperation, (locks) => ({
     locks: locks.map((l) => ({ id: l.id, holder: l.lock ? holderOf(l.lock, l.id) : undefined, error: l.error, stale: l.stale, ageMs: l.ageMs })),
   }));
+}
+
+/** A request has no terminal to ask on: the new password comes from a file. */
+function requireNewPasswordFile(options: KeyAddOptions): void {
+  if (options.newPasswordFile === undefined) invalidParams('params.newPasswordFile is required (the file holding the new password)');
 }
 
 export function nodeInfo(path: string, node: TreeNode): SnapshotNodeInfo {

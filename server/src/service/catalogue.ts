@@ -15,6 +15,8 @@ import type {
   ForgetOptions,
   InitOptions,
   LsFolderOptions,
+  KeyAddOptions,
+  KeyRemoveOptions,
   PruneOptions,
   ReadFileOptions,
   RestoreOptions,
@@ -30,6 +32,7 @@ import { TreeNode } from '../repo/format/tree';
 import { backup, BackupSummary, Compression, ItemChange } from '../ops/backup';
 import { BackupMemory } from './backupmemory';
 import { backupWithMemory } from './changedbackup';
+import { listedTargets, parseSize } from '../ops/backupfilter';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -46,7 +49,10 @@ import { checkTagChange, splitTags, tag, TagChange, TagOutcome } from '../ops/ta
 import { parseStatsMode, stats, STATS_MODES, StatsMode, StatsSummary } from '../ops/stats';
 import { ArchiveFormat, dump, dumpTarget, READ_FILE_LIMIT, readSnapshotFile } from '../ops/dump';
 import { Id } from '../repo/format/ids';
-import { Operation } from './operation';
+import { addKey, changePassword, KeyListing, listKeys, NewKey, removeKey } from '../ops/keys';
+import { chooseKdf } from '../repo/format/key';
+import { resolvePassword } from '../password';
+import { Operation, OperationIo } from './operation';
 import { EveryOption, OptionSpec } from './options';
 
 /** restic's default for prune's --max-unused. */
@@ -111,6 +117,16 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     tags: { kind: 'strings', flag: 'tag' },
     host: { kind: 'string', short: 'H' },
     excludes: { kind: 'strings', flag: 'exclude', short: 'e' },
+    iexcludes: { kind: 'strings', flag: 'iexclude' },
+    excludeFiles: { kind: 'strings', flag: 'exclude-file' },
+    iexcludeFiles: { kind: 'strings', flag: 'iexclude-file' },
+    excludeCaches: { kind: 'boolean' },
+    excludeIfPresent: { kind: 'strings' },
+    excludeLargerThan: { kind: 'string' },
+    skipIfUnchanged: { kind: 'boolean' },
+    dryRun: { kind: 'boolean', short: 'n' },
+    filesFrom: { kind: 'strings' },
+    filesFromRaw: { kind: 'strings' },
     parent: { kind: 'string' },
     force: { kind: 'boolean', short: 'f' },
     compression: { kind: 'string' },
@@ -119,9 +135,11 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
   prepare: (input) => {
     const compression = input.compression ?? 'auto';
     if (!COMPRESSIONS.includes(compression)) throw new LockstepError(`invalid --compression "${compression}": use auto, off or max`);
-    if (input.stdin && input.paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
-    if (!input.stdin && input.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
-    return { ...input, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
+    const paths = [...input.paths, ...listedTargets(input)];
+    if (input.stdin && paths.length > 0) throw new LockstepError('--stdin was given, so no files or folders may be named');
+    if (!input.stdin && paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder, or --stdin');
+    if (input.excludeLargerThan !== undefined) parseSize(input.excludeLargerThan, '--exclude-larger-than');
+    return { ...input, paths, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
   run: (repo, { memory, changes, ...options }, io) => {
     const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem };
@@ -567,3 +585,73 @@ export const locksOperation: Operation<Record<string, never>, Record<string, nev
 
 /** Lock files this process has read: a lock file never changes under its ID, so a watch reads only new ones. */
 const seenLocks = new SeenLocks();
+
+// ---- key list / add / passwd / remove (restic's locks: list shared, add append, passwd and remove exclusive) ----
+
+/** An in-process front end may ask for the new password itself (the CLI's prompt) instead of naming a file. */
+export interface KeyAddInput extends KeyAddOptions {
+  askNewPassword?(): Promise<string>;
+}
+
+const KEY_ADD_OPTIONS = {
+  newPasswordFile: { kind: 'string' },
+  host: { kind: 'string' },
+  user: { kind: 'string' },
+} as const satisfies EveryOption<KeyAddOptions>;
+
+/** The new key's password and parameters: --new-password-file, else the front end's prompt. */
+async function newKeyOf(input: KeyAddInput, io: OperationIo): Promise<NewKey> {
+  const password = input.newPasswordFile !== undefined ? readNewPasswordFile(input.newPasswordFile) : await input.askNewPassword?.();
+  if (password === undefined) throw new LockstepError('no new password given: use --new-password-file');
+  return { password, kdf: await chooseKdf(io.env ?? process.env), username: input.user, hostname: input.host };
+}
+
+function readNewPasswordFile(file: string): string {
+  const password = resolvePassword({ passwordFile: file, env: {} });
+  if (password === undefined || password.length === 0) throw new LockstepError(`the new password file ${file} is empty`);
+  return password;
+}
+
+export const keyListOperation: Operation<Record<string, never>, Record<string, never>, KeyListing[]> = {
+  name: 'key list',
+  lock: 'read',
+  readsIndex: false,
+  notCommitted: 'nothing (listing only)',
+  options: {},
+  prepare: (input) => input,
+  run: (repo, _options, io) => listKeys(repo, io.signal),
+};
+
+export const keyAddOperation: Operation<KeyAddInput, KeyAddInput, Id> = {
+  name: 'key add',
+  lock: 'append',
+  readsIndex: false,
+  notCommitted: 'the new key may not have been saved',
+  options: KEY_ADD_OPTIONS,
+  prepare: (input) => input,
+  run: async (repo, input, io) => addKey(repo, await newKeyOf(input, io), io.signal),
+};
+
+export const keyPasswdOperation: Operation<KeyAddInput, KeyAddInput, { id: Id; removed: Id }> = {
+  name: 'key passwd',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'the old key may not have been removed (the new one opens the repository)',
+  options: KEY_ADD_OPTIONS,
+  prepare: (input) => input,
+  run: async (repo, input, io) => changePassword(repo, await newKeyOf(input, io), io.signal),
+};
+
+export const keyRemoveOperation: Operation<Partial<KeyRemoveOptions>, KeyRemoveOptions, Id> = {
+  name: 'key remove',
+  lock: 'exclusive',
+  readsIndex: false,
+  notCommitted: 'the key was not removed',
+  options: { id: { kind: 'string', required: true } } satisfies EveryOption<KeyRemoveOptions>,
+  positionals: ['id'],
+  prepare: ({ id }) => {
+    if (!id) throw new LockstepError('key remove needs the ID of the key to remove');
+    return { id };
+  },
+  run: (repo, options, io) => removeKey(repo, options.id, io.signal),
+};

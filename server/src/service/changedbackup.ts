@@ -46,7 +46,8 @@ export async function backupWithMemory(
     changes: fullWalkReason === undefined && remembered && changes ? changeScope([...changes.paths, ...remembered.unwatched], paths) : undefined,
     unwatched: watch ? { paths: watch, found } : undefined,
   });
-  memory.remember(host, paths, {
+  // A dry run, or a backup that found nothing changed (skipIfUnchanged), leaves the last snapshot the one to build on.
+  if (summary.snapshotId !== undefined) memory.remember(host, paths, {
     snapshotId: summary.snapshotId,
     settings,
     fullWalkAt: fullWalkReason === undefined && remembered ? remembered.fullWalkAt : now,

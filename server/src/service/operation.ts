@@ -19,6 +19,8 @@ export interface OperationIo {
   signal: AbortSignal;
   /** The lock timing the front end runs with (the stale rule of unlock and locks). */
   timing: LockTiming;
+  /** The front end's environment (the key derivation's parameters of a new key: LOCKSTEP_KDF_*). */
+  env?: NodeJS.ProcessEnv;
   /** A step of a long operation ("loading indexes…"). */
   step?(text: string): void;
   /** Files and bytes done so far (and, where the operation knows them, the totals they count towards). */

@@ -49,7 +49,7 @@ async function openFor<Input, Options, Result>(op: Operation<Input, Options, Res
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
   const run = (repo: Repository, signal: AbortSignal): Promise<Result> => {
     session.report?.begin?.();
-    return op.run(repo, options, { ...session.report, signal, timing: session.timing });
+    return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env });
   };
   const { repo, release } = await openFor(op, options, session);
   const prefetch = new AbortController();
