@@ -127,7 +127,8 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     const listed = JSON.parse(runRestic(restic, repo, ['snapshots', '--json'], { password: PASSWORD }).stdout);
     expect(listed).toHaveLength(1);
     expect(listed[0].paths).toEqual([folder]);
-    expect(repoFiles(repo, 'locks')).toEqual([]);
+    // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
+    await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
   }, 120_000);
 
   it('a lock lost mid-backup turns the indicator to lost and shows the error; no snapshot is saved', async () => {
@@ -150,7 +151,8 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
     await new Promise((r) => setTimeout(r, 1000));
     expect(await lockIndicator(page).innerText()).toContain('Lockstep: idle');
-    expect(repoFiles(repo, 'locks')).toEqual([]);
+    // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
+    await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
   }, 120_000);
 
   it('saving a file triggers a backup after the quiet time (lockstep.backupOnSave)', async () => {
@@ -266,7 +268,8 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
       await contextMenu(page, lockRow, 'Unlock (stale)');
       await notification(page, /stale lock/).waitFor({ state: 'visible', timeout: 30_000 });
       expect(await notification(page, /stale lock/).innerText()).toContain('removed 1 stale lock.');
-      expect(repoFiles(repo, 'locks')).toEqual([]);
+      // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
+      await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
       await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
     } finally {
       if (holder.exitCode === null && holder.signalCode === null) holder.kill('SIGKILL');
@@ -286,7 +289,8 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
       await runCommand(page, 'Lockstep: Unlock All…');
       await dialog.locator('.monaco-button', { hasText: 'Remove All Locks' }).click();
       await notification(page, 'removed 1 lock.').waitFor({ state: 'visible', timeout: 30_000 });
-      expect(repoFiles(repo, 'locks')).toEqual([]);
+      // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
+      await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       await finished(child);
@@ -312,7 +316,8 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
     await clearNotifications(page);
     await lockIndicator(page).click();
     await notification(page, 'removed 1 stale lock.').waitFor({ state: 'visible', timeout: 30_000 });
-    expect(repoFiles(repo, 'locks')).toEqual([]);
+    // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
+    await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
     await expect.poll(() => lockIndicator(page).innerText(), { timeout: 10_000 }).toContain('Lockstep: idle');
   }, 120_000);
 

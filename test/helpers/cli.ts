@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnPiped } from './process';
+import { TEST_CACHE_HOME } from './tmp';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -22,7 +23,7 @@ export interface CliOptions {
 }
 
 function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, XDG_CACHE_HOME: TEST_CACHE_HOME, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1' };
   if (options.repo) env.RESTIC_REPOSITORY = options.repo;
   if (options.password !== undefined) env.RESTIC_PASSWORD = options.password;
   return { ...env, ...options.env };

@@ -5,6 +5,7 @@ import { afterEach } from 'vitest';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
 import { BackupResult, LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
+import { TEST_CACHE_HOME } from './tmp';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
@@ -31,7 +32,7 @@ export interface BackendOptions {
 }
 
 export async function startBackend(env: Record<string, string>, options: BackendOptions = {}): Promise<Backend> {
-  const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env };
+  const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, XDG_CACHE_HOME: TEST_CACHE_HOME, LOCKSTEP_KDF_N: '1024', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '1', ...env };
   const ipc = options.transport === 'ipc';
   const child = ipc
     ? spawn(process.execPath, [SERVER, '--node-ipc'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })

@@ -16,3 +16,6 @@ export function makeTempDir(prefix: string): string {
 export function cleanupTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
+
+/** Where the Lockstep processes tests start keep their cache of remote repositories: never the user's own. */
+export const TEST_CACHE_HOME = path.join(tmpdir(), 'lockstep-tests', 'cache-home');
