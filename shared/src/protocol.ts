@@ -98,6 +98,8 @@ export interface BackupOptions {
   excludeLargerThan?: string;
   /** Save no snapshot when nothing changed since the parent. */
   skipIfUnchanged?: boolean;
+  /** Stay on the file systems of the backup paths: a mount point below them is kept as an empty folder. */
+  oneFileSystem?: boolean;
   /** Read everything and count what would be added, but write nothing to the repository. */
   dryRun?: boolean;
   /** Files listing what to back up, one path a line (restic's --files-from; blank lines and # comments skipped). */

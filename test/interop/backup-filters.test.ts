@@ -1,5 +1,6 @@
 // backup's filters decide as restic 0.18's on the same tree: each flag set is given to a backup by each tool into one
 // repository, and `restic ls` of the two snapshots must list the same paths.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -95,6 +96,27 @@ describeWithPeer('restic-0.18', 'backup filters as restic 0.18 applies them', ()
     expect(want).toContain(path.join(tree, 'private/secret'));
     expect(want).not.toContain(path.join(tree, 'media/big.bin'));
     expect(listed(ours)).toEqual(want);
+  });
+
+  // A file system of its own needs a mount, which only root may make (CI runs as root).
+  it.skipIf(process.getuid?.() !== 0)('--one-file-system (-x) keeps a mount point below the path as an empty folder, as restic 0.18', () => {
+    const mountPoint = path.join(tree, 'mounted');
+    mkdirSync(mountPoint);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
+    try {
+      writeFileSync(path.join(mountPoint, 'on-tmpfs'), 'elsewhere');
+      const theirs = snapshotOf(runRestic(restic, repo, ['backup', '--one-file-system', tree], { password: PASSWORD }).stdout);
+      const ours = snapshotOf(lockstepOk(['backup', '-x', tree], { repo, password: PASSWORD }).stdout);
+      const want = listed(theirs);
+      expect(want).toContain(mountPoint);
+      expect(want).not.toContain(path.join(mountPoint, 'on-tmpfs'));
+      expect(listed(ours)).toEqual(want);
+      // Named as a backup path, the other file system is backed up whole.
+      const whole = snapshotOf(lockstepOk(['backup', '--one-file-system', tree, mountPoint], { repo, password: PASSWORD }).stdout);
+      expect(listed(whole)).toContain(path.join(mountPoint, 'on-tmpfs'));
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
   });
 
   it('--dry-run writes nothing to the repository and says what it would add', () => {

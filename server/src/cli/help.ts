@@ -67,6 +67,7 @@ const FLAG_HELP: Record<string, { description: string; default?: string }> = {
   'exclude-if-present': { description: 'takes filename[:header], exclude contents of directories containing filename (except filename itself) if header of that file is as provided (can be specified multiple times)' },
   'exclude-larger-than': { description: 'max size of the files to be backed up (allowed suffixes: k/K, m/M, g/G, t/T)' },
   'skip-if-unchanged': { description: 'skip snapshot creation if identical to parent snapshot' },
+  'one-file-system': { description: 'exclude other file systems, don\'t cross filesystem boundaries and subvolumes' },
   'files-from': { description: 'read the files to backup from file (can be combined with file args; can be specified multiple times)' },
   'files-from-raw': { description: 'read the files to backup from file (can be combined with file args; can be specified multiple times), NUL-separated' },
   'new-password-file': { description: 'file from which to read the new password' },

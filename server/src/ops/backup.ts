@@ -201,6 +201,7 @@ class BackupRun {
     } else {
       if (this.options.paths.length === 0) throw new LockstepError('nothing to back up: give at least one file or folder');
       const { root, absolute } = await this.planTargets(this.options.paths);
+      this.filter.walkFileSystemsOf(absolute);
       paths = absolute;
       if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
       parent = await this.findParent(host, paths);

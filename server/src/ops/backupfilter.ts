@@ -1,7 +1,8 @@
 // What backup leaves out, as restic 0.18's backup filters decide: --exclude and --iexclude patterns (also read from
 // --exclude-file / --iexclude-file), --exclude-larger-than, and folders tagged by --exclude-if-present FILE[:HEADER]
-// or --exclude-caches (a CACHEDIR.TAG with its signature): of a tagged folder only the folder and its tag file are kept.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+// or --exclude-caches (a CACHEDIR.TAG with its signature): of a tagged folder only the folder and its tag file are kept;
+// with --one-file-system, a folder on another file system than the backup paths' (a mount point) is kept empty.
+import { closeSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { LockstepError } from '../base/errors';
 import { ExcludeMatcher } from './exclude';
 
@@ -13,6 +14,7 @@ export interface BackupFilterOptions {
   excludeCaches?: boolean;
   excludeIfPresent?: string[];
   excludeLargerThan?: string;
+  oneFileSystem?: boolean;
 }
 
 /** The Cache Directory Tagging Specification's signature, which a CACHEDIR.TAG starts with. */
@@ -28,6 +30,9 @@ export class BackupFilter {
   private readonly caseless: ExcludeMatcher;
   private readonly tags: Tag[];
   private readonly maxSize?: bigint;
+  private readonly oneFileSystem: boolean;
+  /** With --one-file-system: the devices of the backup paths, whose folders are walked. */
+  private devices: ReadonlySet<number> | undefined;
 
   constructor(options: BackupFilterOptions, env: NodeJS.ProcessEnv = process.env) {
     this.matcher = new ExcludeMatcher([...(options.excludes ?? []), ...(options.excludeFiles ?? []).flatMap((f) => readPatternFile(f, env))]);
@@ -36,6 +41,12 @@ export class BackupFilter {
     this.tags = (options.excludeIfPresent ?? []).map(parseTag);
     if (options.excludeCaches) this.tags.push(CACHEDIR_TAG);
     this.maxSize = options.excludeLargerThan === undefined ? undefined : parseSize(options.excludeLargerThan, '--exclude-larger-than');
+    this.oneFileSystem = options.oneFileSystem === true;
+  }
+
+  /** The backup paths (absolute, existing): with --one-file-system, the file systems they are on are the ones walked. */
+  walkFileSystemsOf(paths: readonly string[]): void {
+    if (this.oneFileSystem) this.devices = new Set(paths.map((p) => lstatSync(p).dev));
   }
 
   /** `absolutePath` uses `/` separators. */
@@ -49,10 +60,12 @@ export class BackupFilter {
   }
 
   /**
-   * The entries of the folder `dir` to back up: all of them, or, when it holds a tag file (with the header asked
-   * for), only the tag files. `warn` hears of a tag file whose header is not the one asked for.
+   * The entries of the folder `dir` to back up: all of them; none when it is on another file system than the
+   * backup paths (--one-file-system); only the tag files when it holds one (with the header asked for). `warn`
+   * hears of a tag file whose header is not the one asked for.
    */
   keptEntries(dir: string, names: Buffer[], warn: (item: string, message: string) => void): Buffer[] {
+    if (this.devices && !this.devices.has(lstatSync(dir).dev)) return [];
     if (this.tags.length === 0) return names;
     const present = new Set(names.map((n) => n.toString()));
     const found = this.tags.filter((tag) => present.has(tag.name) && hasHeader(`${dir === '/' ? '' : dir}/${tag.name}`, tag.header, warn));

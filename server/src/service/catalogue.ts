@@ -124,6 +124,7 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     excludeIfPresent: { kind: 'strings' },
     excludeLargerThan: { kind: 'string' },
     skipIfUnchanged: { kind: 'boolean' },
+    oneFileSystem: { kind: 'boolean', short: 'x' },
     dryRun: { kind: 'boolean', short: 'n' },
     filesFrom: { kind: 'strings' },
     filesFromRaw: { kind: 'strings' },
