@@ -34,7 +34,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The backend process over IPC, as client/src/backend.ts starts it (vscode-languageclient's TransportKind.ipc). */
 async function startBackend(server, env) {
-  const child = spawn(process.execPath, [server, '--node-ipc', `--clientProcessId=${process.pid}`], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, two malloc arenas.
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { MALLOC_ARENA_MAX: '2', ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
@@ -104,6 +105,8 @@ export async function warmPhase({ label, tree, workDir, server, restic18, passwo
   if (init.status !== 0) throw new Error(`lockstep init failed:\n${init.stderr}`);
 
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, RESTIC_REPOSITORY: lockstepRepo, RESTIC_PASSWORD: password };
+  // For trying the backend's memory settings: NODE_OPTIONS and MALLOC_ARENA_MAX reach it when the bench has them.
+  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) if (process.env[name]) env[name] = process.env[name];
   const backend = await startBackend(server, env);
   const result = { label, rounds: [], rss: {} };
   try {

@@ -15,6 +15,7 @@ import {
   RestoreRequest,
   UnlockRequest,
 } from '../../shared/src/protocol';
+import { BACKEND_EXEC_ARGV, BACKEND_MEMORY_ENV } from './backendMemory';
 import { BackendTrouble } from './statusBar';
 import { credentialEnvironment, CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
@@ -213,6 +214,7 @@ export class BackendClient implements vscode.Disposable {
     if (!settings.repository) throw new NotConfiguredError('no repository is configured: run "Lockstep: Initialize Repository" or set lockstep.repository');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...BACKEND_MEMORY_ENV,
       RESTIC_REPOSITORY: settings.repository,
       ...credentialEnvironment(settings.repository, await this.credentials.get(settings.repository)),
       ...this.nextStartEnv,
@@ -230,7 +232,7 @@ export class BackendClient implements vscode.Disposable {
     const client = new LanguageClient(
       'lockstep',
       'Lockstep backend',
-      { run: { module, transport: TransportKind.ipc, options: { env } }, debug: { module, transport: TransportKind.ipc, options: { env } } },
+      { run: { module, transport: TransportKind.ipc, options: { env, execArgv: [...BACKEND_EXEC_ARGV] } }, debug: { module, transport: TransportKind.ipc, options: { env, execArgv: [...BACKEND_EXEC_ARGV] } } },
       { documentSelector: [], outputChannel: recordingChannel(this.log, (line) => (this.lastError = line)), errorHandler: this.errorHandler() },
     );
     client.onDidChangeState((e) => {
