@@ -35,7 +35,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The backend process over IPC, as client/src/backend.ts starts it (vscode-languageclient's TransportKind.ipc). */
 async function startBackend(server, env) {
   // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, two malloc arenas.
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { MALLOC_ARENA_MAX: '2', ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // BENCH_BACKEND_NODE_FLAGS replaces the flags, to compare ("" for Node's defaults).
+  const flags = (process.env.BENCH_BACKEND_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { MALLOC_ARENA_MAX: '2', ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
