@@ -104,12 +104,10 @@ if (require.main === module) {
   const deferredCaCerts = takeDeferredCaCerts(process.env);
   void main(process.argv.slice(2), process.env, deferredCaCerts).then((code) => {
     trace('done');
-    process.exitCode = code;
-    // The work is over and its lock removed: a signal now only hurries the exit. Dying of it (main() has removed
-    // its handlers) would hide the result, a saved snapshot behind an exit by signal.
-    const exitWithResult = (): never => process.exit(code);
-    process.on('SIGINT', exitWithResult);
-    process.on('SIGTERM', exitWithResult);
+    // The work is over, its output written (stdout and stderr are synchronous on Linux) and its lock removed: exit
+    // now, as restic does, rather than when the last socket or timer of a remote backend lets the event loop end
+    // (a request to a hung server, abandoned when its lock was lost, kept a command alive for a minute).
+    process.exit(code);
   });
 }
 
