@@ -34,13 +34,25 @@ async function shownText(locator: ReturnType<Page['locator']>): Promise<string> 
 }
 
 /**
- * Right-click `row`, then click `item` of its context menu. The menu ignores a click that comes right after it
- * opened (a right-click's release), so the click is repeated until the menu closes.
+ * Right-click `row`, then click `item` of its context menu. A view that re-renders its rows (a refresh after an
+ * operation) closes a menu just opened, so the right-click is repeated until the item shows; the menu ignores a
+ * click that comes right after it opened (a right-click's release), so the click is repeated until the menu closes.
  */
 async function contextMenu(page: Page, row: ReturnType<Page['locator']>, item: string): Promise<void> {
-  await row.click({ button: 'right' });
   const entry = page.locator('.context-view .action-label', { hasText: item });
-  await entry.waitFor({ state: 'visible' });
+  await expect
+    .poll(
+      async () => {
+        if (await entry.isVisible()) return true;
+        await row.click({ button: 'right', timeout: 5000 }).catch(() => undefined);
+        return entry.waitFor({ state: 'visible', timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeout: 30_000, interval: 200 },
+    )
+    .toBe(true);
   await expect
     .poll(
       async () => {
