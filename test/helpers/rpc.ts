@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { afterEach } from 'vitest';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { spawnPiped } from './process';
 import { BackupResult, LockLostNotification, LockLostParams, LockStateNotification, LockStateParams } from '../../shared/src/protocol';
 import { TEST_CACHE_HOME } from './tmp';
@@ -96,4 +96,14 @@ export async function savedBackup(result: Promise<BackupResult>): Promise<Backup
   const done = await result;
   if (done.snapshotId === undefined) throw new Error('the backup saved no snapshot');
   return { ...done, snapshotId: done.snapshotId };
+}
+
+/** The ResponseError a request failed with; fails the test if it succeeded or failed otherwise. */
+export async function rpcError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ResponseError)) throw new Error(`expected a ResponseError, got ${String(err)}`);
+  return err;
 }

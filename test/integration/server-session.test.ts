@@ -4,28 +4,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ResponseError } from 'vscode-jsonrpc/node';
 import { afterAll, expect, it } from 'vitest';
 import { BackupRequest, InitRequest, LockstepErrorCodes, SnapshotsRequest } from '../../shared/src/protocol';
 import { randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { packFiles, repoFiles, sleep, waitFor } from '../helpers/process';
-import { Backend, backendsStoppedAfterEach, savedBackup } from '../helpers/rpc';
+import { Backend, backendsStoppedAfterEach, savedBackup, rpcError } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'kept open';
 const backendFor = backendsStoppedAfterEach(PASSWORD);
-
-async function rpcError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ResponseError)) throw new Error(`expected a ResponseError, got ${String(err)}`);
-  return err;
-}
 
 /** Every file of the repository with its size, to tell that nothing was written. */
 function repositoryListing(repo: string): string[] {

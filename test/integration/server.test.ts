@@ -2,7 +2,7 @@
 // notifications, cancellation and a lock lost mid-backup, malformed params. restic checks what it leaves behind.
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BackupRequest,
@@ -20,7 +20,7 @@ import { lockstepOk } from '../helpers/cli';
 import { expectSameTree, makeSourceTree, randomFile } from '../helpers/fstree';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { repoFiles, waitFor } from '../helpers/process';
-import { backendsStoppedAfterEach } from '../helpers/rpc';
+import { backendsStoppedAfterEach, rpcError } from '../helpers/rpc';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
@@ -28,15 +28,6 @@ afterAll(cleanupTempDirs);
 const PASSWORD = 'json-rpc';
 const backendFor = backendsStoppedAfterEach(PASSWORD);
 
-
-async function rpcError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ResponseError)) throw new Error(`expected a ResponseError, got ${String(err)}`);
-  return err;
-}
 
 function bigSource(work: string, mib: number): string {
   const dir = path.join(work, 'big');

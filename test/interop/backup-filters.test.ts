@@ -98,8 +98,9 @@ describeWithPeer('restic-0.18', 'backup filters as restic 0.18 applies them', ()
     expect(listed(ours)).toEqual(want);
   });
 
-  // A file system of its own needs a mount, which only root may make (CI runs as root).
-  it.skipIf(process.getuid?.() !== 0)('--one-file-system (-x) keeps a mount point below the path as an empty folder, as restic 0.18', () => {
+  // A file system of its own needs a mount, which only root may make: skipped for a developer who is not root;
+  // CI runs as root, and there it fails rather than skips (as tests needing a peer do).
+  it.skipIf(process.getuid?.() !== 0 && !process.env.CI)('--one-file-system (-x) keeps a mount point below the path as an empty folder, as restic 0.18', () => {
     const mountPoint = path.join(tree, 'mounted');
     mkdirSync(mountPoint);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
