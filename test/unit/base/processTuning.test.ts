@@ -84,6 +84,23 @@ describe('process tuning', () => {
     expect(forced.length).toBe(1);
   });
 
+  it('at rest, collects the old generation in full: what an operation left there is freed', async () => {
+    const { tuning } = await load();
+    tuning.setUpProcessTuning({});
+    let kept: { n: number; text: string }[] | undefined = Array.from({ length: 200_000 }, (_, n) => ({ n, text: `entry ${n}` }));
+    // Promoted to the old generation, where a young-generation collection never looks.
+    const scavenge = runInNewContext('gc') as (options: { type: 'minor' }) => void;
+    scavenge({ type: 'minor' });
+    scavenge({ type: 'minor' });
+    const before = process.memoryUsage().heapUsed;
+    expect(kept.length).toBe(200_000);
+    kept = undefined;
+    await nextTurns(1);
+    tuning.processTuning.releaseIdleMemory();
+    await waitFor('a forced full collection', () => forced.some((d) => d.kind === constants.NODE_PERFORMANCE_GC_MAJOR));
+    expect(before - process.memoryUsage().heapUsed).toBeGreaterThan(8 * MiB);
+  });
+
   it('names a bad LOCKSTEP_TUNING in one line and exits 1', () => {
     const result = lockstep(['snapshots', '--no-lock'], { repo: '/nonexistent', password: 'x', env: { LOCKSTEP_TUNING: 'yes' } });
     expect(result.stderr).toBe('Fatal: LOCKSTEP_TUNING must be 0 (off) or 1 (on), not "yes"\n');
