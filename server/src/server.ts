@@ -2,7 +2,7 @@
 // CLI runs too (rpc/requests.ts). One per VS Code window, started by the client with the repository and password in
 // its environment.
 import { LockstepError } from './base/errors';
-import { setUpProcessTuning } from './base/processTuning';
+import { processTuning, setUpProcessTuning } from './base/processTuning';
 import { resolvePassword } from './password';
 import { Admission, DEFAULT_ADMISSION_LIMITS } from './rpc/admission';
 import { IdleRelease } from './rpc/idlerelease';
@@ -27,7 +27,11 @@ try {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}; running untuned\n`);
 }
 
-const admission = new Admission(DEFAULT_ADMISSION_LIMITS, new IdleRelease());
+const idleRelease = new IdleRelease(() => {
+  ops.repository.releaseIdle();
+  processTuning.releaseIdleMemory();
+});
+const admission = new Admission(DEFAULT_ADMISSION_LIMITS, idleRelease);
 const connection = createBackendConnection(admission);
 const ops = new Operations(connection, process.env, password, admission);
 

@@ -7,7 +7,8 @@ import { Id } from './format/ids';
 
 /**
  * Trees kept for parents and restores, by default: a workspace of 5,000 files has about 2 MiB of trees. The backend
- * keeps them while idle, so the bound is also what they may add to its idle memory.
+ * empties the cache once it is idle (RepositorySession.releaseIdle): a backup of a few changed files reads again only
+ * the trees of their folders and those folders' ancestors.
  */
 export const DEFAULT_TREE_CACHE_BYTES = 8 * 1024 * 1024;
 
@@ -47,6 +48,11 @@ export class ByteBoundedCache {
     if (old === undefined) return;
     this.entries.delete(id);
     this.bytes -= old.length;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
   }
 
   /** Drops every entry `keep` refuses. */

@@ -1,7 +1,8 @@
 // The backend between operations (issue 12, item 4): a VS Code window keeps it for hours, mostly idle, so once no
 // operation has run for IDLE_MS it gives back what the last one left: worker threads are already stopped when their
-// operation ends (each backup's pool is closed with it); here the garbage of the operation is collected in full,
-// which returns V8's emptied pages and the malloc memory that only a collection frees (processTuning.ts).
+// operation ends (each backup's pool is closed with it); server.ts has the kept repository drop its tree cache and
+// the garbage of the operation collected in full, which returns V8's emptied pages and the malloc memory that only a
+// collection frees (processTuning.ts).
 import { processTuning } from '../base/processTuning';
 
 /** How long the backend must have been idle: short enough to be back within 10 s, long enough to skip bursts. */

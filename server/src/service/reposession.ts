@@ -67,6 +67,15 @@ export class RepositorySession {
     return result;
   }
 
+  /**
+   * Nothing runs (rpc/idlerelease.ts): the tree cache is emptied, since its small buffers, scattered among those the
+   * operation freed, keep malloc from giving that memory back. The index and the snapshot texts stay: reading them
+   * again is what a warm backup saves.
+   */
+  releaseIdle(): void {
+    if (this.kept && this.kept.users === 0) this.kept.repo.caches.trees.clear();
+  }
+
   /** Closes the kept repository (once operations using it are done). */
   close(): void {
     if (this.kept) this.replace(this.kept);

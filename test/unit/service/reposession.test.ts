@@ -43,4 +43,23 @@ describe('the repository a backend keeps open between operations', () => {
     expect(() => treeCacheBytesFromEnv({ LOCKSTEP_TREE_CACHE_MB: 'lots' })).toThrow(/LOCKSTEP_TREE_CACHE_MB/);
     expect(treeCacheBytesFromEnv({ LOCKSTEP_TREE_CACHE_MB: '2' })).toBe(2 * 1024 * 1024);
   });
+
+  it('at rest gives back the trees it read and keeps the index; not while an operation runs', async () => {
+    const { storage } = await twoClients();
+    const session = new RepositorySession();
+    const access = { place: placeOf('memory:', {}), password: PASSWORD, openBackend: () => storage };
+    const lease = await session.acquire(access);
+    const { caches } = lease.repo;
+    await lease.repo.loadIndex();
+    const indexed = caches.index.blobCount;
+    caches.trees.set('ab'.repeat(32), Buffer.from('{"nodes":[]}\n'));
+    session.releaseIdle();
+    expect(caches.trees.size).toBeGreaterThan(0);
+    await lease.release();
+    session.releaseIdle();
+    expect(caches.trees.size).toBe(0);
+    expect(caches.trees.get('ab'.repeat(32))).toBeUndefined();
+    expect(caches.index.blobCount).toBe(indexed);
+  });
 });
+
