@@ -34,10 +34,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The backend process over IPC, as client/src/backend.ts starts it (vscode-languageclient's TransportKind.ipc). */
 async function startBackend(server, env) {
-  // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, two malloc arenas.
+  // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, two malloc arenas, fixed
+  // malloc thresholds; a MALLOC_* variable in the bench's environment replaces one of them.
   // BENCH_BACKEND_NODE_FLAGS replaces the flags, to compare ("" for Node's defaults).
   const flags = (process.env.BENCH_BACKEND_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { MALLOC_ARENA_MAX: '2', ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const memoryEnv = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '131072' };
+  const child = spawn(process.execPath, [...flags, server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { ...memoryEnv, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
@@ -107,8 +109,8 @@ export async function warmPhase({ label, tree, workDir, server, restic18, passwo
   if (init.status !== 0) throw new Error(`lockstep init failed:\n${init.stderr}`);
 
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, RESTIC_REPOSITORY: lockstepRepo, RESTIC_PASSWORD: password };
-  // For trying the backend's memory settings: NODE_OPTIONS and MALLOC_ARENA_MAX reach it when the bench has them.
-  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) if (process.env[name]) env[name] = process.env[name];
+  // For trying the backend's memory settings: NODE_OPTIONS, MALLOC_* and LOCKSTEP_* reach it when the bench has them.
+  for (const name of Object.keys(process.env)) if (name === 'NODE_OPTIONS' || name.startsWith('MALLOC_') || name.startsWith('LOCKSTEP_')) env[name] = process.env[name];
   const backend = await startBackend(server, env);
   const result = { label, rounds: [], rss: {} };
   try {
