@@ -68,6 +68,22 @@ function notification(page: Page, text: string | RegExp) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
 
+/**
+ * The text of a notification, as its toast or, when VS Code keeps it in the notification center without a toast (seen
+ * after Unlock All…, the toast of whose progress notification was still up), as the center lists it.
+ */
+async function notified(page: Page, text: RegExp): Promise<string> {
+  const toast = notification(page, text);
+  const shown = await toast.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+  if (shown) return toast.innerText();
+  await runCommand(page, 'Notifications: Show Notifications');
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await listed.waitFor({ state: 'visible', timeout: 20_000 });
+  const said = await listed.innerText();
+  await runCommand(page, 'Notifications: Hide Notifications');
+  return said;
+}
+
 const suite = vscodeAvailable() || process.env.CI ? describe : describe.skip;
 
 suite('the extension in real VS Code (code-server + Chromium)', () => {
@@ -112,7 +128,12 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
   }, 180_000);
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    // What the window said: every notification, hidden toasts too, in the log and in the screenshot.
+    await runCommand(page, 'Notifications: Show Notifications').catch(() => undefined);
+    const center = await page.locator('.notifications-center').innerText({ timeout: 5_000 }).catch((err: Error) => `(no notification center: ${err.message})`);
+    console.log(`notifications when "${ctx.task.name}" failed:\n${center}`);
+    await shot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
   });
 
   afterAll(async () => {
@@ -301,7 +322,7 @@ suite('the extension in real VS Code (code-server + Chromium)', () => {
       await runCommand(page, 'Lockstep: Unlock All…');
       await dialog.locator('.monaco-button', { hasText: 'Remove All Locks' }).click();
       // The CLI's lock, and the Snapshots view's own brief one if it was reading the repository at that moment.
-      await notification(page, /removed [12] locks?\./).waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await notified(page, /Lockstep: removed [12] locks?\./)).toMatch(/removed [12] locks?\./);
       // The Snapshots view reads the repository after each operation, under a shared lock of its own for a moment.
       await expect.poll(() => repoFiles(repo, 'locks'), { timeout: 10_000 }).toEqual([]);
     } finally {
