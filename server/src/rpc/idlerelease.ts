@@ -3,7 +3,6 @@
 // operation ends (each backup's pool is closed with it); server.ts has the kept repository drop its tree cache and
 // the garbage of the operation collected in full, which returns V8's emptied pages and the malloc memory that only a
 // collection frees (processTuning.ts).
-import { processTuning } from '../base/processTuning';
 
 /** How long the backend must have been idle: short enough to be back within 10 s, long enough to skip bursts. */
 export const IDLE_MS = 2000;
@@ -17,8 +16,9 @@ export interface Activity {
 export class IdleRelease implements Activity {
   private timer: NodeJS.Timeout | undefined;
 
+  /** `release` gives back what the last operation left (server.ts: the tree cache, then a full collection). */
   constructor(
-    private readonly release: () => void = () => processTuning.releaseIdleMemory(),
+    private readonly release: () => void,
     private readonly delayMs = IDLE_MS,
   ) {}
 
