@@ -146,7 +146,10 @@ class RandomEdits {
     const { files, dirs, links } = this.entries();
     const movable = dirs.filter((d) => d !== this.ws && !d.endsWith('/d/cache') && !d.endsWith('/d'));
     const fresh = (): string => path.join(this.pick(dirs), `n${this.counter++}`);
-    const kind = this.pick(['create', 'edit', 'edit', 'delete', 'rename', 'chmod', 'symlink', 'mkdir', 'rmdir', 'moveDir', 'chmodDir']);
+    const picked = this.pick(['create', 'edit', 'edit', 'delete', 'rename', 'chmod', 'symlink', 'mkdir', 'rmdir', 'moveDir', 'chmodDir']);
+    // Hundreds of rounds can remove every file or folder (rmdir takes what is inside): then the change is a create.
+    const nothingToChange = (['edit', 'chmod'].includes(picked) && files.length === 0) || (['delete', 'rename'].includes(picked) && files.length + links.length === 0) || (picked === 'chmodDir' && dirs.length < 2);
+    const kind = nothingToChange ? 'create' : picked;
     const target = fresh();
     switch (kind) {
       case 'create':
