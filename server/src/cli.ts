@@ -6,6 +6,7 @@ import { flagBool, flagString, parseArgs, splitCommand, UsageError } from './cli
 import { globalSettings } from './cli/globals';
 import { helpText } from './cli/help';
 import { reachedOverNodeTls, RerunWithCaCerts, rerunWithCaCerts, takeDeferredCaCerts } from './cli/cacerts';
+import { restoreUserGlibcTunables } from './cli/hugepages';
 import { COMMANDS, CommandContext, GLOBAL_FLAGS } from './cli/commands';
 import { CancelledError, ExitCode, LockstepError } from './base/errors';
 import { setUpProcessTuning } from './base/processTuning';
@@ -102,6 +103,7 @@ if (require.main === module) {
   // (exiting here at once would leave the lock file for others to find stale 30 minutes later).
   process.stdout.on('error', () => undefined);
   const deferredCaCerts = takeDeferredCaCerts(process.env);
+  restoreUserGlibcTunables(process.env);
   void main(process.argv.slice(2), process.env, deferredCaCerts).then((code) => {
     trace('done');
     // The work is over, its output written (stdout and stderr are synchronous on Linux) and its lock removed: exit

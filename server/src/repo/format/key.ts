@@ -147,14 +147,18 @@ export function kdfFromEnvironment(env: NodeJS.ProcessEnv = process.env): KdfPar
 }
 
 /**
- * scrypt(password, salt, N, r, p, 64) split into a user key: with the WebAssembly scrypt where the runtime has
- * SIMD (a third faster than OpenSSL's here, in three quarters of the memory), else OpenSSL's on libuv's thread pool.
+ * scrypt(password, salt, N, r, p, 64) split into a user key, by OpenSSL's scrypt on libuv's thread pool; with
+ * LOCKSTEP_SCRYPT=wasm by the WebAssembly SIMD one (wasm/scryptwasm.ts) where the runtime has SIMD. Which is faster
+ * depends on the processor: for restic's N=2^15, r=8, p=8 on this project's AMD EPYC machines OpenSSL's takes
+ * 580-610 ms, and 470 ms once its 32 MiB come in transparent huge pages (bin/lockstep asks glibc for them),
+ * against 850-900 ms for the WebAssembly one; on the Intel machine it was written on, the WebAssembly one was a
+ * third faster than OpenSSL's (90f36c3). The WebAssembly one needs 24 MiB instead of 32.
  */
 async function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams): Promise<MasterKey> {
-  const fast = scryptWasm(Buffer.from(password, 'utf8'), salt, kdf.N, kdf.r, kdf.p, 64);
-  if (fast) {
+  const wasm = process.env.LOCKSTEP_SCRYPT === 'wasm' ? scryptWasm(Buffer.from(password, 'utf8'), salt, kdf.N, kdf.r, kdf.p, 64) : undefined;
+  if (wasm) {
     trace('key derived');
-    return userKeyOf(fast);
+    return userKeyOf(wasm);
   }
   return deriveWithOpenSsl(password, salt, kdf);
 }
