@@ -1,53 +1,57 @@
-// zstd through the WebAssembly build of the reference library: no native build, so it runs in VS Code's
-// extension host as well. The bundle carries zstd.wasm next to it (esbuild.mjs copies it). Its memory costs a
-// thread 6 to 11 MB, so a thread that only reads (the main thread: index, snapshots, trees) decompresses with
-// fzstd, in plain JavaScript, unless the WebAssembly build is loaded anyway.
-import { compressUsingDict, createCCtx, decompress, init } from '@bokuweb/zstd-wasm';
+// zstd through the WebAssembly build of the reference library (wasm/zstdwasm.ts): no native build, so it runs in VS
+// Code's extension host as well. Its memory costs a thread 6 to 11 MB, so a thread that only reads (the main thread:
+// index, snapshots, trees) decompresses with fzstd, in plain JavaScript, unless the WebAssembly build is loaded
+// anyway; and a long-lived process drops it when idle (zstdRelease), to load it again for the next operation.
 import { decompress as decompressJs } from 'fzstd';
+import { ZstdInstance } from '../wasm/zstdwasm';
 
 const DEFAULT_LEVEL = 3;
-let initialized: Promise<void> | undefined;
-let ready = false;
+let instance: ZstdInstance | undefined;
 
+/** Loads the WebAssembly build (if it is not loaded): every operation that compresses awaits this first. */
 export function zstdReady(): Promise<void> {
-  initialized ??= init().then(() => {
-    ready = true;
-  });
-  return initialized;
+  try {
+    instance ??= new ZstdInstance();
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
-function requireReady(): void {
-  if (!ready) throw new Error('zstdReady() must be awaited before compressing');
+/** Drops the WebAssembly build and its memory (a process at rest); the next zstdReady() loads it again. */
+export function zstdRelease(): void {
+  instance = undefined;
 }
-
-/** One compression context per thread, used again for every blob: making one per call cost a third of the time. */
-let context: number | undefined;
-const NO_DICTIONARY = new Uint8Array(0);
 
 export function zstdCompress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
-  requireReady();
-  context ??= createCCtx();
-  const out = compressUsingDict(context, data, NO_DICTIONARY, level);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  if (!instance) throw new Error('zstdReady() must be awaited before compressing');
+  return toBuffer(instance.compress(data, level));
 }
 
 /** Decompresses one frame, with or without a content size in its header; never more than `maxSize` bytes. */
 export function zstdDecompress(data: Uint8Array, maxSize: number): Buffer {
   const declared = frameContentSize(data);
   if (declared !== undefined && declared > maxSize) throw new Error(`the frame declares ${declared} bytes, more than the expected ${maxSize}`);
-  if (!ready) {
+  if (!instance) {
     const out = decompressJs(data);
     if (out.length > maxSize) throw new Error(`the frame holds more than the expected ${maxSize} bytes`);
     return toBuffer(out);
   }
-  if (declared !== undefined) return toBuffer(decompress(data, { defaultHeapSize: Math.max(1, declared) }));
+  const wasm = instance;
+  const inflate = (capacity: number): Buffer | undefined => {
+    const out = wasm.decompress(data, Math.max(1, capacity));
+    return out && toBuffer(out);
+  };
+  if (declared !== undefined) {
+    const out = inflate(declared);
+    if (!out || out.length !== declared) throw new Error('the frame is damaged: zstd could not decompress it');
+    return out;
+  }
   // No size in the header: try growing output buffers up to the limit.
   for (let capacity = Math.min(maxSize, 4 << 20); ; capacity = Math.min(maxSize, capacity * 4)) {
-    try {
-      return toBuffer(decompress(data, { defaultHeapSize: Math.max(1, capacity) }));
-    } catch (err) {
-      if (capacity >= maxSize) throw err;
-    }
+    const out = inflate(capacity);
+    if (out) return out;
+    if (capacity >= maxSize) throw new Error(`the frame is damaged or holds more than the expected ${maxSize} bytes: zstd could not decompress it`);
   }
 }
 
