@@ -67,8 +67,13 @@ class TunedProcess {
 
   releaseIdleMemory(): void {
     // gc() without options: Node 20's V8 (11.3) takes gc({ type: 'major', ... }) for a young-generation collection,
-    // which leaves every dead old-space object, and the ArrayBuffers they hold, in place.
-    this.collector()?.();
+    // which leaves every dead old-space object, and the ArrayBuffers they hold, in place (and { flavor:
+    // 'last-resort' } for nothing at all). Twice: the first collection frees the dead objects but keeps every page
+    // on which one survives; the second moves the survivors of such sparse pages together and gives the pages back
+    // (after a 50,000-file backup: 15 MB of old generation with 7 MB in use after one, 8 MB after two).
+    const collect = this.collector();
+    collect?.();
+    collect?.();
   }
 
   expectLargeBuffers(bytes: number): void {
