@@ -10,6 +10,7 @@ import { createBackendConnection } from './rpc/connection';
 import { Operations } from './rpc/operations';
 import { serveRequests } from './rpc/requests';
 import { PROGRAM_VERSION } from './version';
+import { zstdRelease } from './repo/format/zstd';
 
 // restic's unlock probes lock holders on this host with SIGHUP; like restic, survive the probe.
 process.on('SIGHUP', () => undefined);
@@ -29,6 +30,7 @@ try {
 
 const idleRelease = new IdleRelease(() => {
   ops.repository.releaseIdle();
+  zstdRelease();
   processTuning.releaseIdleMemory();
 });
 const admission = new Admission(DEFAULT_ADMISSION_LIMITS, idleRelease);
