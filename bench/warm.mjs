@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, IPCMessageReader, IPCMessageWriter } = require('vscode-jsonrpc/node');
+const { BACKEND_EXEC_ARGV, backendMemoryEnv } = require('../dist/backendMemory.js');
 
 const IDLE_WAIT_MS = Number(process.env.BENCH_IDLE_WAIT_MS || 10_000);
 
@@ -34,12 +35,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The backend process over IPC, as client/src/backend.ts starts it (vscode-languageclient's TransportKind.ipc). */
 async function startBackend(server, env) {
-  // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, two malloc arenas, fixed
-  // malloc thresholds; a MALLOC_* variable in the bench's environment replaces one of them.
-  // BENCH_BACKEND_NODE_FLAGS replaces the flags, to compare ("" for Node's defaults).
-  const flags = (process.env.BENCH_BACKEND_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
-  const memoryEnv = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '131072' };
-  const child = spawn(process.execPath, [...flags, server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { ...memoryEnv, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // As the extension starts it (client/src/backendMemory.ts): V8's young generation capped, glibc's malloc limited,
+  // jemalloc where the system has it (LOCKSTEP_BACKEND_JEMALLOC=0: not); a MALLOC_* variable in the bench's
+  // environment replaces one of them. BENCH_BACKEND_NODE_FLAGS replaces the flags, to compare ("" for Node's defaults).
+  const flags = process.env.BENCH_BACKEND_NODE_FLAGS === undefined ? [...BACKEND_EXEC_ARGV] : process.env.BENCH_BACKEND_NODE_FLAGS.split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, server, '--node-ipc', `--clientProcessId=${process.pid}`], { env: { ...backendMemoryEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
@@ -173,6 +173,8 @@ export function printWarm(results) {
   for (const r of results) {
     console.log(`| ${r.label} | ${r.first.backendMs.toFixed(0)} / ${r.first.resticMs.toFixed(0)} (${(r.first.backendMs / r.first.resticMs).toFixed(2)}) | ${r.medianBackendMs.toFixed(0)} | ${r.medianResticMs.toFixed(0)} | ${r.medianRatio.toFixed(2)} | ${r.rounds.length} (${r.changeDriven}) |`);
   }
+  const allocator = backendMemoryEnv().LOCKSTEP_PRELOADED_ALLOCATOR;
+  console.log(`\nThe backend's allocator: ${allocator ? `jemalloc (${allocator}, MALLOC_CONF ${process.env.MALLOC_CONF ?? backendMemoryEnv().MALLOC_CONF})` : "glibc's malloc"}.`);
   console.log(`\n| workspace | backend RSS MiB (threads): start | after first backup | ${IDLE_WAIT_MS / 1000} s later | after last warm backup | ${IDLE_WAIT_MS / 1000} s later |`);
   console.log('|---|---|---|---|---|---|');
   const f = (s) => `${s.rssMiB.toFixed(1)} (${s.threads})`;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the peers Lockstep's tests run against:
-#   Debian's restic (0.14), rclone, openssh-server, zstd (the tests' frame fixtures) and openssl (a test's
-#   self-signed certificate), with apt-get;
+#   Debian's restic (0.14), rclone, openssh-server, zstd (the tests' frame fixtures), openssl (a test's
+#   self-signed certificate) and libjemalloc2 (the allocator the extension gives its backend where the system has
+#   it, client/src/backendMemory.ts), with apt-get;
 #   restic 0.18 and rest-server 0.13, unpacked from Debian trixie's packages into
 #   ${LOCKSTEP_PEERS_DIR:-~/.cache/lockstep-peers}/bin without changing the system's apt state.
 # Then scripts/install-e2e.sh: chromium and code-server for the real-VS-Code tests.
@@ -12,6 +13,7 @@ missing=()
 for pkg in restic:restic rclone:rclone sshd:openssh-server zstd:zstd openssl:openssl; do
   command -v "${pkg%%:*}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg%%:*} ]] || missing+=("${pkg##*:}")
 done
+[[ $(/sbin/ldconfig -p 2>/dev/null) == *libjemalloc.so.2* ]] || missing+=(libjemalloc2)
 need_trixie=0
 [[ -x $dest/bin/restic-0.18 && -x $dest/bin/restic-rest-server ]] || need_trixie=1
 e2e=$(dirname "$0")/install-e2e.sh

@@ -15,7 +15,7 @@ import {
   RestoreRequest,
   UnlockRequest,
 } from '../../shared/src/protocol';
-import { BACKEND_EXEC_ARGV, BACKEND_MEMORY_ENV } from './backendMemory';
+import { BACKEND_EXEC_ARGV, backendMemoryEnv } from './backendMemory';
 import { BackendTrouble } from './statusBar';
 import { credentialEnvironment, CredentialStore } from './credentials';
 import { PasswordStore } from './secrets';
@@ -214,7 +214,7 @@ export class BackendClient implements vscode.Disposable {
     if (!settings.repository) throw new NotConfiguredError('no repository is configured: run "Lockstep: Initialize Repository" or set lockstep.repository');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...BACKEND_MEMORY_ENV,
+      ...backendMemoryEnv(),
       RESTIC_REPOSITORY: settings.repository,
       ...credentialEnvironment(settings.repository, await this.credentials.get(settings.repository)),
       ...this.nextStartEnv,

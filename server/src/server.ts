@@ -1,6 +1,7 @@
 // The extension's backend process: JSON-RPC (vscode-languageserver) requests mapped onto the operation catalogue the
 // CLI runs too (rpc/requests.ts). One per VS Code window, started by the client with the repository and password in
 // its environment.
+import { forgetPreloadedAllocator } from '../../shared/src/allocator';
 import { LockstepError } from './base/errors';
 import { processTuning, setUpProcessTuning } from './base/processTuning';
 import { resolvePassword } from './password';
@@ -11,6 +12,9 @@ import { Operations } from './rpc/operations';
 import { serveRequests } from './rpc/requests';
 import { PROGRAM_VERSION } from './version';
 import { zstdRelease } from './repo/format/zstd';
+
+// The allocator the client preloaded is this process's, not that of the processes it starts.
+forgetPreloadedAllocator(process.env);
 
 // restic's unlock probes lock holders on this host with SIGHUP; like restic, survive the probe.
 process.on('SIGHUP', () => undefined);
