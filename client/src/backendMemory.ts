@@ -56,7 +56,9 @@ const thisHost = (): BackendHost => ({ env: process.env, electron: process.versi
 /** The variables that set up the backend's memory, to put over the extension host's environment. */
 export function backendMemoryEnv(host: BackendHost = thisHost()): Record<string, string> {
   const env: Record<string, string> = { ...GLIBC_MALLOC_ENV };
-  const jemalloc = host.env.LOCKSTEP_BACKEND_JEMALLOC === '0' || host.electron || host.platform !== 'linux' ? undefined : JEMALLOC_PATHS.find((file) => host.exists(file));
+  // A user who preloads jemalloc already has chosen its settings.
+  const preloadedByUser = /libjemalloc/.test(host.env.LD_PRELOAD ?? '');
+  const jemalloc = host.env.LOCKSTEP_BACKEND_JEMALLOC === '0' || host.electron || host.platform !== 'linux' || preloadedByUser ? undefined : JEMALLOC_PATHS.find((file) => host.exists(file));
   if (jemalloc === undefined) return env;
   env.LD_PRELOAD = host.env.LD_PRELOAD ? `${jemalloc}:${host.env.LD_PRELOAD}` : jemalloc;
   env[PRELOADED_ALLOCATOR] = jemalloc;
