@@ -1,5 +1,5 @@
 // The allocator the extension may preload into its backend process (client/src/backendMemory.ts), and how the
-// backend takes it out of the environment its own child processes get (a password command, ssh for SFTP): the
+// backend takes it out of the environment its own child processes get (a password command): the
 // allocator is the backend's, not theirs.
 /** The library the client added to LD_PRELOAD, when it added one. */
 export const PRELOADED_ALLOCATOR = 'LOCKSTEP_PRELOADED_ALLOCATOR';
