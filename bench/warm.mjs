@@ -173,8 +173,9 @@ export function printWarm(results) {
   for (const r of results) {
     console.log(`| ${r.label} | ${r.first.backendMs.toFixed(0)} / ${r.first.resticMs.toFixed(0)} (${(r.first.backendMs / r.first.resticMs).toFixed(2)}) | ${r.medianBackendMs.toFixed(0)} | ${r.medianResticMs.toFixed(0)} | ${r.medianRatio.toFixed(2)} | ${r.rounds.length} (${r.changeDriven}) |`);
   }
-  const allocator = backendMemoryEnv().LOCKSTEP_PRELOADED_ALLOCATOR;
-  console.log(`\nThe backend's allocator: ${allocator ? `jemalloc (${allocator}, MALLOC_CONF ${process.env.MALLOC_CONF ?? backendMemoryEnv().MALLOC_CONF})` : "glibc's malloc"}.`);
+  const memory = backendMemoryEnv();
+  const allocator = memory.LOCKSTEP_PRELOADED_ALLOCATOR;
+  console.log(`\nThe backend's allocator: ${allocator ? `jemalloc (${allocator}, MALLOC_CONF ${process.env.MALLOC_CONF ?? memory.MALLOC_CONF})` : "glibc's malloc"}.`);
   console.log(`\n| workspace | backend RSS MiB (threads): start | after first backup | ${IDLE_WAIT_MS / 1000} s later | after last warm backup | ${IDLE_WAIT_MS / 1000} s later |`);
   console.log('|---|---|---|---|---|---|');
   const f = (s) => `${s.rssMiB.toFixed(1)} (${s.threads})`;

@@ -14,9 +14,10 @@
 // the system has it (Debian's libjemalloc2) and the backend runs on Node, the backend runs on it. Measured the same
 // way, 50,000 files: +41 MB on glibc, +18 to +21 MB on jemalloc (its own start is 3.5 MB higher, its idle 20 MB
 // lower), and the first backup 1.19-1.43 → 0.96-1.11 × restic 0.18's time; with zstd's instance dropped and two
-// collections at rest (server.ts), +33 to +36 MB on glibc and +9 to +14 MB on jemalloc (+8 to +9 at 5,000 files). VS Code's desktop extension host is
-// Electron, whose allocator is its own (PartitionAlloc), so nothing is preloaded there. LOCKSTEP_BACKEND_JEMALLOC=0
-// in VS Code's environment turns it off; a MALLOC_CONF of the user's replaces the settings below.
+// collections at rest (server.ts), +33 to +36 MB on glibc and +9 to +14 MB on jemalloc (+8 to +9 at 5,000 files).
+// VS Code's desktop extension host is Electron, whose allocator is its own (PartitionAlloc), so nothing is preloaded
+// there. LOCKSTEP_BACKEND_JEMALLOC=0 in VS Code's environment turns it off; a MALLOC_CONF of the user's replaces the
+// settings below.
 // bench/warm.mjs starts its backend with the same settings (from dist/backendMemory.js).
 import { existsSync } from 'node:fs';
 import { ALLOCATOR_CONF_SET, PRELOADED_ALLOCATOR } from '../../shared/src/allocator';

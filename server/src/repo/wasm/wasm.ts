@@ -2,7 +2,11 @@
 
 /** The parts of the WebAssembly JS API used here (the project's tsconfig lib has no WebAssembly types). */
 export interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
+  Module: {
+    new (bytes: Uint8Array): object;
+    exports(module: object): { name: string; kind: string }[];
+    imports(module: object): { module: string; name: string; kind: string }[];
+  };
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 

@@ -25,8 +25,6 @@ interface ZstdExports {
   j(): number;
   /** ZSTD_compress_usingDict(cctx, dst, dstCapacity, src, srcSize, dict, dictSize, level) */
   l(cctx: number, dst: number, capacity: number, src: number, size: number, dict: number, dictSize: number, level: number): number;
-  /** ZSTD_getFrameContentSize(src, srcSize) */
-  p(src: number, size: number): number;
   /** ZSTD_decompress(dst, dstCapacity, src, srcSize) */
   r(dst: number, capacity: number, src: number, size: number): number;
   /** malloc(size) */
@@ -41,11 +39,7 @@ const PAGE = 65536;
 /** emscripten's limit for this build (getHeapMax in the glue). */
 const MAX_HEAP = 2 ** 31;
 
-interface CompiledModule {
-  module: object;
-}
-
-let compiled: CompiledModule | undefined;
+let compiled: object | undefined;
 
 /** zstd.wasm: beside the bundle (esbuild.mjs copies it there), or in the package when running from source. */
 function wasmFile(): string {
@@ -56,28 +50,26 @@ function wasmFile(): string {
   return path.join(path.dirname(require.resolve(pkg)), 'zstd.wasm');
 }
 
-function compile(): CompiledModule {
+function compile(): object {
   if (compiled) return compiled;
   if (wasmApi === undefined) throw new Error('this runtime has no WebAssembly, which zstd needs');
-  const api = (globalThis as unknown as { WebAssembly: { Module: { exports(m: object): { name: string; kind: string }[]; imports(m: object): { module: string; name: string; kind: string }[] } } }).WebAssembly;
   const module = new wasmApi.Module(readFileSync(wasmFile()));
-  const exportList = api.Module.exports(module).map((e) => `${e.name}:${e.kind}`).join(' ');
-  const importList = api.Module.imports(module).map((e) => `${e.module}.${e.name}:${e.kind}`).join(' ');
+  const exportList = wasmApi.Module.exports(module).map((e) => `${e.name}:${e.kind}`).join(' ');
+  const importList = wasmApi.Module.imports(module).map((e) => `${e.module}.${e.name}:${e.kind}`).join(' ');
   if (exportList !== EXPECTED_EXPORTS || importList !== EXPECTED_IMPORTS) {
     throw new Error(`zstd.wasm is not the build this code knows (@bokuweb/zstd-wasm 0.0.27): exports ${exportList}; imports ${importList}`);
   }
-  compiled = { module };
+  compiled = module;
   return compiled;
 }
 
 /** One instance of zstd: its own memory, and one compression context used again for every frame. */
 export class ZstdInstance {
   private readonly x: ZstdExports;
-  private heap: Uint8Array;
   private context: number | undefined;
 
   constructor() {
-    const { module } = compile();
+    const module = compile();
     const fail = (what: string) => (): never => {
       throw new Error(`zstd's WebAssembly called ${what}`);
     };
@@ -92,7 +84,6 @@ export class ZstdInstance {
     };
     // WebAssembly exports are untyped; the check in compile() made sure these are the ones described above.
     this.x = new wasmApi!.Instance(module, imports).exports as unknown as ZstdExports;
-    this.heap = new Uint8Array(this.x.f.buffer);
     this.x.g();
   }
 
@@ -107,13 +98,12 @@ export class ZstdInstance {
     } catch {
       return false;
     }
-    this.heap = new Uint8Array(this.x.f.buffer);
     return true;
   }
 
+  /** The memory as it is now (a growth replaces its buffer). */
   private view(): Uint8Array {
-    if (this.heap.byteLength === 0) this.heap = new Uint8Array(this.x.f.buffer); // detached by a growth
-    return this.heap;
+    return new Uint8Array(this.x.f.buffer);
   }
 
   private alloc(size: number): number {
