@@ -229,18 +229,19 @@ const backupCommand = command(backupOperation, {
   },
 });
 
-/** backup's status as restic shows it: JSON status messages with --json, a live line on a terminal, else nothing. */
+/**
+ * backup's status as restic shows it: JSON status messages with --json, a live line on a terminal, else nothing (and
+ * then the backup counts no totals to show).
+ */
 function backupReport(ctx: CommandContext): Session['report'] {
   const started = Date.now();
   const line = statusLineReport(ctx, 'files');
+  const progress: NonNullable<Session['report']>['progress'] = ctx.json ? (p) => ctx.out(JSON.stringify(backupStatusJson(p, Date.now() - started))) : line.progress;
   return {
     begin: () => {
       if (ctx.verbose > 0 && !ctx.json) ctx.out(`start scan on [${ctx.args.positionals.join(' ')}]\nstart backup on [${ctx.args.positionals.join(' ')}]`);
     },
-    progress: (p) => {
-      if (ctx.json) ctx.out(JSON.stringify(backupStatusJson(p, Date.now() - started)));
-      else line.progress?.(p);
-    },
+    ...(progress && { progress }),
     warn: (where, message) =>
       ctx.json ? ctx.err(JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: where })) : ctx.err(`error: ${where}: ${message}`),
     notice: (text) => ctx.err(text),
