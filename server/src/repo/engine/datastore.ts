@@ -24,6 +24,20 @@ export type StoreOutcome = 'stored' | 'seen' | 'indexed';
 export type FileStoreResult = { kind: StoreOutcome; id: Id; length: number } | { kind: 'empty' } | { kind: 'unread' };
 
 /**
+ * A small file's content read by another thread (the backup's read-ahead), which may have made its blob ID and
+ * payload too: then it is only sealed and packed.
+ */
+export interface PreparedBlob {
+  /** SHA-256 of the content (the blob's ID); undefined when the payload is the content, not hashed yet. */
+  digest?: Uint8Array;
+  /** The content, or its zstd frame when `compressed`. */
+  payload: Uint8Array;
+  /** The content's length. */
+  plainLength: number;
+  compressed: boolean;
+}
+
+/**
  * IDs this thread has stored in this run. Held to `limit` IDs: past that it starts again, which costs only
  * storage (a blob stored twice, which restic accepts), never correctness.
  */
@@ -81,13 +95,29 @@ export class DataPackStore {
     if (this.stored.has(id)) return { kind: 'seen', id };
     if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };
     const { payload, uncompressedLength } = blobPayload(plaintext, this.setup.compress);
+    this.append(id, payload, uncompressedLength);
+    return { kind: 'stored', id };
+  }
+
+  /** Stores a small file's content read already (its blob made, or not yet); its payload is only read. */
+  storePrepared(blob: PreparedBlob, force = false): { kind: StoreOutcome; id: Id } {
+    const digest = blob.digest;
+    if (!digest) return this.store(blob.payload, force);
+    const id = Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
+    if (this.stored.has(id)) return { kind: 'seen', id };
+    if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };
+    this.append(id, blob.payload, blob.compressed ? blob.plainLength : undefined);
+    return { kind: 'stored', id };
+  }
+
+  /** Seals a blob's payload and appends it to this thread's pack. */
+  private append(id: Id, payload: Uint8Array, uncompressedLength: number | undefined): void {
     const needed = payload.length + CRYPTO_OVERHEAD;
     if (this.sealBuffer.length < needed) this.sealBuffer = Buffer.allocUnsafeSlow(Math.max(needed, 64 * 1024));
     const sealed = seal(this.key, payload, this.sealBuffer);
     const done = this.packs.add('data', id, sealed, uncompressedLength);
     if (done) this.finished.push(done);
     this.stored.add(id);
-    return { kind: 'stored', id };
   }
 
   /** Finishes the open pack, if any. */

@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { throwIfAborted } from '../../base/abort';
 import { saveLocalFile } from '../../backend/backend';
 import { EncodedBlob } from '../format/blobcodec';
-import { DataStoreSetup, StoreOutcome } from './datastore';
+import { DataStoreSetup, PreparedBlob, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from '../format/ids';
 import { encodeIndex, IndexPack } from '../format/indexfile';
 import { buildIndexedIdsFrom } from './indexedids';
@@ -14,6 +14,7 @@ import { FinishedPack } from './packfile';
 import { Repository } from '../repository';
 import { Semaphore } from '../../base/semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
+import type { QueuedFile } from './smallbatch';
 
 /** What became of a small file handed to `storeFile`. */
 export type StoredFileOutcome =
@@ -91,7 +92,8 @@ export class BlobWriter {
     });
   }
 
-  private get compress(): boolean {
+  /** Whether data blobs are compressed (where that helps): asked for, and the repository's version has it. */
+  get compress(): boolean {
     return this.options.compress && this.repo.version >= 2;
   }
 
@@ -147,9 +149,18 @@ export class BlobWriter {
    * one data blob (by a worker where one runs); call ready() before the first, and wait for waitForRoom() before each.
    */
   storeFile(path: Buffer, limit: number, knownSize?: number): StoredFileOutcome {
+    return this.storeSmall(() => this.encoder.queueFile(path, limit, knownSize));
+  }
+
+  /** Stores a small file's content made into a blob already (PreparedBlob); its payload is free once this returns. */
+  storePrepared(blob: PreparedBlob): StoredFileOutcome {
+    return this.storeSmall(() => this.encoder.storePrepared(blob));
+  }
+
+  private storeSmall(queue: () => QueuedFile): StoredFileOutcome {
     try {
       this.throwIfFailed();
-      const read = this.encoder.queueFile(path, limit, knownSize);
+      const read = queue();
       if (read.kind === 'empty' || read.kind === 'unread') return read;
       if (read.kind === 'done') {
         this.stored(read.outcome, read.id, read.length);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { BlobDecodeError, BlobProblem, EncodedBlob, encodeBlob } from '../format/blobcodec';
 import { MasterKey } from '../format/crypto';
-import { DataPackStore, DataStoreSetup, FileStoreResult, StoreOutcome } from './datastore';
+import { DataPackStore, DataStoreSetup, FileStoreResult, PreparedBlob, StoreOutcome } from './datastore';
 import { Id } from '../format/ids';
 import { FinishedPack } from './packfile';
 import { QueuedFile, SmallFileBatch, SmallFileBatches } from './smallbatch';
@@ -76,6 +76,8 @@ export interface BlobCodec {
    * Throws the file system's error.
    */
   queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile;
+  /** Stores a small file's content made into a blob already, on the calling thread; its payload is only read. */
+  storePrepared(blob: PreparedBlob): QueuedFile;
   /** Stores one chunk as a data blob; the caller must not change `plaintext` until this settles. */
   storeChunk(plaintext: Buffer, force?: boolean): Promise<{ kind: StoreOutcome; id: Id }>;
   /** Finishes every open data pack; their packs reach onPacks first. */
@@ -122,6 +124,12 @@ class InlineCodec implements BlobCodec {
     const read = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.storeFile(path, limit, true, knownSize) : first;
     if (read.kind === 'empty' || read.kind === 'unread') return read;
     return { kind: 'done', length: read.length, outcome: read.kind, id: read.id };
+  }
+  storePrepared(blob: PreparedBlob): QueuedFile {
+    if (blob.plainLength === 0) return { kind: 'empty' };
+    const first = this.delivered(this.store.storePrepared(blob));
+    const stored = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.delivered(this.store.storePrepared(blob, true)) : first;
+    return { kind: 'done', length: blob.plainLength, outcome: stored.kind, id: stored.id };
   }
   /** Stores bytes already read (a small file's, from a batch) on this thread. */
   storeHere(data: Uint8Array, force: boolean): { kind: StoreOutcome; id: Id } {
@@ -241,6 +249,10 @@ class WorkerPoolCodec implements BlobCodec {
 
   queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile {
     return smallFilesOnWorker() ? this.smallFiles.read(path, limit, knownSize) : this.here.queueFile(path, limit, knownSize);
+  }
+
+  storePrepared(blob: PreparedBlob): QueuedFile {
+    return this.here.storePrepared(blob);
   }
 
   private async sendFiles(batch: SmallFileBatch): Promise<{ results: { outcome: StoreOutcome; id: Id }[]; data: ArrayBuffer }> {
