@@ -13,6 +13,11 @@ import { OptionSpecs } from './options';
  */
 export type LockUse = 'none' | 'read' | 'append' | 'exclusive';
 
+/** Work an operation started before the repository was open (see Operation.headStart). */
+export interface HeadStart {
+  close(): Promise<void>;
+}
+
 /** How the work reports while it runs; each front end renders these its own way. */
 export interface OperationIo {
   /** Aborted when the user cancels or the lock is lost (the reason says which). */
@@ -31,6 +36,8 @@ export interface OperationIo {
   warn?(item: string, message: string): void;
   /** Called by the runner as the work starts (again, if a lock found taken at its second look is waited for). */
   begin?(): void;
+  /** What the operation's headStart started, if anything. */
+  headStart?: HeadStart;
 }
 
 export interface Operation<Input, Options, Result> {
@@ -47,6 +54,11 @@ export interface Operation<Input, Options, Result> {
   positionals?: (keyof Input & string)[];
   /** Checks the options and fills in their defaults; throws a LockstepError naming the bad one. */
   prepare(input: Input): Options;
+  /**
+   * Starts work that needs no repository while the repository is opened (the key's derivation keeps one core busy
+   * for half a second); it reaches run() as io.headStart, and the runner closes it after.
+   */
+  headStart?(options: Options, env: NodeJS.ProcessEnv): HeadStart | undefined;
   /** For init: the repository is created (with this format version) rather than opened. */
   creates?(options: Options): RepoVersion;
   run(repo: Repository, options: Options, io: OperationIo): Promise<Result>;

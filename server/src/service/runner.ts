@@ -1,12 +1,12 @@
-// Runs one operation of the catalogue the same way for both front ends: open the repository (or create it, for
-// init), start reading the index when the operation needs it, take the lock the operation names around the work
+// Runs one operation of the catalogue the same way for both front ends: start what the operation can do before the
+// repository is open, open it (or create it, for init), start reading the index when the operation needs it, take the lock the operation names around the work
 // (runLocked: it starts reading while the lock is being confirmed, and writes only once it is held), close.
 import { Backend } from '../backend/backend';
 import { LockRequest, runLocked } from '../lock/session';
 import { LockTiming } from '../lock/timing';
 import { chooseKdf } from '../repo/format/key';
 import { Repository } from '../repo/repository';
-import { Operation, OperationIo } from './operation';
+import { HeadStart, Operation, OperationIo } from './operation';
 import { RepositoryLease } from './reposession';
 
 /** Where and how a front end runs an operation. */
@@ -47,9 +47,18 @@ async function openFor<Input, Options, Result>(op: Operation<Input, Options, Res
 }
 
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
+  const headStart = op.headStart?.(options, session.env);
+  try {
+    return await runOpened(op, options, session, headStart);
+  } finally {
+    await headStart?.close();
+  }
+}
+
+async function runOpened<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, headStart: HeadStart | undefined): Promise<Result> {
   const run = (repo: Repository, signal: AbortSignal): Promise<Result> => {
     session.report?.begin?.();
-    return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env });
+    return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env, headStart });
   };
   const { repo, release } = await openFor(op, options, session);
   const prefetch = new AbortController();
