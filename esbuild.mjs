@@ -1,4 +1,4 @@
-// Bundles the three entry points (and the backup worker) into dist/ as CommonJS for Node 20.
+// Bundles the three entry points (and the worker threads' scripts) into dist/ as CommonJS for Node 20.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -37,6 +37,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/backend/ssh2lib.ts'], outfile: 'dist/ssh2.js' }),
   build({ ...common, entryPoints: ['server/src/repo/engine/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['server/src/repo/engine/writerworker.ts'], outfile: 'dist/writer.js' }),
+  build({ ...common, entryPoints: ['server/src/ops/readahead/worker.ts'], outfile: 'dist/readahead.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '*.node'] }),
   // For bench/warm.mjs, which starts its backend as the extension does.
   build({ ...common, entryPoints: ['client/src/backendMemory.ts'], outfile: 'dist/backendMemory.js' }),

@@ -1,4 +1,4 @@
-import { lstatSync, promises as fs, readdirSync, type BigIntStats } from 'node:fs';
+import { promises as fs, type BigIntStats } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { throwIfAborted } from '../base/abort';
@@ -13,7 +13,7 @@ import { encodeTree, readTree, sameNode, TreeNode } from '../repo/format/tree';
 import { PROGRAM_VERSION } from '../version';
 import { ProgressReport } from './progress';
 import { scanTargets, ScanTotals } from './scan';
-import { BackupFilter, BackupFilterOptions } from './backupfilter';
+import { BackupFilter, BackupFilterOptions, filterOptionsOf } from './backupfilter';
 import { DryRunBackend } from '../backend/dryrun';
 import { ReadBufferPool } from './readbuffers';
 import { Semaphore } from '../base/semaphore';
@@ -22,6 +22,8 @@ import { processTuning } from '../base/processTuning';
 import { trace } from '../base/trace';
 import { Turns } from '../base/yielding';
 import type { UnwatchedPaths } from './watchglob';
+import { directSource, type ReadAheadThread, type TreeSource, type WalkedEntry } from './readahead/source';
+import type { ReadStep } from './readahead/walk';
 
 export type Compression = 'auto' | 'off' | 'max';
 
@@ -52,6 +54,8 @@ export interface BackupOptions extends BackupFilterOptions {
   threads?: number;
   /** A change-driven backup: only these folders are looked at again; every other folder's tree is the parent's. */
   changes?: ChangeScope;
+  /** A read-ahead thread started already (readahead/source.ts), for a full walk; its starter closes it. */
+  readAhead?: ReadAheadThread;
   /** Entries the editor's file watcher does not report are collected here (the next change-driven backup walks them). */
   unwatched?: { paths: UnwatchedPaths; found: string[] };
 }
@@ -162,6 +166,8 @@ class BackupRun {
   private readonly turns = new Turns();
   private readonly readBuffers = new ReadBufferPool(READ_SIZE);
   private lastProgress = 0;
+  /** What the file system says, as the walk asks (readahead/source.ts). */
+  private files: TreeSource = directSource;
 
   constructor(
     private readonly repo: Repository,
@@ -174,6 +180,7 @@ class BackupRun {
   }
 
   async close(): Promise<void> {
+    await this.files.close();
     await this.writer.close();
   }
 
@@ -205,9 +212,16 @@ class BackupRun {
       paths = absolute;
       if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
       parent = await this.findParent(host, paths);
+      // A change-driven backup looks at few folders: reading ahead would read what it does not look at.
+      const thread = this.changeDriven ? undefined : this.options.readAhead;
+      if (thread) {
+        const content = parent === undefined || this.options.force === true;
+        this.files = thread.start({ steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content, compress: this.writer.compress });
+      }
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
       rootTree = await this.saveVirtual(root, parentNodes);
+      await this.files.close();
     }
     trace('trees saved');
     await this.writer.commitIndex();
@@ -362,7 +376,7 @@ class BackupRun {
     for (const folder of dir.contentsOf) {
       let names: Buffer[];
       try {
-        names = this.filter.keptEntries(folder, readdirSync(folder, { encoding: 'buffer' }), this.tagWarning).filter((name) => !taken.has(name.toString()));
+        names = this.filter.keptEntries(folder, await this.files.list(Buffer.from(folder)), this.tagWarning).filter((name) => !taken.has(name.toString()));
       } catch (err) {
         this.warn(folder, describeFsError(err));
         continue;
@@ -400,12 +414,10 @@ class BackupRun {
     const skipped = { done: Promise.resolve(undefined) };
     if (this.filter.excludesPath(display)) return skipped;
     this.noteUnwatched(display);
-    let st: BigIntStats;
-    try {
-      // Synchronous: a local lstat is far cheaper than a trip through libuv's thread pool.
-      st = lstatSync(fullPath, { bigint: true });
-    } catch (err) {
-      this.warn(display, describeFsError(err));
+    const walked = await this.files.entry(fullPath);
+    const st = walked.stat;
+    if (!st) {
+      this.warn(display, describeFsError(walked.error));
       return skipped;
     }
     const type = nodeTypeOf(st);
@@ -441,9 +453,10 @@ class BackupRun {
           }, unreadable),
         };
       } else if (type === 'symlink') {
-        node.linktarget = await fs.readlink(fullPath, { encoding: 'buffer' });
+        if (walked.readError) throw walked.readError;
+        node.linktarget = walked.linkTarget ?? (await fs.readlink(fullPath, { encoding: 'buffer' }));
       } else if (type === 'file') {
-        const content = await this.saveFile(fullPath, node, previous);
+        const content = await this.saveFile(fullPath, node, previous, walked);
         return { done: content.done.then(() => node, unreadable) };
       }
     } catch (err) {
@@ -454,7 +467,7 @@ class BackupRun {
 
   /** Starts every entry of a folder in turn; resolves once they are all under way, to the folder's tree ID. */
   private async saveDir(dirPath: Buffer, previousNodes: ParentNodes, reexamining: boolean): Promise<Started<Id>> {
-    const names = this.filter.keptEntries(dirPath.toString(), readdirSync(dirPath, { encoding: 'buffer' }), this.tagWarning);
+    const names = this.filter.keptEntries(dirPath.toString(), await this.files.list(dirPath), this.tagWarning);
     const entries = await this.startEntries(dirPath, names, previousNodes, reexamining);
     return { done: this.settled(entries).then((nodes) => this.saveTree(nodes, previousNodes)) };
   }
@@ -474,8 +487,11 @@ class BackupRun {
     return entries;
   }
 
-  /** Starts backing up a file's content; resolves once the writer has accepted it, to when node.content is set. */
-  private async saveFile(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined): Promise<Started<void>> {
+  /**
+   * Starts backing up a file's content (read already where `walked` has it); resolves once the writer has accepted
+   * it, to when node.content is set.
+   */
+  private async saveFile(filePath: Buffer, node: TreeNode, previous: TreeNode | undefined, walked: WalkedEntry): Promise<Started<void>> {
     const size = Number(node.size ?? 0n);
     if (
       !this.options.force &&
@@ -497,7 +513,8 @@ class BackupRun {
       // A small file is one blob, read whole and stored right here, in few system calls.
       const room = this.writer.waitForRoom();
       if (room) await room;
-      const result = this.writer.storeFile(filePath, CHUNK_MIN_SIZE, size);
+      if (walked.readError) return { done: Promise.reject(walked.readError) };
+      const result = walked.blob ? this.writer.storePrepared(walked.blob) : this.writer.storeFile(filePath, CHUNK_MIN_SIZE, size);
       if (result.kind === 'failed') return { done: Promise.reject(result.error) };
       if (result.kind === 'empty') {
         this.finishFile(node, previous, 0, filePath);
@@ -708,6 +725,17 @@ class BackupRun {
     this.summary.unreadable.push(where);
     this.options.onWarning?.(where, message);
   }
+}
+
+/** The order in which saveVirtual meets the file system, for the read-ahead to follow (readahead/walk.ts). */
+function readSteps(dir: VirtualDir): ReadStep[] {
+  const steps: ReadStep[] = [];
+  for (const child of dir.children.values()) {
+    if (child.kind === 'target') steps.push({ kind: 'target', path: child.realPath });
+    else steps.push(...readSteps(child));
+  }
+  if (dir.contentsOf.length > 0) steps.push({ kind: 'contents', folders: dir.contentsOf, taken: [...dir.children.keys()] });
+  return steps;
 }
 
 /** The newest snapshot of exactly these paths from this host: a backup's parent when none is named. */

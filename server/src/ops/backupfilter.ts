@@ -17,6 +17,12 @@ export interface BackupFilterOptions {
   oneFileSystem?: boolean;
 }
 
+/** Only the filter's options of `options` (which may hold functions and signals that cannot go to another thread). */
+export function filterOptionsOf(options: BackupFilterOptions): BackupFilterOptions {
+  const { excludes, iexcludes, excludeFiles, iexcludeFiles, excludeCaches, excludeIfPresent, excludeLargerThan, oneFileSystem } = options;
+  return { excludes, iexcludes, excludeFiles, iexcludeFiles, excludeCaches, excludeIfPresent, excludeLargerThan, oneFileSystem };
+}
+
 /** The Cache Directory Tagging Specification's signature, which a CACHEDIR.TAG starts with. */
 const CACHEDIR_TAG = { name: 'CACHEDIR.TAG', header: 'Signature: 8a477f597d28d172789f06886806bc55' };
 

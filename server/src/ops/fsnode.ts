@@ -1,21 +1,25 @@
-import type { BigIntStats } from 'node:fs';
+import { constants } from 'node:fs';
 import { formatGoTime } from '../repo/format/gotime';
 import { goModeFromStat, NodeType, TreeNode } from '../repo/format/tree';
 import { groupName, userName } from './owners';
+import type { EntryStat } from './readahead/records';
 
-export function nodeTypeOf(st: BigIntStats): NodeType | undefined {
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'dir';
-  if (st.isSymbolicLink()) return 'symlink';
-  if (st.isFIFO()) return 'fifo';
-  if (st.isSocket()) return 'socket';
-  if (st.isCharacterDevice()) return 'chardev';
-  if (st.isBlockDevice()) return 'dev';
-  return undefined;
+const TYPES: ReadonlyMap<number, NodeType> = new Map([
+  [constants.S_IFREG, 'file'],
+  [constants.S_IFDIR, 'dir'],
+  [constants.S_IFLNK, 'symlink'],
+  [constants.S_IFIFO, 'fifo'],
+  [constants.S_IFSOCK, 'socket'],
+  [constants.S_IFCHR, 'chardev'],
+  [constants.S_IFBLK, 'dev'],
+]);
+
+export function nodeTypeOf(st: Pick<EntryStat, 'mode'>): NodeType | undefined {
+  return TYPES.get(Number(st.mode) & constants.S_IFMT);
 }
 
 /** A tree node with the metadata restic records for this kind of file; content/subtree are filled in later. */
-export function nodeFromStat(name: Buffer, type: NodeType, st: BigIntStats): TreeNode {
+export function nodeFromStat(name: Buffer, type: NodeType, st: EntryStat): TreeNode {
   const uid = Number(st.uid);
   const gid = Number(st.gid);
   const node: TreeNode = {

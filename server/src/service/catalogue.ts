@@ -33,6 +33,7 @@ import { backup, BackupSummary, Compression, ItemChange } from '../ops/backup';
 import { BackupMemory } from './backupmemory';
 import { backupWithMemory } from './changedbackup';
 import { listedTargets, parseSize } from '../ops/backupfilter';
+import { prepareReadAhead, ReadAheadThread } from '../ops/readahead/source';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -142,8 +143,12 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     if (input.excludeLargerThan !== undefined) parseSize(input.excludeLargerThan, '--exclude-larger-than');
     return { ...input, paths, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
+  // The CLI's backups read the tree ahead on a second thread, started while the key is derived. The backend's do not:
+  // most look at a few changed folders, and a long-lived process keeps what a thread's start costs (item 4).
+  headStart: ({ memory, stdin }, env) => (memory || stdin ? undefined : prepareReadAhead(env)),
   run: (repo, { memory, changes, ...options }, io) => {
-    const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem };
+    const readAhead = io.headStart instanceof ReadAheadThread ? io.headStart : undefined;
+    const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem, readAhead };
     return memory && !options.stdin ? backupWithMemory(repo, run, changes, memory) : backup(repo, run);
   },
 };
