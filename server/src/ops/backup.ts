@@ -22,7 +22,7 @@ import { processTuning } from '../base/processTuning';
 import { trace } from '../base/trace';
 import { Turns } from '../base/yielding';
 import type { UnwatchedPaths } from './watchglob';
-import { directSource, type ReadAheadThread, type TreeSource, type WalkedEntry } from './readahead/source';
+import { directSource, type ReadAheadOffer, type TreeSource, type WalkedEntry } from './readahead/source';
 import type { ReadStep } from './readahead/walk';
 
 export type Compression = 'auto' | 'off' | 'max';
@@ -54,8 +54,8 @@ export interface BackupOptions extends BackupFilterOptions {
   threads?: number;
   /** A change-driven backup: only these folders are looked at again; every other folder's tree is the parent's. */
   changes?: ChangeScope;
-  /** A read-ahead thread started already (readahead/source.ts), for a full walk; its starter closes it. */
-  readAhead?: ReadAheadThread;
+  /** Where a walk that reads every file gets its read-ahead thread (readahead/source.ts); its giver closes it. */
+  readAhead?: Pick<ReadAheadOffer, 'forReading'>;
   /** Entries the editor's file watcher does not report are collected here (the next change-driven backup walks them). */
   unwatched?: { paths: UnwatchedPaths; found: string[] };
 }
@@ -213,11 +213,9 @@ class BackupRun {
       if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
       parent = await this.findParent(host, paths);
       // A change-driven backup looks at few folders: reading ahead would read what it does not look at.
-      const thread = this.changeDriven ? undefined : this.options.readAhead;
-      if (thread) {
-        const content = parent === undefined || this.options.force === true;
-        this.files = thread.start({ steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content, compress: this.writer.compress });
-      }
+      const readsEveryFile = parent === undefined || this.options.force === true;
+      const thread = readsEveryFile && !this.changeDriven ? await this.options.readAhead?.forReading() : undefined;
+      if (thread) this.files = thread.start({ steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content: true, compress: this.writer.compress });
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
       rootTree = await this.saveVirtual(root, parentNodes);

@@ -33,7 +33,7 @@ import { backup, BackupSummary, Compression, ItemChange } from '../ops/backup';
 import { BackupMemory } from './backupmemory';
 import { backupWithMemory } from './changedbackup';
 import { listedTargets, parseSize } from '../ops/backupfilter';
-import { prepareReadAhead, ReadAheadThread } from '../ops/readahead/source';
+import { ReadAheadOffer } from '../ops/readahead/source';
 import { cat } from '../ops/cat';
 import { check, CheckResult } from '../ops/check';
 import { forget, ForgetSummary } from '../ops/forget';
@@ -145,9 +145,9 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
   },
   // The CLI's backups read the tree ahead on a second thread, started while the key is derived. The backend's do not:
   // most look at a few changed folders, and a long-lived process keeps what a thread's start costs (item 4).
-  headStart: ({ memory, stdin }, env) => (memory || stdin ? undefined : prepareReadAhead(env)),
+  headStart: ({ memory, stdin }, { backend, env, signal }) => (memory || stdin ? undefined : new ReadAheadOffer(backend, env, signal)),
   run: (repo, { memory, changes, ...options }, io) => {
-    const readAhead = io.headStart instanceof ReadAheadThread ? io.headStart : undefined;
+    const readAhead = io.headStart instanceof ReadAheadOffer ? io.headStart : undefined;
     const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem, readAhead };
     return memory && !options.stdin ? backupWithMemory(repo, run, changes, memory) : backup(repo, run);
   },

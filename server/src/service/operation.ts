@@ -5,6 +5,7 @@ import { ProgressReport } from '../ops/progress';
 import { Repository } from '../repo/repository';
 import { RepoVersion } from '../repo/format/unpacked';
 import { LockTiming } from '../lock/timing';
+import type { Backend } from '../backend/backend';
 import { OptionSpecs } from './options';
 
 /**
@@ -16,6 +17,13 @@ export type LockUse = 'none' | 'read' | 'append' | 'exclusive';
 /** Work an operation started before the repository was open (see Operation.headStart). */
 export interface HeadStart {
   close(): Promise<void>;
+}
+
+/** What a head start may use: the repository's backend (its files can be listed before the key is known). */
+export interface HeadStartContext {
+  backend: Backend;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
 }
 
 /** How the work reports while it runs; each front end renders these its own way. */
@@ -55,10 +63,11 @@ export interface Operation<Input, Options, Result> {
   /** Checks the options and fills in their defaults; throws a LockstepError naming the bad one. */
   prepare(input: Input): Options;
   /**
-   * Starts work that needs no repository while the repository is opened (the key's derivation keeps one core busy
-   * for half a second); it reaches run() as io.headStart, and the runner closes it after.
+   * Starts work that needs no key while the repository is opened (the key's derivation keeps one core busy for half
+   * a second); it reaches run() as io.headStart, and the runner closes it after. Not where the front end keeps the
+   * repository open (no key to wait for).
    */
-  headStart?(options: Options, env: NodeJS.ProcessEnv): HeadStart | undefined;
+  headStart?(options: Options, context: HeadStartContext): HeadStart | undefined;
   /** For init: the repository is created (with this format version) rather than opened. */
   creates?(options: Options): RepoVersion;
   run(repo: Repository, options: Options, io: OperationIo): Promise<Result>;

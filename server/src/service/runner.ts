@@ -35,10 +35,12 @@ export interface Session {
   keptRepository?(signal: AbortSignal): Promise<RepositoryLease>;
 }
 
-/** The repository the operation runs on, and what to do with it afterwards. */
-async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<RepositoryLease> {
-  if (session.keptRepository && !op.creates) return session.keptRepository(session.signal);
-  const backend = session.openBackend();
+/** The repository the operation runs on (on `backend`, unless the front end keeps one open), and what to do with it afterwards. */
+async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, backend: Backend | undefined): Promise<RepositoryLease> {
+  if (!backend) {
+    if (!session.keptRepository) throw new Error('no repository to run on');
+    return session.keptRepository(session.signal);
+  }
   const password = await session.password(op.creates !== undefined);
   const repo = op.creates
     ? await Repository.init(backend, password, { version: op.creates(options), kdf: await chooseKdf(session.env), signal: session.signal })
@@ -47,20 +49,21 @@ async function openFor<Input, Options, Result>(op: Operation<Input, Options, Res
 }
 
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
-  const headStart = op.headStart?.(options, session.env);
+  const backend = session.keptRepository && !op.creates ? undefined : session.openBackend();
+  const headStart = backend && op.headStart?.(options, { backend, env: session.env, signal: session.signal });
   try {
-    return await runOpened(op, options, session, headStart);
+    return await runOpened(op, options, session, backend, headStart);
   } finally {
     await headStart?.close();
   }
 }
 
-async function runOpened<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, headStart: HeadStart | undefined): Promise<Result> {
+async function runOpened<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, backend: Backend | undefined, headStart: HeadStart | undefined): Promise<Result> {
   const run = (repo: Repository, signal: AbortSignal): Promise<Result> => {
     session.report?.begin?.();
     return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env, headStart });
   };
-  const { repo, release } = await openFor(op, options, session);
+  const { repo, release } = await openFor(op, options, session, backend);
   const prefetch = new AbortController();
   try {
     if (op.lock === 'none' || (op.lock === 'read' && session.noLock)) return await run(repo, session.signal);

@@ -8,6 +8,7 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import type { Backend } from '../../backend/backend';
 import { trace } from '../../base/trace';
 import type { PreparedBlob } from '../../repo/engine/datastore';
 import { readRecord, RecordKind, type EntryStat, type ReadRecord } from './records';
@@ -64,10 +65,7 @@ function readAheadScript(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-/**
- * The read-ahead thread, started before it has a plan: it starts (~70 ms of CPU here) while the CLI derives the key,
- * and walks once the backup knows what to walk.
- */
+/** The read-ahead thread, started before it has a plan (so that it can start while the key is derived). */
 export class ReadAheadThread {
   private readonly memory = ringMemory(RING_BYTES);
   private readonly reader = new RingReader(this.memory);
@@ -104,9 +102,45 @@ export class ReadAheadThread {
 }
 
 /** A read-ahead thread, unless it cannot run here (the sources run without the bundle) or LOCKSTEP_READAHEAD=0. */
-export function prepareReadAhead(env: NodeJS.ProcessEnv = process.env): ReadAheadThread | undefined {
+function prepareReadAhead(env: NodeJS.ProcessEnv): ReadAheadThread | undefined {
   const script = readAheadScript();
   return script && env.LOCKSTEP_READAHEAD !== '0' ? new ReadAheadThread(script) : undefined;
+}
+
+/**
+ * A read-ahead thread for a backup that reads every file (no parent snapshot, or --force): a walk that only looks at
+ * files would gain little from it, for a thread's start (~70 ms of CPU, ~10 MB). It starts at once when the
+ * repository holds no snapshot yet (a first backup, sure to read everything), listed while the key is derived;
+ * otherwise when the backup asks for it.
+ */
+export class ReadAheadOffer {
+  private thread: ReadAheadThread | undefined;
+  private readonly listed: Promise<void>;
+
+  constructor(
+    backend: Pick<Backend, 'list'>,
+    private readonly env: NodeJS.ProcessEnv,
+    signal?: AbortSignal,
+  ) {
+    this.listed = backend.list('snapshots', signal).then(
+      (snapshots) => {
+        if (snapshots.length === 0) this.thread = prepareReadAhead(env);
+      },
+      () => undefined, // the backup meets the backend's trouble itself, and says so
+    );
+  }
+
+  /** The thread for a walk that reads every file (closed with the offer); undefined where none can run. */
+  async forReading(): Promise<ReadAheadThread | undefined> {
+    await this.listed;
+    this.thread ??= prepareReadAhead(this.env);
+    return this.thread;
+  }
+
+  async close(): Promise<void> {
+    await this.listed;
+    await this.thread?.close();
+  }
 }
 
 /** The walk's side of the ring: records taken in order, each checked against what the walk asks for. */
