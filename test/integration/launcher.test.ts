@@ -54,17 +54,19 @@ describe('bin/lockstep and NODE_EXTRA_CA_CERTS, local repository', () => {
 describe('bin/lockstep and GLIBC_TUNABLES', () => {
   // The password command, run by Lockstep through a shell, checks the environment the Lockstep process started with
   // (/proc/<pid>/environ of its node ancestor: huge pages asked for; glibc rewrites the variable there as it parses
-  // it, so only its start is compared) and its own (the user's, unchanged).
+  // it, so only its start is compared; and V8's young generation kept small on its command line) and its own (the
+  // user's, unchanged).
   const CHECK = [
     'p=$PPID',
     'while [ "$(cat /proc/$p/comm)" != node ]; do p=$(cut -d" " -f4 /proc/$p/stat); [ "$p" -gt 1 ] || exit 3; done',
     'tr "\\0" "\\n" < /proc/$p/environ | grep -q "^GLIBC_TUNABLES=glibc.malloc.hugetlb=1" || exit 4',
+    'tr "\\0" "\\n" < /proc/$p/cmdline | grep -qx -- "--max-semi-space-size=4" || exit 7',
     'test "${GLIBC_TUNABLES-unset}" = "$1" || exit 5',
     'test -z "$LOCKSTEP_HUGEPAGES_SET$LOCKSTEP_USER_GLIBC_TUNABLES" || exit 6',
     'echo pw-tunables',
   ].join('\n');
 
-  it("starts Lockstep with huge pages for large blocks and gives children the user's own tunables back", () => {
+  it("starts Lockstep with huge pages for large blocks and a small young generation, and gives children the user's own tunables back", () => {
     const work = makeTempDir('launcher-tunables');
     const check = path.join(work, 'check.sh');
     writeFileSync(check, `${CHECK}\n`);
