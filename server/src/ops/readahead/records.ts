@@ -26,8 +26,10 @@ const LINK_TARGET = 4;
 const READ_FAILED = 8;
 /** The content's payload is a zstd frame. */
 const COMPRESSED = 16;
-/** The content's SHA-256 is in the record (and the payload compressed where that helps). */
-const PREPARED = 32;
+/** The content's SHA-256 is in the record. */
+const HASHED = 32;
+/** The payload is the blob's: compressed (COMPRESSED) where that helps, or found not to. */
+const FINAL = 64;
 const DIGEST_BYTES = 32;
 
 const HEADER_BYTES = 24;
@@ -115,9 +117,10 @@ export function writeEntry(ring: RingWriter, entry: EntryWrite): boolean {
 
 /**
  * Writes an entry whose payload, a file's content of at most `maxLength` bytes, `read` puts straight into the ring
- * and returns the length of (undefined: not read, the reader reads it itself). `prepare`, unless undefined, writes
- * the content's SHA-256 into its second argument and returns the content's zstd frame where that is smaller, written
- * over the content. The record takes the room of `maxLength` bytes while it is read, then only what it keeps.
+ * and returns the length of (undefined: not read, the reader reads it itself). `prepare` writes the content's SHA-256
+ * into its second argument and says whether the payload is final, with the content's zstd frame where that is
+ * smaller (written over the content). The record takes the room of `maxLength` bytes while it is read, then only
+ * what it keeps.
  */
 export function writeFileEntry(
   ring: RingWriter,
@@ -125,7 +128,7 @@ export function writeFileEntry(
   stat: EntryStat,
   maxLength: number,
   read: (into: Buffer) => number | undefined,
-  prepare: ((content: Buffer, digestInto: Buffer) => Uint8Array | undefined) | undefined,
+  prepare: (content: Buffer, digestInto: Buffer) => { final: boolean; frame?: Uint8Array },
 ): boolean {
   const room = align8(HEADER_BYTES + STAT_BYTES + DIGEST_BYTES + path.length + maxLength);
   const at = ring.reserve(room);
@@ -141,13 +144,13 @@ export function writeFileEntry(
   }
   if (got === undefined) return writeEntry(ring, { path, stat });
   const digestAt = at + HEADER_BYTES + STAT_BYTES;
-  const frame = prepare?.(b.subarray(start, start + got), b.subarray(digestAt, digestAt + DIGEST_BYTES));
+  const { final, frame } = prepare(b.subarray(start, start + got), b.subarray(digestAt, digestAt + DIGEST_BYTES));
   if (frame) b.set(frame, start);
   const payloadLength = frame ? frame.length : got;
   const length = align8(HEADER_BYTES + STAT_BYTES + DIGEST_BYTES + path.length + payloadLength);
   b.writeUInt32LE(length, at);
   b[at + 4] = RecordKind.Entry;
-  b[at + 5] = HAS_STAT | CONTENT | (prepare ? PREPARED : 0) | (frame ? COMPRESSED : 0);
+  b[at + 5] = HAS_STAT | CONTENT | HASHED | (final ? FINAL : 0) | (frame ? COMPRESSED : 0);
   b.writeUInt32LE(path.length, at + 8);
   b.writeUInt32LE(0, at + 12);
   b.writeUInt32LE(payloadLength, at + 16);
@@ -201,7 +204,7 @@ export function readRecord(ring: RingReader, at: number): ReadRecord {
     }
     stat = values as EntryStat;
   }
-  const digest = flags & PREPARED ? b.subarray(pos, pos + DIGEST_BYTES) : undefined;
+  const digest = flags & HASHED ? b.subarray(pos, pos + DIGEST_BYTES) : undefined;
   if (flags & CONTENT) pos += DIGEST_BYTES;
   const path = Buffer.from(b.subarray(pos, pos + pathLength));
   pos += pathLength;
@@ -217,7 +220,7 @@ export function readRecord(ring: RingReader, at: number): ReadRecord {
     stat,
     error: flags & (HAS_STAT | READ_FAILED) ? undefined : error,
     readError: flags & READ_FAILED ? error : undefined,
-    blob: flags & CONTENT ? { digest, payload, plainLength: b.readUInt32LE(at + 20), compressed: (flags & COMPRESSED) !== 0 } : undefined,
+    blob: flags & CONTENT ? { digest, payload, plainLength: b.readUInt32LE(at + 20), compressed: (flags & COMPRESSED) !== 0, final: (flags & FINAL) !== 0 } : undefined,
     linkTarget: flags & LINK_TARGET ? Buffer.from(payload) : undefined,
   };
 }

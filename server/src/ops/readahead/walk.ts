@@ -37,13 +37,15 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
   const filter = new BackupFilter(plan.filter, env);
   filter.walkFileSystemsOf(plan.paths);
   const limit = plan.smallFileLimit;
-  // Where the backup lags behind, the blob's ID and payload (hash, zstd) are made here, where the bytes are: the
-  // backup then only seals them. Where this thread is the slower, the backup makes them: the two share the work.
-  const prepare = (content: Buffer, digestInto: Buffer): Uint8Array | undefined => {
+  // The blob's ID is hashed here, where the bytes were just read (and are in the processor's cache). Where the backup
+  // lags behind, its payload is made here too (zstd): the backup then only seals it; where this thread is the
+  // slower, the backup compresses. The two share the work whichever is slower.
+  const prepare = (content: Buffer, digestInto: Buffer): { final: boolean; frame?: Uint8Array } => {
     sha256(content).copy(digestInto);
-    if (!plan.compress) return undefined;
+    if (!plan.compress) return { final: true };
+    if (!ring.readerLags()) return { final: false };
     const { payload, uncompressedLength } = blobPayload(content, true);
-    return uncompressedLength === undefined ? undefined : payload;
+    return { final: true, frame: uncompressedLength === undefined ? undefined : payload };
   };
 
   const entry = (fullPath: Buffer): boolean => {
@@ -60,7 +62,7 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
       if (!plan.content || size >= BigInt(limit) || filter.excludesSize(size)) return writeEntry(ring, { path: fullPath, stat: st });
       // One byte more than the size tells a file that grew apart (readSmallFile): the backup then reads it itself.
       const read = (into: Buffer): number | undefined => readSmallFile(fullPath, limit, into, Number(size))?.length;
-      return writeFileEntry(ring, fullPath, st, Number(size) + 1, read, ring.readerLags() ? prepare : undefined);
+      return writeFileEntry(ring, fullPath, st, Number(size) + 1, read, prepare);
     }
     if (st.isSymbolicLink()) {
       try {

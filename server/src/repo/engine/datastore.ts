@@ -24,17 +24,19 @@ export type StoreOutcome = 'stored' | 'seen' | 'indexed';
 export type FileStoreResult = { kind: StoreOutcome; id: Id; length: number } | { kind: 'empty' } | { kind: 'unread' };
 
 /**
- * A small file's content read by another thread (the backup's read-ahead), which may have made its blob ID and
+ * A small file's content read by another thread (the backup's read-ahead), which may have hashed it and made its
  * payload too: then it is only sealed and packed.
  */
 export interface PreparedBlob {
-  /** SHA-256 of the content (the blob's ID); undefined when the payload is the content, not hashed yet. */
+  /** SHA-256 of the content (the blob's ID); undefined when it is not hashed yet. */
   digest?: Uint8Array;
   /** The content, or its zstd frame when `compressed`. */
   payload: Uint8Array;
   /** The content's length. */
   plainLength: number;
   compressed: boolean;
+  /** The payload is the blob's (compressed where that helps, or found not to); else it is the content, to compress. */
+  final: boolean;
 }
 
 /**
@@ -99,14 +101,17 @@ export class DataPackStore {
     return { kind: 'stored', id };
   }
 
-  /** Stores a small file's content read already (its blob made, or not yet); its payload is only read. */
+  /** Stores a small file's content read already (hashed and its payload made, or not yet); its payload is only read. */
   storePrepared(blob: PreparedBlob, force = false): { kind: StoreOutcome; id: Id } {
-    const digest = blob.digest;
-    if (!digest) return this.store(blob.payload, force);
+    const digest = blob.digest ?? sha256(blob.payload);
     const id = Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
     if (this.stored.has(id)) return { kind: 'seen', id };
     if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };
-    this.append(id, blob.payload, blob.compressed ? blob.plainLength : undefined);
+    if (blob.final) this.append(id, blob.payload, blob.compressed ? blob.plainLength : undefined);
+    else {
+      const { payload, uncompressedLength } = blobPayload(blob.payload, this.setup.compress);
+      this.append(id, payload, uncompressedLength);
+    }
     return { kind: 'stored', id };
   }
 
