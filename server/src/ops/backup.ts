@@ -212,10 +212,12 @@ class BackupRun {
       paths = absolute;
       if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
       parent = await this.findParent(host, paths);
-      // A change-driven backup looks at few folders: reading ahead would read what it does not look at.
-      const readsEveryFile = parent === undefined || this.options.force === true;
-      const thread = readsEveryFile && !this.changeDriven ? await this.options.readAhead?.forReading() : undefined;
-      if (thread) this.files = thread.start({ steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content: true, compress: this.writer.compress });
+      // Read ahead only where every file is read (no parent, or --force; and not a change-driven backup, which looks at
+      // a few folders): a walk that only looks at most files gains little for a thread's start.
+      const readsEveryFile = (parent === undefined || this.options.force === true) && !this.changeDriven;
+      const thread = readsEveryFile ? await this.options.readAhead?.forReading() : undefined;
+      const plan = { steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content: true, compress: this.writer.compress };
+      if (thread) this.files = thread.start(plan, this.signal);
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');
       rootTree = await this.saveVirtual(root, parentNodes);

@@ -1,6 +1,7 @@
 // Runs one operation of the catalogue the same way for both front ends: start what the operation can do before the
-// repository is open, open it (or create it, for init), start reading the index when the operation needs it, take the lock the operation names around the work
-// (runLocked: it starts reading while the lock is being confirmed, and writes only once it is held), close.
+// repository is open, open it (or create it, for init), start reading the index when the operation needs it, take
+// the lock the operation names around the work (runLocked: it starts reading while the lock is being confirmed, and
+// writes only once it is held), close.
 import { Backend } from '../backend/backend';
 import { LockRequest, runLocked } from '../lock/session';
 import { LockTiming } from '../lock/timing';

@@ -254,6 +254,21 @@ describe('the walk ahead', () => {
     expect(missing).toMatchObject({ error: { code: 'ENOENT', syscall: 'lstat' } });
   });
 
+  it('stops waiting for a record when the backup is cancelled, with the cancellation\'s reason', async () => {
+    const memory = ringMemory(64 * 1024);
+    const cancel = new AbortController();
+    let stops = 0;
+    // Nothing is ever written: a read-ahead thread stuck in a system call.
+    const source = new ReadAheadSource(new RingReader(memory), async () => void stops++, cancel.signal);
+    const waiting = source.entry(Buffer.from('/stuck'));
+    expect(waiting).toBeInstanceOf(Promise);
+    const reason = new Error('interrupted');
+    cancel.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    await source.close();
+    expect(stops).toBe(1);
+  });
+
   it('says what the file system said about an entry that cannot be looked at', async () => {
     const root = makeTree();
     const gone = path.join(root, 'gone');

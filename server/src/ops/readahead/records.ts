@@ -78,6 +78,24 @@ function errorFrom(bytes: Buffer): NodeJS.ErrnoException {
   return Object.assign(new Error(message.join('\0')), { code, syscall });
 }
 
+/** Writes a record's header and stat at `at`; returns where the rest goes. */
+function writeHead(b: Buffer, at: number, head: { length: number; kind: RecordKind; flags: number; pathLength: number; errorLength: number; payloadLength: number; plainLength?: number }, stat: EntryStat | undefined): number {
+  b.writeUInt32LE(head.length, at);
+  b[at + 4] = head.kind;
+  b[at + 5] = head.flags | (stat ? HAS_STAT : 0);
+  b.writeUInt32LE(head.pathLength, at + 8);
+  b.writeUInt32LE(head.errorLength, at + 12);
+  b.writeUInt32LE(head.payloadLength, at + 16);
+  b.writeUInt32LE(head.plainLength ?? 0, at + 20);
+  let pos = at + HEADER_BYTES;
+  if (!stat) return pos;
+  for (const field of STAT_FIELDS) {
+    b.writeBigInt64LE(stat[field], pos);
+    pos += 8;
+  }
+  return pos;
+}
+
 /** Writes one record; false once the reader has stopped. `payload` is written by `fill` straight into the ring. */
 function put(ring: RingWriter, kind: RecordKind, flags: number, path: Uint8Array | undefined, stat: EntryStat | undefined, error: Buffer | undefined, payloadLength: number, fill?: (into: Buffer) => void): boolean {
   const pathLength = path?.length ?? 0;
@@ -86,19 +104,7 @@ function put(ring: RingWriter, kind: RecordKind, flags: number, path: Uint8Array
   const at = ring.reserve(length);
   if (at === undefined) return false;
   const b = ring.bytes;
-  b.writeUInt32LE(length, at);
-  b[at + 4] = kind;
-  b[at + 5] = flags | (stat ? HAS_STAT : 0);
-  b.writeUInt32LE(pathLength, at + 8);
-  b.writeUInt32LE(errorLength, at + 12);
-  b.writeUInt32LE(payloadLength, at + 16);
-  let pos = at + HEADER_BYTES;
-  if (stat) {
-    for (const field of STAT_FIELDS) {
-      b.writeBigInt64LE(stat[field], pos);
-      pos += 8;
-    }
-  }
+  let pos = writeHead(b, at, { length, kind, flags, pathLength, errorLength, payloadLength }, stat);
   if (path) b.set(path, pos);
   pos += pathLength;
   if (error) b.set(error, pos);
@@ -148,18 +154,8 @@ export function writeFileEntry(
   if (frame) b.set(frame, start);
   const payloadLength = frame ? frame.length : got;
   const length = align8(HEADER_BYTES + STAT_BYTES + DIGEST_BYTES + path.length + payloadLength);
-  b.writeUInt32LE(length, at);
-  b[at + 4] = RecordKind.Entry;
-  b[at + 5] = HAS_STAT | CONTENT | HASHED | (final ? FINAL : 0) | (frame ? COMPRESSED : 0);
-  b.writeUInt32LE(path.length, at + 8);
-  b.writeUInt32LE(0, at + 12);
-  b.writeUInt32LE(payloadLength, at + 16);
-  b.writeUInt32LE(got, at + 20);
-  let pos = at + HEADER_BYTES;
-  for (const field of STAT_FIELDS) {
-    b.writeBigInt64LE(stat[field], pos);
-    pos += 8;
-  }
+  const flags = CONTENT | HASHED | (final ? FINAL : 0) | (frame ? COMPRESSED : 0);
+  writeHead(b, at, { length, kind: RecordKind.Entry, flags, pathLength: path.length, errorLength: 0, payloadLength, plainLength: got }, stat);
   b.set(path, digestAt + DIGEST_BYTES);
   ring.commit(at, length);
   return true;

@@ -28,6 +28,17 @@ declare global {
   }
 }
 
+/** A promise that rejects with the signal's reason once it is aborted; dispose() stops listening. */
+function abortedPromise(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = (): void => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined); // met by the race that awaits it, if any
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
 export function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -126,18 +137,27 @@ export class RingReader extends RingSide {
     return Atomics.load(this.control, CLOSED) !== 0;
   }
 
-  /** Resolves once a batch of records is written (less when the ring is nearly full), or the ring was closed. */
-  async written(): Promise<void> {
+  /**
+   * Resolves once a batch of records is written (less when the ring is nearly full), or the ring was closed; rejects
+   * with the reason once `signal` is aborted (a writer stuck in a system call does not hold the reader).
+   */
+  async written(signal?: AbortSignal): Promise<void> {
     const wants = Math.min(READER_BATCH, this.capacity / 2);
-    for (;;) {
-      // Marked as waiting, it looks again: a commit made before the mark was seen did not wake it.
-      Atomics.store(this.control, READER_WANTS, wants);
-      const used = Atomics.load(this.control, USED);
-      if (used >= wants || this.closed()) break;
-      const waiting = Atomics.waitAsync(this.control, USED, used);
-      if (waiting.async) await waiting.value;
+    const aborted = signal && abortedPromise(signal);
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        // Marked as waiting, it looks again: a commit made before the mark was seen did not wake it.
+        Atomics.store(this.control, READER_WANTS, wants);
+        const used = Atomics.load(this.control, USED);
+        if (used >= wants || this.closed()) break;
+        const waiting = Atomics.waitAsync(this.control, USED, used);
+        if (waiting.async) await (aborted ? Promise.race([waiting.value, aborted.promise]) : waiting.value);
+      }
+    } finally {
+      aborted?.dispose();
+      Atomics.store(this.control, READER_WANTS, 0);
     }
-    Atomics.store(this.control, READER_WANTS, 0);
   }
 
   /** Tells the writer to stop writing (it returns from its wait within WRITER_WAIT_MS at the latest). */

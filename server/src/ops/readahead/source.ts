@@ -86,12 +86,12 @@ export class ReadAheadThread {
     this.worker.on('exit', ended);
   }
 
-  /** Has the thread walk `plan`; the source to take its records from. Once only. */
-  start(plan: ReadAheadPlan): TreeSource {
+  /** Has the thread walk `plan`; the source to take its records from (whose waits end when `signal` is aborted). Once only. */
+  start(plan: ReadAheadPlan, signal?: AbortSignal): TreeSource {
     if (this.started) throw new Error('a read-ahead thread walks one plan');
     this.started = true;
     this.worker.postMessage(plan);
-    return new ReadAheadSource(this.reader, () => this.close());
+    return new ReadAheadSource(this.reader, () => this.close(), signal);
   }
 
   /** Stops the thread, whether it walked or not. */
@@ -157,6 +157,7 @@ export class ReadAheadSource implements TreeSource {
   constructor(
     private readonly reader: RingReader,
     private readonly stopWriter: () => Promise<void>,
+    private readonly signal?: AbortSignal,
   ) {}
 
   entry(fullPath: Buffer): WalkedEntry | Promise<WalkedEntry> {
@@ -192,12 +193,12 @@ export class ReadAheadSource implements TreeSource {
       // A record may have come just before the ring was closed.
       if (this.reader.closed() && this.reader.next() === undefined) {
         this.fellBack = `ended before ${fullPath.toString()}`;
-        void this.stop(`tree read-ahead: ${this.fellBack}`);
+        this.stopInBackground();
         return undefined;
       }
       this.waits++;
       const since = performance.now();
-      return this.reader.written().then(() => {
+      return this.reader.written(this.signal).then(() => {
         this.waitedMs += performance.now() - since;
         return this.take(kind, fullPath);
       });
@@ -206,11 +207,16 @@ export class ReadAheadSource implements TreeSource {
     this.held = record.length;
     if (record.kind === RecordKind.End || record.kind !== kind || !record.path.equals(fullPath)) {
       this.fellBack = `the walk asked for ${fullPath.toString()}, not ${record.kind === RecordKind.End ? 'the end' : record.path.toString()}`;
-      void this.stop(`tree read-ahead: ${this.fellBack}`);
+      this.stopInBackground();
       return undefined;
     }
     this.taken++;
     return record;
+  }
+
+  /** Stops the thread while the walk goes on with its own calls (a thread that will not stop is only traced). */
+  private stopInBackground(): void {
+    this.stop(`tree read-ahead: ${this.fellBack}`).catch((err: unknown) => trace(`tree read-ahead did not stop: ${String(err)}`));
   }
 
   private async stop(reason: string): Promise<void> {
