@@ -215,7 +215,7 @@ class BackupRun {
       // Read ahead only where every file is read (no parent, or --force; and not a change-driven backup, which looks at
       // a few folders): a walk that only looks at most files gains little for a thread's start.
       const readsEveryFile = (parent === undefined || this.options.force === true) && !this.changeDriven;
-      const thread = readsEveryFile ? await this.options.readAhead?.forReading() : undefined;
+      const thread = readsEveryFile ? this.options.readAhead?.forReading() : undefined;
       const plan = { steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content: true, compress: this.writer.compress };
       if (thread) this.files = thread.start(plan, this.signal);
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;

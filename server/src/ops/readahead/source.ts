@@ -115,30 +115,30 @@ function prepareReadAhead(env: NodeJS.ProcessEnv): ReadAheadThread | undefined {
  */
 export class ReadAheadOffer {
   private thread: ReadAheadThread | undefined;
-  private readonly listed: Promise<void>;
+  private closed = false;
 
   constructor(
     backend: Pick<Backend, 'list'>,
     private readonly env: NodeJS.ProcessEnv,
     signal?: AbortSignal,
   ) {
-    this.listed = backend.list('snapshots', signal).then(
+    // Never waited for: a listing that does not come back (a hung server) holds neither the backup nor its end.
+    backend.list('snapshots', signal).then(
       (snapshots) => {
-        if (snapshots.length === 0) this.thread = prepareReadAhead(env);
+        if (snapshots.length === 0 && !this.closed) this.thread ??= prepareReadAhead(env);
       },
       () => undefined, // the backup meets the backend's trouble itself, and says so
     );
   }
 
   /** The thread for a walk that reads every file (closed with the offer); undefined where none can run. */
-  async forReading(): Promise<ReadAheadThread | undefined> {
-    await this.listed;
-    this.thread ??= prepareReadAhead(this.env);
+  forReading(): ReadAheadThread | undefined {
+    if (!this.closed) this.thread ??= prepareReadAhead(this.env);
     return this.thread;
   }
 
   async close(): Promise<void> {
-    await this.listed;
+    this.closed = true;
     await this.thread?.close();
   }
 }
