@@ -216,7 +216,7 @@ class BackupRun {
       // a few folders): a walk that only looks at most files gains little for a thread's start.
       const readsEveryFile = (parent === undefined || this.options.force === true) && !this.changeDriven;
       const thread = readsEveryFile ? this.options.readAhead?.forReading() : undefined;
-      const plan = { steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, content: true, compress: this.writer.compress };
+      const plan = { steps: readSteps(root), paths, filter: filterOptionsOf(this.options), smallFileLimit: CHUNK_MIN_SIZE, compress: this.writer.compress };
       if (thread) this.files = thread.start(plan, this.signal);
       const parentNodes = parent ? await this.loadTreeNodes(parent.snapshot.tree) : undefined;
       trace('parent loaded');

@@ -1,8 +1,11 @@
-import { constants } from 'node:fs';
+import { constants, type BigIntStats } from 'node:fs';
 import { formatGoTime } from '../repo/format/gotime';
 import { goModeFromStat, NodeType, TreeNode } from '../repo/format/tree';
 import { groupName, userName } from './owners';
-import type { EntryStat } from './readahead/records';
+
+/** What a backup records of lstat's answer (a BigIntStats is one). */
+export const ENTRY_STAT_FIELDS = ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'atimeNs', 'mtimeNs', 'ctimeNs'] as const;
+export type EntryStat = Pick<BigIntStats, (typeof ENTRY_STAT_FIELDS)[number]>;
 
 const TYPES: ReadonlyMap<number, NodeType> = new Map([
   [constants.S_IFREG, 'file'],

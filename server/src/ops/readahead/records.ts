@@ -4,8 +4,9 @@
 // u16 unused, u32 path bytes, u32 error bytes, u32 payload bytes, u32 content bytes (uncompressed), then the stat
 // (11 × i64) when there is one, the content's SHA-256 when there is content, the path, the error
 // ("code\0syscall\0message") and the payload.
-import type { BigIntStats } from 'node:fs';
+import { FsErrorInfo, fsErrorInfo, rebuildFsError } from '../../base/fserror';
 import type { PreparedBlob } from '../../repo/engine/datastore';
+import { ENTRY_STAT_FIELDS, type EntryStat } from '../fsnode';
 import { align8, RingReader, RingWriter } from './ring';
 
 export const enum RecordKind {
@@ -26,25 +27,12 @@ const LINK_TARGET = 4;
 const READ_FAILED = 8;
 /** The content's payload is a zstd frame. */
 const COMPRESSED = 16;
-/** The content's SHA-256 is in the record. */
-const HASHED = 32;
 /** The payload is the blob's: compressed (COMPRESSED) where that helps, or found not to. */
 const FINAL = 64;
 const DIGEST_BYTES = 32;
 
 const HEADER_BYTES = 24;
-const STAT_FIELDS = ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'atimeNs', 'mtimeNs', 'ctimeNs'] as const;
-const STAT_BYTES = STAT_FIELDS.length * 8;
-
-/** What a backup records of lstat's answer (a BigIntStats is one). */
-export type EntryStat = Pick<BigIntStats, (typeof STAT_FIELDS)[number]>;
-
-/** A file system error as `fs` throws it, rebuilt on the reading side. */
-export interface FsErrorInfo {
-  code: string;
-  syscall: string;
-  message: string;
-}
+const STAT_BYTES = ENTRY_STAT_FIELDS.length * 8;
 
 export type ReadRecord =
   | {
@@ -75,7 +63,7 @@ function errorBytes(error: FsErrorInfo | undefined): Buffer | undefined {
 
 function errorFrom(bytes: Buffer): NodeJS.ErrnoException {
   const [code, syscall, ...message] = bytes.toString().split('\0');
-  return Object.assign(new Error(message.join('\0')), { code, syscall });
+  return rebuildFsError({ code, syscall, message: message.join('\0') });
 }
 
 /** Writes a record's header and stat at `at`; returns where the rest goes. */
@@ -89,7 +77,7 @@ function writeHead(b: Buffer, at: number, head: { length: number; kind: RecordKi
   b.writeUInt32LE(head.plainLength ?? 0, at + 20);
   let pos = at + HEADER_BYTES;
   if (!stat) return pos;
-  for (const field of STAT_FIELDS) {
+  for (const field of ENTRY_STAT_FIELDS) {
     b.writeBigInt64LE(stat[field], pos);
     pos += 8;
   }
@@ -146,7 +134,7 @@ export function writeFileEntry(
     got = read(b.subarray(start, start + maxLength));
   } catch (err) {
     // Nothing is committed yet: the record with the error takes the place reserved.
-    return writeEntry(ring, { path, stat, readError: fsErrorInfo(err) });
+    return writeEntry(ring, { path, stat, readError: errorInfo(err) });
   }
   if (got === undefined) return writeEntry(ring, { path, stat });
   const digestAt = at + HEADER_BYTES + STAT_BYTES;
@@ -154,7 +142,7 @@ export function writeFileEntry(
   if (frame) b.set(frame, start);
   const payloadLength = frame ? frame.length : got;
   const length = align8(HEADER_BYTES + STAT_BYTES + DIGEST_BYTES + path.length + payloadLength);
-  const flags = CONTENT | HASHED | (final ? FINAL : 0) | (frame ? COMPRESSED : 0);
+  const flags = CONTENT | (final ? FINAL : 0) | (frame ? COMPRESSED : 0);
   writeHead(b, at, { length, kind: RecordKind.Entry, flags, pathLength: path.length, errorLength: 0, payloadLength, plainLength: got }, stat);
   b.set(path, digestAt + DIGEST_BYTES);
   ring.commit(at, length);
@@ -194,13 +182,13 @@ export function readRecord(ring: RingReader, at: number): ReadRecord {
   let stat: EntryStat | undefined;
   if (flags & HAS_STAT) {
     const values: Record<string, bigint> = {};
-    for (const field of STAT_FIELDS) {
+    for (const field of ENTRY_STAT_FIELDS) {
       values[field] = b.readBigInt64LE(pos);
       pos += 8;
     }
     stat = values as EntryStat;
   }
-  const digest = flags & HASHED ? b.subarray(pos, pos + DIGEST_BYTES) : undefined;
+  const digestAt = pos;
   if (flags & CONTENT) pos += DIGEST_BYTES;
   const path = Buffer.from(b.subarray(pos, pos + pathLength));
   pos += pathLength;
@@ -216,7 +204,7 @@ export function readRecord(ring: RingReader, at: number): ReadRecord {
     stat,
     error: flags & (HAS_STAT | READ_FAILED) ? undefined : error,
     readError: flags & READ_FAILED ? error : undefined,
-    blob: flags & CONTENT ? { digest, payload, plainLength: b.readUInt32LE(at + 20), compressed: (flags & COMPRESSED) !== 0, final: (flags & FINAL) !== 0 } : undefined,
+    blob: flags & CONTENT ? { digest: b.subarray(digestAt, digestAt + DIGEST_BYTES), payload, plainLength: b.readUInt32LE(at + 20), compressed: (flags & COMPRESSED) !== 0, final: (flags & FINAL) !== 0 } : undefined,
     linkTarget: flags & LINK_TARGET ? Buffer.from(payload) : undefined,
   };
 }
@@ -232,8 +220,7 @@ function splitNames(payload: Buffer): Buffer[] {
   return names;
 }
 
-/** What `fs` threw, to write into a record. */
-export function fsErrorInfo(err: unknown): FsErrorInfo {
-  const { code, syscall, message } = (err ?? {}) as NodeJS.ErrnoException;
-  return { code: code ?? 'EIO', syscall: syscall ?? 'read', message: message ?? String(err) };
+/** What a system call threw, to write into a record (one that is not `fs`'s error as an EIO of a read). */
+export function errorInfo(err: unknown): FsErrorInfo {
+  return fsErrorInfo(err) ?? { code: 'EIO', syscall: 'read', message: String(err) };
 }

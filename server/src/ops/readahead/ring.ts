@@ -4,6 +4,8 @@
 // mark. The writer blocks (Atomics.wait, on its own thread) while the ring is full; the reader never blocks, it
 // waits asynchronously (Atomics.waitAsync) while the ring is empty.
 
+import { raceAbort, throwIfAborted } from '../../base/abort';
+
 /** Control words (Int32) before the ring's bytes. */
 const HEAD = 0; // where the writer writes next (writer only)
 const USED = 1; // bytes written and not yet released, wrap padding included
@@ -26,17 +28,6 @@ declare global {
     // Node 20 has it; TypeScript's lib has it from ES2024, after this project's ES2022.
     waitAsync(typedArray: Int32Array, index: number, value: number, timeout?: number): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
   }
-}
-
-/** A promise that rejects with the signal's reason once it is aborted; dispose() stops listening. */
-function abortedPromise(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  let onAbort = (): void => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined); // met by the race that awaits it, if any
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 export function align8(n: number): number {
@@ -143,19 +134,17 @@ export class RingReader extends RingSide {
    */
   async written(signal?: AbortSignal): Promise<void> {
     const wants = Math.min(READER_BATCH, this.capacity / 2);
-    const aborted = signal && abortedPromise(signal);
     try {
       for (;;) {
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         // Marked as waiting, it looks again: a commit made before the mark was seen did not wake it.
         Atomics.store(this.control, READER_WANTS, wants);
         const used = Atomics.load(this.control, USED);
         if (used >= wants || this.closed()) break;
         const waiting = Atomics.waitAsync(this.control, USED, used);
-        if (waiting.async) await (aborted ? Promise.race([waiting.value, aborted.promise]) : waiting.value);
+        if (waiting.async) await raceAbort(signal, waiting.value);
       }
     } finally {
-      aborted?.dispose();
       Atomics.store(this.control, READER_WANTS, 0);
     }
   }

@@ -5,13 +5,14 @@
 // small50k npm run bench`): on one thread, lstat, readdir and open/read/close took half of an initial backup's
 // main thread time. The read-ahead only ever saves work: when its next record is not the one the walk asks for (the
 // tree changed between its look and the walk's, or a filter decided otherwise), it stops and the walk reads for itself.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Backend } from '../../backend/backend';
+import { bundledScript } from '../../base/bundle';
 import { trace } from '../../base/trace';
 import type { PreparedBlob } from '../../repo/engine/datastore';
-import { readRecord, RecordKind, type EntryStat, type ReadRecord } from './records';
+import type { EntryStat } from '../fsnode';
+import { readRecord, RecordKind, type ReadRecord } from './records';
 import { ringMemory, RingReader } from './ring';
 import type { ReadAheadPlan } from './walk';
 
@@ -59,12 +60,6 @@ export interface ReadAheadStart {
 /** The ring's size: room for a few hundred small files ahead of the walk, and for the largest one (512 KiB). */
 const RING_BYTES = 8 * 1024 * 1024;
 
-/** The read-ahead thread's script, where this code runs from the bundle (dist/readahead.js). */
-function readAheadScript(): string | undefined {
-  const candidate = path.join(__dirname, 'readahead.js');
-  return existsSync(candidate) ? candidate : undefined;
-}
-
 /** The read-ahead thread, started before it has a plan (so that it can start while the key is derived). */
 export class ReadAheadThread {
   private readonly memory = ringMemory(RING_BYTES);
@@ -103,7 +98,7 @@ export class ReadAheadThread {
 
 /** A read-ahead thread, unless it cannot run here (the sources run without the bundle) or LOCKSTEP_READAHEAD=0. */
 function prepareReadAhead(env: NodeJS.ProcessEnv): ReadAheadThread | undefined {
-  const script = readAheadScript();
+  const script = bundledScript('readahead.js');
   return script && env.LOCKSTEP_READAHEAD !== '0' ? new ReadAheadThread(script) : undefined;
 }
 

@@ -7,7 +7,7 @@ import { readSmallFile } from '../../repo/engine/smallfile';
 import { blobPayload } from '../../repo/format/blobcodec';
 import { sha256 } from '../../repo/format/ids';
 import { BackupFilter, BackupFilterOptions } from '../backupfilter';
-import { fsErrorInfo, writeEnd, writeEntry, writeFileEntry, writeFolder } from './records';
+import { errorInfo, writeEnd, writeEntry, writeFileEntry, writeFolder } from './records';
 import type { RingWriter } from './ring';
 
 /**
@@ -21,10 +21,8 @@ export interface ReadAheadPlan {
   /** The backup paths, absolute: the file systems --one-file-system keeps to. */
   paths: string[];
   filter: BackupFilterOptions;
-  /** Files smaller than this many bytes are read whole, when `content` is set; larger ones the backup chunks. */
+  /** Files smaller than this many bytes are read whole; larger ones the backup chunks. */
   smallFileLimit: number;
-  /** Read small files' content (a backup with no parent snapshot reads every file; with one, few). */
-  content: boolean;
   /** Compress small files' content where that helps, as the repository's blobs are (zstdReady() first). */
   compress: boolean;
 }
@@ -55,11 +53,11 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
     try {
       st = lstatSync(fullPath, { bigint: true });
     } catch (err) {
-      return writeEntry(ring, { path: fullPath, error: fsErrorInfo(err) });
+      return writeEntry(ring, { path: fullPath, error: errorInfo(err) });
     }
     if (st.isFile()) {
       const size = st.size;
-      if (!plan.content || size >= BigInt(limit) || filter.excludesSize(size)) return writeEntry(ring, { path: fullPath, stat: st });
+      if (size >= BigInt(limit) || filter.excludesSize(size)) return writeEntry(ring, { path: fullPath, stat: st });
       // One byte more than the size tells a file that grew apart (readSmallFile): the backup then reads it itself.
       const read = (into: Buffer): number | undefined => readSmallFile(fullPath, limit, into, Number(size))?.length;
       return writeFileEntry(ring, fullPath, st, Number(size) + 1, read, prepare);
@@ -68,7 +66,7 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
       try {
         return writeEntry(ring, { path: fullPath, stat: st, linkTarget: readlinkSync(fullPath, { encoding: 'buffer' }) });
       } catch (err) {
-        return writeEntry(ring, { path: fullPath, stat: st, readError: fsErrorInfo(err) });
+        return writeEntry(ring, { path: fullPath, stat: st, readError: errorInfo(err) });
       }
     }
     if (!writeEntry(ring, { path: fullPath, stat: st })) return false;
@@ -77,7 +75,7 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
     try {
       names = readdirSync(fullPath, { encoding: 'buffer' });
     } catch (err) {
-      return writeFolder(ring, fullPath, undefined, fsErrorInfo(err));
+      return writeFolder(ring, fullPath, undefined, errorInfo(err));
     }
     if (!writeFolder(ring, fullPath, names)) return false;
     return children(fullPath, filter.keptEntries(display, names, ignoreTagWarning));
@@ -97,7 +95,7 @@ export function walkAhead(plan: ReadAheadPlan, ring: RingWriter, env: NodeJS.Pro
       try {
         names = readdirSync(folderPath, { encoding: 'buffer' });
       } catch (err) {
-        if (!writeFolder(ring, folderPath, undefined, fsErrorInfo(err))) return false;
+        if (!writeFolder(ring, folderPath, undefined, errorInfo(err))) return false;
         continue;
       }
       if (!writeFolder(ring, folderPath, names)) return false;

@@ -24,12 +24,12 @@ export type StoreOutcome = 'stored' | 'seen' | 'indexed';
 export type FileStoreResult = { kind: StoreOutcome; id: Id; length: number } | { kind: 'empty' } | { kind: 'unread' };
 
 /**
- * A small file's content read by another thread (the backup's read-ahead), which may have hashed it and made its
+ * A small file's content read and hashed by another thread (the backup's read-ahead), which may have made its
  * payload too: then it is only sealed and packed.
  */
 export interface PreparedBlob {
-  /** SHA-256 of the content (the blob's ID); undefined when it is not hashed yet. */
-  digest?: Uint8Array;
+  /** SHA-256 of the content: the blob's ID. */
+  digest: Uint8Array;
   /** The content, or its zstd frame when `compressed`. */
   payload: Uint8Array;
   /** The content's length. */
@@ -101,9 +101,9 @@ export class DataPackStore {
     return { kind: 'stored', id };
   }
 
-  /** Stores a small file's content read already (hashed and its payload made, or not yet); its payload is only read. */
+  /** Stores a small file's content read and hashed already (its payload made, or not yet); its payload is only read. */
   storePrepared(blob: PreparedBlob, force = false): { kind: StoreOutcome; id: Id } {
-    const digest = blob.digest ?? sha256(blob.payload);
+    const digest = blob.digest;
     const id = Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
     if (this.stored.has(id)) return { kind: 'seen', id };
     if (!force && this.indexed?.mayHave(digest)) return { kind: 'indexed', id };

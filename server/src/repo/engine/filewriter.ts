@@ -3,8 +3,8 @@
 // Large files' blobs, opened here, are checked against their IDs and written by the writer thread, so that hashing
 // and writing them runs beside the reading and opening of the next ones.
 import { createHash } from 'node:crypto';
-import { existsSync, writeSync } from 'node:fs';
-import * as path from 'node:path';
+import { writeSync } from 'node:fs';
+import { bundledScript } from '../../base/bundle';
 import type { Worker } from 'node:worker_threads';
 import { FileMetadata, writeRestoredFile } from './writefile';
 
@@ -102,7 +102,7 @@ export class RestoredFileWriter {
   private readonly spare: ArrayBuffer[] = [];
 
   /** `script`: the writer thread's bundle; without one (running from source) every file is written here. */
-  constructor(private readonly script: string | undefined = writerScript()) {}
+  constructor(private readonly script: string | undefined = bundledScript('writer.js')) {}
 
   /** Writes `data` as a fresh file with its metadata (writeRestoredFile); resolves once it is written. */
   write(dest: Uint8Array, data: Uint8Array, meta: FileMetadata, replace: boolean): Promise<void> {
@@ -234,8 +234,3 @@ export function writeChunkHere(fd: number, position: number, data: Uint8Array, e
   for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
-/** Where the bundled writer thread is, if this code runs from the bundle. */
-function writerScript(): string | undefined {
-  const candidate = path.join(__dirname, 'writer.js');
-  return existsSync(candidate) ? candidate : undefined;
-}

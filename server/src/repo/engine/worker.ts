@@ -5,7 +5,8 @@ import { setUpProcessTuning } from '../../base/processTuning';
 import { BlobDecodeError, encodeBlob } from '../format/blobcodec';
 import { cryptoReady, MasterKey } from '../format/crypto';
 import { DataPackStore } from './datastore';
-import type { FsErrorInfo, WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
+import type { WorkerJob, WorkerResult, WorkerSetup } from './workerpool';
+import { fsErrorInfo } from '../../base/fserror';
 import { zstdReady } from '../format/zstd';
 
 setUpProcessTuning(process.env);
@@ -70,8 +71,3 @@ parentPort?.on('message', (job: WorkerJob) => {
     }
   });
 });
-
-function fsErrorInfo(err: unknown): FsErrorInfo | undefined {
-  const { code, syscall, message } = (err ?? {}) as Partial<FsErrorInfo>;
-  return typeof code === 'string' && typeof syscall === 'string' ? { code, syscall, message: message ?? code } : undefined;
-}

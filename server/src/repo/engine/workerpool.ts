@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { BlobDecodeError, BlobProblem, EncodedBlob, encodeBlob } from '../format/blobcodec';
 import { MasterKey } from '../format/crypto';
@@ -10,6 +8,8 @@ import { FinishedPack } from './packfile';
 import { QueuedFile, SmallFileBatch, SmallFileBatches } from './smallbatch';
 import { zstdReady } from '../format/zstd';
 import { trace } from '../../base/trace';
+import { bundledScript } from '../../base/bundle';
+import { FsErrorInfo, rebuildFsError } from '../../base/fserror';
 
 export interface WorkerSetup {
   encrypt: Uint8Array;
@@ -32,13 +32,6 @@ export type WorkerJob =
 /** The first store job a worker gets carries the repository's data blobs (buildIndexedIds), if it has any. */
 interface IndexedUpdate {
   indexed?: { table: SharedArrayBuffer | undefined };
-}
-
-/** A file system error as it crosses from a worker: enough to rebuild what `fs` would have thrown. */
-export interface FsErrorInfo {
-  code: string;
-  syscall: string;
-  message: string;
 }
 
 /** Every reply that stores data carries the packs its worker finished meanwhile. */
@@ -119,17 +112,22 @@ class InlineCodec implements BlobCodec {
     return this.delivered(this.store.storeFile(path, limit, force, knownSize));
   }
   queueFile(path: Buffer, limit: number, knownSize?: number): QueuedFile {
-    const first = this.storeFile(path, limit, false, knownSize);
-    // The index very probably has it; only the full ID says so, and if it does not, the file is stored.
-    const read = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.storeFile(path, limit, true, knownSize) : first;
+    const read = this.unlessKnown((force) => this.storeFile(path, limit, force, knownSize));
     if (read.kind === 'empty' || read.kind === 'unread') return read;
     return { kind: 'done', length: read.length, outcome: read.kind, id: read.id };
   }
   storePrepared(blob: PreparedBlob): QueuedFile {
     if (blob.plainLength === 0) return { kind: 'empty' };
-    const first = this.delivered(this.store.storePrepared(blob));
-    const stored = first.kind === 'indexed' && !this.storeOptions?.known(first.id) ? this.delivered(this.store.storePrepared(blob, true)) : first;
+    const stored = this.unlessKnown((force) => this.delivered(this.store.storePrepared(blob, force)));
     return { kind: 'done', length: blob.plainLength, outcome: stored.kind, id: stored.id };
+  }
+  /**
+   * `store(false)`; where that finds the index very probably has the blob and the full ID says it does not,
+   * `store(true)`, which stores it after all.
+   */
+  private unlessKnown<T extends FileStoreResult | { kind: StoreOutcome; id: Id }>(store: (force: boolean) => T): T {
+    const first = store(false);
+    return first.kind === 'indexed' && 'id' in first && !this.storeOptions?.known(first.id) ? store(true) : first;
   }
   /** Stores bytes already read (a small file's, from a batch) on this thread. */
   storeHere(data: Uint8Array, force: boolean): { kind: StoreOutcome; id: Id } {
@@ -305,7 +303,7 @@ class WorkerPoolCodec implements BlobCodec {
 /** A worker's error rebuilt on this side: a BlobDecodeError, the error `fs` would have thrown, or a plain one. */
 function rebuildError(info: { error: string; problem?: BlobProblem; fsError?: FsErrorInfo }): Error {
   if (info.problem) return new BlobDecodeError(info.problem, info.error);
-  if (info.fsError) return Object.assign(new Error(info.fsError.message), { code: info.fsError.code, syscall: info.fsError.syscall });
+  if (info.fsError) return rebuildFsError(info.fsError);
   return new Error(info.error);
 }
 
@@ -325,15 +323,9 @@ function transferList(data: Buffer): ArrayBuffer[] {
   return data.buffer instanceof SharedArrayBuffer ? [] : [data.buffer as ArrayBuffer];
 }
 
-/** Where the bundled worker script is, if this code runs from the bundle. */
-function workerScript(): string | undefined {
-  const candidate = path.join(__dirname, 'worker.js');
-  return existsSync(candidate) ? candidate : undefined;
-}
-
 /** A codec over `threads` worker threads (none: everything on this thread); `store` lets it store data blobs. */
 export function createBlobCodec(key: MasterKey, threads = defaultThreads(), store?: StoreOptions): BlobCodec {
-  const script = workerScript();
+  const script = bundledScript('worker.js');
   if (!script || threads < 1) return new InlineCodec(key, store);
   return new WorkerPoolCodec(script, key, threads, store);
 }
