@@ -38,6 +38,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/repo/engine/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['server/src/repo/engine/writerworker.ts'], outfile: 'dist/writer.js' }),
   build({ ...common, entryPoints: ['server/src/ops/readahead/worker.ts'], outfile: 'dist/readahead.js' }),
+  build({ ...common, entryPoints: ['server/src/repo/engine/scryptworker.ts'], outfile: 'dist/scrypt.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '*.node'] }),
   // For bench/warm.mjs, which starts its backend as the extension does.
   build({ ...common, entryPoints: ['client/src/backendMemory.ts'], outfile: 'dist/backendMemory.js' }),

@@ -6,6 +6,7 @@ import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Id, isId, sha256Hex } from '../repo/format/ids';
 import { createKeyFile, KdfParams, openKeyFile } from '../repo/format/key';
+import { scryptFor } from '../repo/engine/scryptlanes';
 import { Repository } from '../repo/repository';
 
 export interface KeyListing {
@@ -51,8 +52,8 @@ export interface NewKey {
 /** Saves a key file for `key.password` and checks that it opens to the repository's master key; its ID. */
 export async function addKey(repo: Repository, key: NewKey, signal?: AbortSignal): Promise<Id> {
   if (key.password.length === 0) throw new LockstepError('an empty password is not allowed');
-  const file = await createKeyFile(key.password, repo.key, { kdf: key.kdf, username: key.username, hostname: key.hostname });
-  const opened = await openKeyFile(file.id, file.bytes, key.password);
+  const file = await createKeyFile(key.password, repo.key, { kdf: key.kdf, username: key.username, hostname: key.hostname, scrypt: scryptFor() });
+  const opened = await openKeyFile(file.id, file.bytes, key.password, scryptFor());
   if (!opened.encrypt.equals(repo.key.encrypt) || !opened.macK.equals(repo.key.macK) || !opened.macR.equals(repo.key.macR)) {
     throw new LockstepError('the new key file does not open to the repository key; nothing was saved');
   }

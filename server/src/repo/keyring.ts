@@ -17,6 +17,7 @@ import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '.
 import { MasterKey } from './format/crypto';
 import { Id, isId, sha256Hex } from './format/ids';
 import { openKeyFile } from './format/key';
+import { scryptFor } from './engine/scryptlanes';
 
 /** restic tries at most this many key files before giving up. */
 const MAX_KEYS_TRIED = 20;
@@ -39,7 +40,7 @@ export async function findKey(backend: Backend, password: string, signal?: Abort
     const bytes = await backend.load({ type: 'keys', name: file.name }, {}, signal);
     const intact = sha256Hex(bytes) === file.name;
     try {
-      return { key: await openKeyFile(file.name, bytes, password), keyId: file.name };
+      return { key: await openKeyFile(file.name, bytes, password, scryptFor()), keyId: file.name };
     } catch (err) {
       if (err instanceof CorruptFileError) damaged.push(err);
       else if (!(err instanceof WrongPasswordError)) throw err;

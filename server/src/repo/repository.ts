@@ -8,6 +8,7 @@ import { parseGoTime } from './format/gotime';
 import { encodeIndex, IndexFile, parseIndex } from './format/indexfile';
 import { createKeyFile, KdfParams } from './format/key';
 import { findKey } from './keyring';
+import { scryptFor } from './engine/scryptlanes';
 import { MasterIndex } from './format/masterindex';
 import { RepositoryCaches } from './caches';
 import { BlobType } from './format/pack';
@@ -58,7 +59,7 @@ export class Repository {
     await backend.create(options.signal);
     const key = newRandomMasterKey();
     const config = newConfig(options.version ?? 2, randomIrreduciblePolynomial());
-    const keyFile = await createKeyFile(password, key, { kdf: options.kdf });
+    const keyFile = await createKeyFile(password, key, { kdf: options.kdf, scrypt: scryptFor() });
     await backend.save({ type: 'keys', name: keyFile.id }, keyFile.bytes, options.signal);
     await backend.save({ type: 'config', name: 'config' }, seal(key, Buffer.from(encodeConfig(config))), options.signal);
     return new Repository(backend, key, config, keyFile.id);
@@ -108,7 +109,7 @@ export class Repository {
   }
 
   async addKey(password: string, kdf?: KdfParams, signal?: AbortSignal): Promise<Id> {
-    const keyFile = await createKeyFile(password, this.key, { kdf });
+    const keyFile = await createKeyFile(password, this.key, { kdf, scrypt: scryptFor() });
     await this.backend.save({ type: 'keys', name: keyFile.id }, keyFile.bytes, signal);
     return keyFile.id;
   }

@@ -7,7 +7,6 @@ import { CRYPTO_OVERHEAD, MasterKey, isValidMasterKey, open, seal } from './cryp
 import { formatGoTime } from './gotime';
 import { Id, sha256Hex } from './ids';
 import { trace } from '../../base/trace';
-import { scryptWasm } from '../wasm/scryptwasm';
 
 export interface KdfParams {
   N: number;
@@ -119,9 +118,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/**
+ * One derivation by OpenSSL's scrypt, whatever derives keys here later: lanes one after another are what restic and
+ * other clients pay to open the key, and what its 500 ms are about.
+ */
 async function timeDerivation(kdf: KdfParams): Promise<number> {
   const started = process.hrtime.bigint();
-  await deriveUserKey('calibration', randomBytes(SALT_SIZE), kdf);
+  await opensslScrypt(Buffer.from('calibration'), randomBytes(SALT_SIZE), kdf, 64);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -147,32 +150,26 @@ export function kdfFromEnvironment(env: NodeJS.ProcessEnv = process.env): KdfPar
 }
 
 /**
- * scrypt(password, salt, N, r, p, 64) split into a user key, by OpenSSL's scrypt on libuv's thread pool; with
- * LOCKSTEP_SCRYPT=wasm by the WebAssembly SIMD one (wasm/scryptwasm.ts) where the runtime has SIMD. Which is faster
- * depends on the processor: for restic's N=2^15, r=8, p=8 on this project's AMD EPYC machines OpenSSL's takes
- * 580-610 ms, and 470 ms once its 32 MiB come in transparent huge pages (bin/lockstep asks glibc for them),
- * against 850-900 ms for the WebAssembly one; on the Intel machine it was written on, the WebAssembly one was a
- * third faster than OpenSSL's (90f36c3). The WebAssembly one needs 24 MiB instead of 32.
+ * scrypt(password, salt, kdf.N, kdf.r, kdf.p, dkLen): how a key file's user key is derived. The format's own is
+ * OpenSSL's; a caller that may use threads passes a faster one (repo/engine/scryptlanes.ts).
  */
-async function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams): Promise<MasterKey> {
-  const wasm = process.env.LOCKSTEP_SCRYPT === 'wasm' ? scryptWasm(Buffer.from(password, 'utf8'), salt, kdf.N, kdf.r, kdf.p, 64) : undefined;
-  if (wasm) {
-    trace('key derived');
-    return userKeyOf(wasm);
-  }
-  return deriveWithOpenSsl(password, salt, kdf);
-}
+export type Scrypt = (password: Buffer, salt: Buffer, kdf: KdfParams, dkLen: number) => Promise<Buffer>;
 
-function deriveWithOpenSsl(password: string, salt: Buffer, kdf: KdfParams): Promise<MasterKey> {
-  return new Promise((resolve, reject) => {
+/**
+ * OpenSSL's scrypt on libuv's thread pool, one lane after another (as restic's). For restic's N=2^15, r=8 its
+ * 32 MiB come in transparent huge pages where bin/lockstep asks glibc for them (8,192 page faults were 130 ms).
+ */
+export const opensslScrypt: Scrypt = (password, salt, kdf, dkLen) =>
+  new Promise((resolve, reject) => {
     // Node refuses anything above maxmem (default 32 MiB, too small for N=32768, r=8); need is ~128*N*r + 128*r*p.
     const maxmem = 128 * kdf.N * kdf.r + 128 * kdf.r * kdf.p + 16 * 1024 * 1024;
-    scrypt(Buffer.from(password, 'utf8'), salt, 64, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, dk) => {
-      trace('key derived');
-      if (err) reject(err);
-      else resolve(userKeyOf(dk));
-    });
+    scrypt(password, salt, dkLen, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, dk) => (err ? reject(err) : resolve(dk)));
   });
+
+async function deriveUserKey(password: string, salt: Buffer, kdf: KdfParams, derive: Scrypt): Promise<MasterKey> {
+  const dk = await derive(Buffer.from(password, 'utf8'), salt, kdf, 64);
+  trace('key derived');
+  return userKeyOf(dk);
 }
 
 function userKeyOf(dk: Buffer): MasterKey {
@@ -257,14 +254,14 @@ function currentUserName(): string {
 export async function createKeyFile(
   password: string,
   master: MasterKey,
-  options: { kdf?: KdfParams; username?: string; hostname?: string; now?: Date } = {},
+  options: { kdf?: KdfParams; username?: string; hostname?: string; now?: Date; scrypt?: Scrypt } = {},
 ): Promise<{ id: Id; bytes: Buffer }> {
   if (!isValidMasterKey(master)) throw new LockstepError('refusing to store an invalid master key (wrong sizes or an all-zero part)');
   const kdf = options.kdf ?? (await chooseKdf());
   const problem = kdfProblem(kdf);
   if (problem !== undefined) throw new LockstepError(`invalid scrypt parameters: ${problem}`);
   const salt = randomBytes(SALT_SIZE);
-  const userKey = await deriveUserKey(password, salt, kdf);
+  const userKey = await deriveUserKey(password, salt, kdf, options.scrypt ?? opensslScrypt);
   const json: KeyFileJson = {
     created: formatGoTime(BigInt((options.now ?? new Date()).getTime()) * 1_000_000n),
     // restic always writes both (no omitempty), empty when unknown.
@@ -285,7 +282,7 @@ export async function createKeyFile(
  * Opens keys/<name> with `password`. A wrong password (the MAC check on the sealed master key fails) is a
  * WrongPasswordError, so a caller can go on to the next key file; anything malformed is a CorruptFileError.
  */
-export async function openKeyFile(name: string, bytes: Uint8Array, password: string): Promise<MasterKey> {
+export async function openKeyFile(name: string, bytes: Uint8Array, password: string, derive: Scrypt = opensslScrypt): Promise<MasterKey> {
   const file = `keys/${name}`;
   const corrupt = (detail: string): CorruptFileError => new CorruptFileError(file, detail);
   let raw: unknown;
@@ -316,7 +313,7 @@ export async function openKeyFile(name: string, bytes: Uint8Array, password: str
 
   let userKey: MasterKey;
   try {
-    userKey = await deriveUserKey(password, salt, kdf as KdfParams);
+    userKey = await deriveUserKey(password, salt, kdf as KdfParams, derive);
   } catch (err) {
     throw corrupt(`scrypt failed: ${err instanceof Error ? err.message : String(err)}`);
   }

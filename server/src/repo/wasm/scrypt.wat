@@ -9,10 +9,10 @@
 ;; order for a whole lane: the JavaScript side permutes a lane once going in and once coming out. Integerify's
 ;; word, x0 of the last block, is the first word in either order.
 ;;
-;; Memory (B = 128*r bytes, one lane at a time). ROMix keeps V[i] only where i % k != k-1 (k = 4, or N when N < 4)
-;; and rebuilds a skipped V[j] from V[j-1] when the second loop asks for it: a quarter less memory (24 MiB instead of
-;; 32 for restic's usual N = 2^15, r = 8) for one BlockMix in eight more. V[i] is at slot (k-1)*(i/k) + i%k, so that
-;; the first loop's last block, V[N], is the slot after the last one:
+;; Memory (B = 128*r bytes, one lane at a time). ROMix keeps V[i] only where i % k != k-1 (k = 2^log2k, the caller's
+;; choice: scryptwasm.ts says which and why) and rebuilds a skipped V[j] from V[j-1] when the second loop asks for
+;; it: 1/k less memory for one BlockMix in 2k more. V[i] is at slot (k-1)*(i/k) + i%k, so that the first loop's last
+;; block, V[N], is the slot after the last one:
 ;;   [0, S*B)            the slots, S = (k-1)*N/k; the lane's input is written at V[0], slot 0
 ;;   [S*B, (S+1)*B)      X0: V[N] after the first loop, the lane's output after romix()
 ;;   [(S+1)*B, (S+2)*B)  X1: the other half of the ping-pong for ROMix's second loop
