@@ -16,7 +16,7 @@ import { throwIfAborted } from '../base/abort';
 import { CorruptFileError, ExitCode, LockstepError, WrongPasswordError } from '../base/errors';
 import { MasterKey } from './format/crypto';
 import { Id, isId, sha256Hex } from './format/ids';
-import { openKeyFile } from './format/key';
+import { openKeyFile, Scrypt } from './format/key';
 import { scryptFor } from './engine/scryptlanes';
 
 /** restic tries at most this many key files before giving up. */
@@ -30,7 +30,7 @@ export class DamagedKeysError extends LockstepError {
 }
 
 /** The master key from the first key file that `password` opens, and that file's ID. */
-export async function findKey(backend: Backend, password: string, signal?: AbortSignal): Promise<{ key: MasterKey; keyId: Id }> {
+export async function findKey(backend: Backend, password: string, signal?: AbortSignal, scrypt: Scrypt = scryptFor()): Promise<{ key: MasterKey; keyId: Id }> {
   const keyFiles = (await backend.list('keys', signal)).filter((f) => isId(f.name)).slice(0, MAX_KEYS_TRIED);
   if (keyFiles.length === 0) throw new LockstepError(`no key files found in repository at ${backend.location}`);
   const damaged: CorruptFileError[] = [];
@@ -40,7 +40,7 @@ export async function findKey(backend: Backend, password: string, signal?: Abort
     const bytes = await backend.load({ type: 'keys', name: file.name }, {}, signal);
     const intact = sha256Hex(bytes) === file.name;
     try {
-      return { key: await openKeyFile(file.name, bytes, password, scryptFor()), keyId: file.name };
+      return { key: await openKeyFile(file.name, bytes, password, scrypt), keyId: file.name };
     } catch (err) {
       if (err instanceof CorruptFileError) damaged.push(err);
       else if (!(err instanceof WrongPasswordError)) throw err;

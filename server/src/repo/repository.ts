@@ -6,7 +6,7 @@ import { cryptoReady, MasterKey, newRandomMasterKey, open, seal } from './format
 import { Id, isId, sha256Hex } from './format/ids';
 import { parseGoTime } from './format/gotime';
 import { encodeIndex, IndexFile, parseIndex } from './format/indexfile';
-import { createKeyFile, KdfParams } from './format/key';
+import { createKeyFile, KdfParams, Scrypt } from './format/key';
 import { findKey } from './keyring';
 import { scryptFor } from './engine/scryptlanes';
 import { MasterIndex } from './format/masterindex';
@@ -65,7 +65,8 @@ export class Repository {
     return new Repository(backend, key, config, keyFile.id);
   }
 
-  static async open(backend: Backend, password: string, signal?: AbortSignal, caches?: RepositoryCaches): Promise<Repository> {
+  /** Opens the repository with the key `password` opens; `scrypt` derives it (by default as scryptFor chooses). */
+  static async open(backend: Backend, password: string, signal?: AbortSignal, caches?: RepositoryCaches, scrypt: Scrypt = scryptFor()): Promise<Repository> {
     await cryptoReady();
     let sealedConfig: Buffer;
     try {
@@ -74,7 +75,7 @@ export class Repository {
       if (err instanceof NotFoundError) throw new NoRepositoryError(backend.location, { cause: err });
       throw err;
     }
-    const { key, keyId } = await findKey(backend, password, signal);
+    const { key, keyId } = await findKey(backend, password, signal, scrypt);
     let configJson: string;
     try {
       configJson = open(key, sealedConfig).toString('utf8');
