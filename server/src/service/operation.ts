@@ -17,6 +17,11 @@ export type LockUse = 'none' | 'read' | 'append' | 'exclusive';
 /** Work an operation started before the repository was open (see Operation.headStart). */
 export interface HeadStart {
   close(): Promise<void>;
+  /**
+   * Whether the key may be derived with a helper thread (repo/engine/scryptlanes.ts): asked as the derivation starts,
+   * true where the operation will hold more memory than the helper's anyway.
+   */
+  keyOnTwoThreads?(): boolean;
 }
 
 /** What a head start may use: the repository's backend (its files can be listed before the key is known). */

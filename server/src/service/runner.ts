@@ -6,6 +6,7 @@ import { Backend } from '../backend/backend';
 import { LockRequest, runLocked } from '../lock/session';
 import { LockTiming } from '../lock/timing';
 import { chooseKdf } from '../repo/format/key';
+import { scryptFor } from '../repo/engine/scryptlanes';
 import { Repository } from '../repo/repository';
 import { HeadStart, Operation, OperationIo } from './operation';
 import { RepositoryLease } from './reposession';
@@ -37,7 +38,7 @@ export interface Session {
 }
 
 /** The repository the operation runs on (on `backend`, unless the front end keeps one open), and what to do with it afterwards. */
-async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, backend: Backend | undefined): Promise<RepositoryLease> {
+async function openFor<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session, backend: Backend | undefined, headStart: HeadStart | undefined): Promise<RepositoryLease> {
   if (!backend) {
     if (!session.keptRepository) throw new Error('no repository to run on');
     return session.keptRepository(session.signal);
@@ -45,7 +46,7 @@ async function openFor<Input, Options, Result>(op: Operation<Input, Options, Res
   const password = await session.password(op.creates !== undefined);
   const repo = op.creates
     ? await Repository.init(backend, password, { version: op.creates(options), kdf: await chooseKdf(session.env), signal: session.signal })
-    : await Repository.open(backend, password, session.signal);
+    : await Repository.open(backend, password, session.signal, undefined, scryptFor(session.env, () => headStart?.keyOnTwoThreads?.() === true));
   return { repo, release: () => repo.close() };
 }
 
@@ -64,7 +65,7 @@ async function runOpened<Input, Options, Result>(op: Operation<Input, Options, R
     session.report?.begin?.();
     return op.run(repo, options, { ...session.report, signal, timing: session.timing, env: session.env, headStart });
   };
-  const { repo, release } = await openFor(op, options, session, backend);
+  const { repo, release } = await openFor(op, options, session, backend, headStart);
   const prefetch = new AbortController();
   try {
     if (op.lock === 'none' || (op.lock === 'read' && session.noLock)) return await run(repo, session.signal);

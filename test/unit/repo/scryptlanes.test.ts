@@ -71,9 +71,11 @@ describe('scrypt lanes on two threads', () => {
 
   it('LOCKSTEP_SCRYPT picks OpenSSL or the mixer; every choice gives the same key', async () => {
     expect(scryptFor({ LOCKSTEP_SCRYPT: 'openssl' })).toBe(opensslScrypt);
-    for (const choice of [undefined, 'wasm', 'openssl']) {
-      const key = await scryptFor({ LOCKSTEP_SCRYPT: choice })(password, salt, KDF, 64);
-      expect(key.equals(expected)).toBe(true);
+    for (const choice of [undefined, 'wasm', 'threads', 'openssl']) {
+      for (const helperWanted of [false, true]) {
+        const key = await scryptFor({ LOCKSTEP_SCRYPT: choice }, () => helperWanted)(password, salt, KDF, 64);
+        expect(key.equals(expected)).toBe(true);
+      }
     }
   });
 });

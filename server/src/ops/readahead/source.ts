@@ -126,6 +126,14 @@ export class ReadAheadOffer {
     );
   }
 
+  /**
+   * A first backup's read-ahead thread and ring peak higher than a helper thread deriving the key beside this one
+   * (repo/engine/scryptlanes.ts), so the key may take the second core while it boots.
+   */
+  keyOnTwoThreads(): boolean {
+    return this.thread !== undefined;
+  }
+
   /** The thread for a walk that reads every file (closed with the offer); undefined where none can run. */
   forReading(): ReadAheadThread | undefined {
     if (!this.closed) this.thread ??= prepareReadAhead(this.env);

@@ -1,10 +1,10 @@
 // scrypt's lanes on two threads. Opening a repository derives its key with scrypt, whose p lanes (4 to 7 with the
 // parameters restic 0.14 calibrates here) are independent of one another: restic and OpenSSL mix them one after
-// another on one core, about 470 ms of every command. Here this thread and a helper thread take lanes from a shared
-// counter, each mixing in a WebAssembly instance of its own (repo/wasm/scryptwasm.ts), and PBKDF2 joins them as
-// usual. Measured on this project's 2-core AMD EPYC (N=2^15, r=8, p=6): OpenSSL 480-500 ms, the WebAssembly mixer
-// on one thread 345 ms, on both 210-230 ms. It costs a second 16 MiB instance and a thread's start while the key is
-// derived, before a command holds anything else (the two instances take what OpenSSL's 32 MiB took).
+// another on one core, about 470 ms of every command. Here this thread and, where the caller wants it, a helper
+// thread take lanes from a shared counter, each mixing in a WebAssembly instance of its own (repo/wasm/scryptwasm.ts),
+// and PBKDF2 joins them as usual. Measured on this project's 2-core AMD EPYC (N=2^15, r=8, p=6): OpenSSL 480-500 ms,
+// the WebAssembly mixer on one thread 345 ms, on both 210-230 ms. The helper costs a second 16 MiB instance and a
+// thread (~18 MB of peak RSS in all) while the key is derived.
 //
 // The helper only helps: this thread starts at once and takes every lane the helper has not taken, so a helper that
 // starts late or not at all changes nothing but the time; a lane it took and did not finish (it failed) is mixed
@@ -36,14 +36,9 @@ export const LANE_MIXED = 1;
 const LANE_BYTES_WORTH_A_THREAD = 4 * 1024 * 1024;
 
 /**
- * scrypt on this thread and, where it pays (two cores or more, two lanes or more, lanes large enough), a helper
- * thread running `script`; undefined where this runtime has no WebAssembly SIMD.
+ * scrypt on this thread and, where it pays (two cores or more, two lanes or more, lanes large enough), a helper thread
+ * running `script`; with how many lanes the helper mixed. Undefined where this runtime has no WebAssembly SIMD.
  */
-export async function scryptOnThreads(password: Buffer, salt: Buffer, kdf: KdfParams, dkLen: number, script = bundledScript('scrypt.js')): Promise<Buffer | undefined> {
-  return (await mixLanesOnThreads(password, salt, kdf, dkLen, script))?.key;
-}
-
-/** scryptOnThreads, and how many lanes the helper thread mixed. */
 export async function mixLanesOnThreads(password: Buffer, salt: Buffer, kdf: KdfParams, dkLen: number, script: string | undefined): Promise<{ key: Buffer; helperLanes: number } | undefined> {
   const { N, r, p } = kdf;
   const mixer = ScryptLaneMixer.create(N, r);
@@ -125,12 +120,19 @@ class ScryptHelper {
 }
 
 /**
- * How keys are derived: LOCKSTEP_SCRYPT=openssl for OpenSSL's scrypt, =wasm for the WebAssembly mixer on this thread
- * alone; by default scryptOnThreads, or OpenSSL's where WebAssembly SIMD is missing.
+ * How keys are derived. By default the WebAssembly mixer: on this thread alone it is faster than OpenSSL's scrypt in
+ * half its memory (N=2^15, r=8, p=6 here: 345 against 480-500 ms, 16 against 32 MiB); with a helper thread only when
+ * `helperWanted()` says so at the moment the key is derived, because two instances and a thread peak ~18 MB above one
+ * (an unchanged backup's peak RSS 86 → 94-97 MB): worth it only where the command will hold more anyway.
+ * LOCKSTEP_SCRYPT=openssl for OpenSSL's, =wasm for the mixer on one thread always, =threads for a helper always.
+ * OpenSSL's where WebAssembly SIMD is missing.
  */
-export function scryptFor(env: NodeJS.ProcessEnv = process.env): Scrypt {
+export function scryptFor(env: NodeJS.ProcessEnv = process.env, helperWanted: () => boolean = () => false): Scrypt {
   const choice = env.LOCKSTEP_SCRYPT;
   if (choice === 'openssl') return opensslScrypt;
-  const script = choice === 'wasm' ? undefined : bundledScript('scrypt.js');
-  return async (password, salt, kdf, dkLen) => (await scryptOnThreads(password, salt, kdf, dkLen, script)) ?? opensslScrypt(password, salt, kdf, dkLen);
+  const withHelper = (): boolean => choice === 'threads' || (choice !== 'wasm' && helperWanted());
+  return async (password, salt, kdf, dkLen) => {
+    const mixed = await mixLanesOnThreads(password, salt, kdf, dkLen, withHelper() ? bundledScript('scrypt.js') : undefined);
+    return mixed?.key ?? opensslScrypt(password, salt, kdf, dkLen);
+  };
 }
