@@ -63,12 +63,16 @@ describeWithPeer('restic-0.18', 'backups that read the tree ahead', () => {
         .stdout.split('\n')
         .filter((line) => line.includes('"struct_type":"node"'))
         .map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), atime: undefined }));
-    for (const repo of Object.values(repos)) lockstepOk(['init'], { repo, password: PASSWORD });
+    // Key lanes of 4 MiB, three of them: large enough for a helper thread where a command takes one.
+    lockstepOk(['init'], { repo: repos.ahead, password: PASSWORD, env: { LOCKSTEP_KDF_N: '4096', LOCKSTEP_KDF_R: '8', LOCKSTEP_KDF_P: '3' } });
+    lockstepOk(['init'], { repo: repos.alone, password: PASSWORD });
 
     // The first backup and a forced one read every file: ahead. The second only looks at files (its parent says
-    // they are unchanged): no thread for that.
-    for (const [extra, readsAhead] of [[[], true], [[], false], [['--force'], true]] as const) {
+    // they are unchanged): no thread for that. Only the first, which finds snapshots/ empty while the key is derived,
+    // derives it with a helper thread (its walk peaks higher than the helper's memory anyway).
+    for (const [extra, readsAhead, keyHelper] of [[[], true, true], [[], false, false], [['--force'], true, false]] as const) {
       const ahead = run(repos.ahead, [...extra], {});
+      expect(/key derivation: \d of 3 lanes on a helper thread/.test(ahead.stderr), ahead.stderr).toBe(keyHelper);
       const alone = run(repos.alone, [...extra], { LOCKSTEP_READAHEAD: '0' });
       const used = /tree read-ahead: (\d+) records used/.exec(ahead.stderr);
       if (readsAhead) {
