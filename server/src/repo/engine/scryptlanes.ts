@@ -58,8 +58,9 @@ export async function mixLanesOnThreads(password: Buffer, salt: Buffer, kdf: Kdf
       mixer.mix(lanes, lane);
       Atomics.store(control, LANE_STATE + lane, LANE_MIXED);
       ownLanes++;
-      // A lane is ~50 ms of this thread: let what waits on the event loop (a listing, a thread's start) go on.
-      if (helper) await new Promise((resolve) => setImmediate(resolve));
+      // A lane is ~50 ms of this thread: let what waits on the event loop (a listing, a thread's start, the backend's
+      // requests and lock refreshes) go on between lanes.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const unmixed = (): number[] => [...Array(p).keys()].filter((lane) => Atomics.load(control, LANE_STATE + lane) !== LANE_MIXED);
     while (helper !== undefined && unmixed().length > 0 && (await helper.nextEvent()) === 'lane');
