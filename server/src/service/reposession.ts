@@ -31,10 +31,10 @@ export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * The kept repository's key is derived by OpenSSL's scrypt, one lane after another, rather than on two threads (repo/
- * engine/scryptlanes.ts): the backend derives it once per session, where the quarter second the threads save counts
- * less than what they leave in a process that stays (idle RSS after a 5,000-file backup +1.2 MB in four alternating
- * warm-bench runs).
+ * The kept repository's key is derived by OpenSSL's scrypt rather than the WebAssembly mixer (repo/engine/
+ * scryptlanes.ts): the backend derives it once per session, where the time the mixer saves counts less than what a
+ * process that stays keeps of it (with its helper thread: idle RSS after a 5,000-file backup +1.2 MB over OpenSSL's in
+ * four alternating warm-bench runs; the mixer alone was not measured there).
  */
 const SESSION_SCRYPT = opensslScrypt;
 
