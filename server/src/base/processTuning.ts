@@ -9,7 +9,7 @@
 //   1 GiB restore peak RSS 143 → 116 MB (3d948e3). Only scavenges: every fourth request used to ask for a full
 //   collection with gc({ type: 'major' }), which V8 11.3 (Node 20.20) runs as a scavenge (it freed none of 32 MB of
 //   dead old-space objects here, where gc() freed all), so the figures above were measured with scavenges alone.
-// - Large releases. scrypt's WebAssembly memory (24 MiB for restic's parameters) is given back at once after the key
+// - Large releases. scrypt's WebAssembly memory (16 MiB for restic's parameters) is given back at once after the key
 //   is derived, not whenever a small heap next needs a full collection (90f36c3).
 // - glibc's malloc maps each block above 128 KiB on its own and gives back the top of its heap once 128 KiB are
 //   free there, until it frees such a mapped block: then the first limit becomes that block's size and the second
