@@ -51,6 +51,33 @@ const nextTurns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 };
 
+const oldSpace = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_size ?? 0;
+
+interface Entry {
+  n: number;
+  text: string;
+  list: number[];
+}
+
+/**
+ * 400,000 small objects moved into the old generation by two scavenges, then all but one in `every` dropped: the old
+ * generation's size before and once filled, and the survivors (which the caller keeps alive).
+ */
+async function promotedWithSurvivors(every: number): Promise<{ start: number; filled: number; survivors: Entry[] }> {
+  const start = oldSpace();
+  let kept: Entry[] | undefined = Array.from({ length: 400_000 }, (_, n) => ({ n, text: `entry ${n}`, list: [n] }));
+  const scavenge = runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  scavenge({ type: 'minor' });
+  scavenge({ type: 'minor' });
+  const filled = oldSpace();
+  expect(kept.length).toBe(400_000);
+  expect(filled - start).toBeGreaterThan(32 * MiB);
+  const survivors = kept.filter((_, n) => n % every === 0);
+  kept = undefined;
+  await nextTurns(1);
+  return { start, filled, survivors };
+}
+
 describe('process tuning', () => {
   // First: once --expose-gc is set it stays set for the rest of this process.
   it('with LOCKSTEP_TUNING=0 asks V8 for nothing and leaves its flags alone', async () => {
@@ -105,19 +132,8 @@ describe('process tuning', () => {
   it("at rest, gives the old generation's pages back, not only the objects on them, where a few objects stay", async () => {
     const { tuning } = await load();
     tuning.setUpProcessTuning({});
-    const oldSpace = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_size ?? 0;
-    const start = oldSpace();
-    let kept: { n: number; text: string; list: number[] }[] | undefined = Array.from({ length: 400_000 }, (_, n) => ({ n, text: `entry ${n}`, list: [n] }));
-    const scavenge = runInNewContext('gc') as (options: { type: 'minor' }) => void;
-    scavenge({ type: 'minor' });
-    scavenge({ type: 'minor' });
-    const filled = oldSpace();
-    expect(kept.length).toBe(400_000);
-    expect(filled - start).toBeGreaterThan(32 * MiB);
     // One in fifty stays, on every page: as what an operation leaves in the caches among its garbage.
-    const survivors = kept.filter((_, n) => n % 50 === 0);
-    kept = undefined;
-    await nextTurns(1);
+    const { start, filled, survivors } = await promotedWithSurvivors(50);
     tuning.processTuning.releaseIdleMemory();
     // One full collection frees the objects and keeps their pages, each still holding a survivor; the next moves
     // the survivors together and gives the pages back.
@@ -128,19 +144,9 @@ describe('process tuning', () => {
   it('at rest, moves the survivors of half-empty pages together, which V8 on its own leaves where they are', async () => {
     const { tuning } = await load();
     tuning.setUpProcessTuning({});
-    const oldSpace = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_size ?? 0;
     tuning.processTuning.releaseIdleMemory();
-    const start = oldSpace();
-    let kept: { n: number; text: string; list: number[] }[] | undefined = Array.from({ length: 400_000 }, (_, n) => ({ n, text: `entry ${n}`, list: [n] }));
-    const scavenge = runInNewContext('gc') as (options: { type: 'minor' }) => void;
-    scavenge({ type: 'minor' });
-    scavenge({ type: 'minor' });
-    const filled = oldSpace();
-    expect(filled - start).toBeGreaterThan(32 * MiB);
     // One in two stays: no page is empty, none sparse enough for V8 to pick it (two plain gc() kept 95 % of the pages).
-    const survivors = kept.filter((_, n) => n % 2 === 0);
-    kept = undefined;
-    await nextTurns(1);
+    const { start, filled, survivors } = await promotedWithSurvivors(2);
     tuning.processTuning.releaseIdleMemory();
     expect(oldSpace() - start).toBeLessThan((filled - start) * 0.7);
     expect(survivors.length).toBe(200_000);
