@@ -75,7 +75,15 @@ export class RepositoryCaches {
   /** The index is read by one operation at a time; the next waits for this. */
   indexReading: Promise<void> = Promise.resolve();
 
-  constructor(treeCacheBytes = DEFAULT_TREE_CACHE_BYTES) {
+  /**
+   * @param keepsWrittenTrees whether trees this repository writes are kept too, as the next backup's parent: for a
+   *   session that lives on (the backend). A command's process ends with its backup; there they would only hold
+   *   memory (8 MiB at the peak of a first backup of 50,000 files).
+   */
+  constructor(
+    treeCacheBytes = DEFAULT_TREE_CACHE_BYTES,
+    readonly keepsWrittenTrees = false,
+  ) {
     this.trees = new ByteBoundedCache(treeCacheBytes);
   }
 }

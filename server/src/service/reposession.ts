@@ -119,7 +119,7 @@ export class RepositorySession {
       const backend = access.openBackend();
       let repo: Repository;
       try {
-        repo = await Repository.open(backend, access.password, signal, new RepositoryCaches(access.treeCacheBytes), SESSION_SCRYPT);
+        repo = await Repository.open(backend, access.password, signal, new RepositoryCaches(access.treeCacheBytes, true), SESSION_SCRYPT);
       } catch (err) {
         await backend.close().catch(() => undefined);
         throw err;
