@@ -9,8 +9,8 @@ import { DataStoreSetup, PreparedBlob, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from '../format/ids';
 import { encodeIndex, IndexPack } from '../format/indexfile';
 import { buildIndexedIdsFrom } from './indexedids';
-import { BlobType, encodePackHeader, PackedBlob } from '../format/pack';
-import { FinishedPack } from './packfile';
+import { BlobType, PackedBlob } from '../format/pack';
+import { FinishedPack, PackFileWriter } from './packfile';
 import { Repository } from '../repository';
 import { Semaphore } from '../../base/semaphore';
 import { BlobCodec, createBlobCodec } from './workerpool';
@@ -36,11 +36,11 @@ const MAX_WAITING_PACKS = 4;
 /** Blobs (up to 8 MiB each) being encoded at once. */
 const MAX_ENCODING_BLOBS = 6;
 
-interface OpenPack {
-  parts: Buffer[];
-  blobs: PackedBlob[];
-  size: number;
-}
+/**
+ * The numbers in the staged names of the packs this writer fills itself (blobs given to `save`): codec threads
+ * are numbered from 0 (storeSetup), so these stay apart from theirs.
+ */
+const SAVED_PACKS_STORE: Record<BlobType, number> = { tree: 1000, data: 1001 };
 
 export interface BlobWriterStats {
   dataBlobs: number;
@@ -54,13 +54,14 @@ export interface BlobWriterStats {
  * Stores new blobs, deduplicated against the index and the blobs in flight. Data from files and chunks goes to the
  * codec's threads, which hash, compress, seal and write it into pack files of their own, prepared where the
  * backend can store them by renaming (else in the system's temporary folder); blobs given with `save` (trees,
- * repacked data) are encoded and packed here. Finished packs are stored as they come, and `commitIndex` writes
+ * repacked data) are encoded here and written into staged pack files of the writer's own. Finished packs are stored as they come, and `commitIndex` writes
  * the index that makes them part of the repository: nothing is referenced before.
  */
 export class BlobWriter {
   private readonly encoder: BlobCodec;
   private readonly inFlight = new Set<string>();
-  private readonly open = new Map<BlobType, OpenPack>();
+  /** Packs of the blobs given to `save`, one open pack file per type (restic keeps trees and data apart). */
+  private readonly savedPacks = new Map<BlobType, PackFileWriter>();
   private readonly uploads = new Set<Promise<void>>();
   private readonly work = new Set<Promise<void>>();
   private readonly places = new Semaphore(MAX_ENCODING_BLOBS);
@@ -120,7 +121,7 @@ export class BlobWriter {
     const id = knownId ?? sha256Hex(plaintext);
     if (this.has(type, id)) return { id, added: false };
     // The next backup's parent trees are this one's: kept (found only once the index lists them).
-    if (type === 'tree') this.repo.caches.trees.set(id, plaintext);
+    if (type === 'tree' && this.repo.caches.keepsWrittenTrees) this.repo.caches.trees.set(id, plaintext);
     this.inFlight.add(type + id);
     const release = await this.takePlace();
     const plainLength = plaintext.length;
@@ -242,7 +243,7 @@ export class BlobWriter {
   }
 
   /** Stores a data pack a thread finished, then lists it in the index to come. */
-  private storePack(pack: FinishedPack): void {
+  private storePack(pack: FinishedPack, countBlobs = true): void {
     this.waitingPacks++;
     const task = (async (): Promise<void> => {
       const release = await this.uploadSlots.acquire();
@@ -256,6 +257,7 @@ export class BlobWriter {
         release();
       }
       this.packStored(pack.id, pack.blobs);
+      if (!countBlobs) return;
       this.stats.dataBlobs += pack.blobs.length;
       this.stats.addedBytes += pack.size;
     })().finally(() => {
@@ -280,41 +282,18 @@ export class BlobWriter {
     this.uploads.add(tracked);
   }
 
-  private async addToPack(type: BlobType, id: Id, encoded: EncodedBlob, plainLength: number): Promise<void> {
-    let pack = this.open.get(type);
-    if (!pack) {
-      pack = { parts: [], blobs: [], size: 0 };
-      this.open.set(type, pack);
+  private addToPack(type: BlobType, id: Id, encoded: EncodedBlob, plainLength: number): void {
+    let packs = this.savedPacks.get(type);
+    if (!packs) {
+      packs = new PackFileWriter(this.repo.key, `${this.stagingPrefix}${SAVED_PACKS_STORE[type]}-tmp-`, this.packSize);
+      this.savedPacks.set(type, packs);
     }
-    pack.blobs.push({ type, id, offset: pack.size, length: encoded.sealed.length, uncompressedLength: encoded.uncompressedLength });
-    pack.parts.push(encoded.sealed);
-    pack.size += encoded.sealed.length;
+    const finished = packs.add(type, id, encoded.sealed, encoded.uncompressedLength);
     if (type === 'data') this.stats.dataBlobs++;
     else this.stats.treeBlobs++;
     this.stats.addedBytes += encoded.sealed.length;
     this.stats.addedPlainBytes += plainLength;
-    if (pack.size >= this.packSize) {
-      this.open.delete(type);
-      await this.upload(pack);
-    }
-  }
-
-  private async upload(pack: OpenPack): Promise<void> {
-    const release = await this.uploadSlots.acquire();
-    try {
-      throwIfAborted(this.options.signal);
-    } catch (err) {
-      release();
-      throw err;
-    }
-    const header = encodePackHeader(this.repo.key, pack.blobs);
-    const parts = [...pack.parts, header];
-    const packId = sha256Hex(...parts);
-    const task = this.repo.backend
-      .save({ type: 'data', name: packId }, parts, this.options.signal)
-      .then(() => this.packStored(packId, pack.blobs))
-      .finally(release);
-    this.trackUpload(task);
+    if (finished) this.storePack(finished, false);
   }
 
   /** Waits until every queued blob is in a stored pack. */
@@ -322,9 +301,9 @@ export class BlobWriter {
     while (this.work.size > 0) await Promise.all([...this.work]);
     this.throwIfFailed();
     await this.encoder.flushStore();
-    for (const [type, pack] of [...this.open]) {
-      this.open.delete(type);
-      await this.upload(pack);
+    for (const packs of this.savedPacks.values()) {
+      const finished = packs.finish();
+      if (finished) this.storePack(finished, false);
     }
     while (this.uploads.size > 0) await Promise.all([...this.uploads]);
     this.throwIfFailed();
@@ -347,6 +326,7 @@ export class BlobWriter {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.work, ...this.uploads]);
+    for (const packs of this.savedPacks.values()) packs.discard();
     await this.encoder.close();
     await removeStagedPacks(this.stagingPrefix);
   }

@@ -1,5 +1,5 @@
-// Data packs written blob by blob into a temporary file, by the thread that seals the blobs: nothing of a pack
-// is held in memory, and the pack's name (the SHA-256 of its bytes) is hashed as it is written.
+// Packs written blob by blob into a temporary file, by the thread that seals the blobs: of a pack only the last
+// WRITE_BUFFER_BYTES are held in memory, and the pack's name (the SHA-256 of its bytes) is hashed as it is written.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants as C, openSync, rmSync, writeSync } from 'node:fs';
 import { MasterKey } from '../format/crypto';
@@ -21,7 +21,15 @@ interface OpenPackFile {
   hash: Hash;
   blobs: PackedBlob[];
   size: number;
+  /** Bytes of the pack in the file; the rest (up to `size`) waits in the write buffer. */
+  written: number;
 }
+
+/**
+ * Small blobs are gathered into one write: a backup of 50,000 small files otherwise makes a system call for each
+ * of its blobs. Blobs this large or larger are written as they come.
+ */
+const WRITE_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Appends sealed blobs to a pack file until it reaches `packSize`, then finishes it. Temporary files are named
@@ -30,6 +38,7 @@ interface OpenPackFile {
 export class PackFileWriter {
   private open: OpenPackFile | undefined;
   private next = 0;
+  private buffer: Buffer | undefined;
 
   constructor(
     private readonly key: MasterKey,
@@ -40,10 +49,8 @@ export class PackFileWriter {
   /** Appends one sealed blob; returns the pack when this blob filled it. */
   add(type: BlobType, id: Id, sealed: Uint8Array, uncompressedLength?: number): FinishedPack | undefined {
     const pack = this.open ?? this.start();
-    writeAll(pack.fd, sealed, pack.size);
-    pack.hash.update(sealed);
     pack.blobs.push({ type, id, offset: pack.size, length: sealed.length, uncompressedLength });
-    pack.size += sealed.length;
+    this.append(pack, sealed);
     return pack.size >= this.packSize ? this.finish() : undefined;
   }
 
@@ -54,10 +61,10 @@ export class PackFileWriter {
     this.open = undefined;
     try {
       const header = encodePackHeader(this.key, pack.blobs);
-      writeAll(pack.fd, header, pack.size);
-      pack.hash.update(header);
+      this.append(pack, header);
+      this.flush(pack);
       closeSync(pack.fd);
-      return { path: pack.path, id: pack.hash.digest('hex'), blobs: pack.blobs, size: pack.size + header.length };
+      return { path: pack.path, id: pack.hash.digest('hex'), blobs: pack.blobs, size: pack.size };
     } catch (err) {
       discardFile(pack);
       throw err;
@@ -73,8 +80,30 @@ export class PackFileWriter {
   private start(): OpenPackFile {
     const path = `${this.pathPrefix}${this.next++}`;
     const fd = openSync(path, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
-    this.open = { fd, path, hash: createHash('sha256'), blobs: [], size: 0 };
+    this.open = { fd, path, hash: createHash('sha256'), blobs: [], size: 0, written: 0 };
     return this.open;
+  }
+
+  /** Puts `bytes` after the pack's last byte, into the hash and the file (or the buffer before it). */
+  private append(pack: OpenPackFile, bytes: Uint8Array): void {
+    pack.hash.update(bytes);
+    if (pack.size - pack.written + bytes.length > WRITE_BUFFER_BYTES) this.flush(pack);
+    if (bytes.length >= WRITE_BUFFER_BYTES) {
+      writeAll(pack.fd, bytes, pack.written);
+      pack.written += bytes.length;
+    } else {
+      this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
+      this.buffer.set(bytes, pack.size - pack.written);
+    }
+    pack.size += bytes.length;
+  }
+
+  /** Writes what waits in the buffer. */
+  private flush(pack: OpenPackFile): void {
+    const waiting = pack.size - pack.written;
+    if (waiting === 0 || this.buffer === undefined) return;
+    writeAll(pack.fd, this.buffer.subarray(0, waiting), pack.written);
+    pack.written += waiting;
   }
 }
 
