@@ -5,7 +5,7 @@ import { ProgressReport } from './progress';
 import { throwIfAborted } from '../base/abort';
 import { LockstepError } from '../base/errors';
 import { Id, isId } from '../repo/format/ids';
-import { IndexPack } from '../repo/format/indexfile';
+import { IndexPack, indexFileBatches } from '../repo/format/indexfile';
 import { PackedBlob } from '../repo/format/pack';
 import { BlobWriter } from '../repo/engine/packer';
 import { failedOnDamage, Repository } from '../repo/repository';
@@ -79,8 +79,6 @@ const add = (t: Tally, blobs: number, bytes: number): void => {
   t.bytes += bytes;
 };
 const sumLength = (blobs: readonly PackedBlob[]): number => blobs.reduce((n, b) => n + b.length, 0);
-/** Index files we write hold at most this many blobs each. */
-const BLOBS_PER_INDEX_FILE = 50_000;
 
 export async function prune(repo: Repository, options: PruneOptions = {}): Promise<PruneSummary> {
   const { signal } = options;
@@ -270,19 +268,6 @@ async function repack(repo: Repository, packs: PackPlan[], signal: AbortSignal |
 /** Writes the complete index for `packs` in files of bounded size; returns their IDs. */
 async function writeIndex(repo: Repository, packs: IndexPack[], signal?: AbortSignal): Promise<Set<Id>> {
   const written = new Set<Id>();
-  let batch: IndexPack[] = [];
-  let blobs = 0;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    written.add(await repo.saveIndex({ supersedes: [], packs: batch }, signal));
-    batch = [];
-    blobs = 0;
-  };
-  for (const pack of packs) {
-    batch.push(pack);
-    blobs += pack.blobs.length;
-    if (blobs >= BLOBS_PER_INDEX_FILE) await flush();
-  }
-  await flush();
+  for (const batch of indexFileBatches(packs)) written.add(await repo.saveIndex({ supersedes: [], packs: batch }, signal));
   return written;
 }

@@ -5,7 +5,7 @@ import { CorruptFileError } from '../../../server/src/base/errors';
 import { cryptoReady, newRandomMasterKey } from '../../../server/src/repo/format/crypto';
 import { goQuoteInner, goUnquoteInner } from '../../../server/src/repo/format/goquote';
 import { formatGoTime, parseGoTime } from '../../../server/src/repo/format/gotime';
-import { encodeIndex, parseIndex } from '../../../server/src/repo/format/indexfile';
+import { encodeIndex, indexFileBatches, parseIndex } from '../../../server/src/repo/format/indexfile';
 import { encodePackHeader, PackedBlob, parsePackHeader } from '../../../server/src/repo/format/pack';
 import { encodeSnapshot, parseSnapshot } from '../../../server/src/repo/format/snapshot';
 import { decodeTree, encodeTree, goModeFromStat, TreeNode } from '../../../server/src/repo/format/tree';
@@ -96,6 +96,18 @@ describe('index files', () => {
       `{"packs":[{"id":"${id(9)}","blobs":[{"id":"${id(1)}","type":"data","offset":0,"length":100},{"id":"${id(2)}","type":"tree","offset":100,"length":50,"uncompressed_length":70}]}]}\n`,
     );
     expect(parseIndex(encodeIndex(index), 'i')).toEqual(index);
+  });
+
+  it('is written in files of a bounded number of blobs, packs in order and never split', () => {
+    const pack = (n: number, blobs: number): { id: string; blobs: PackedBlob[] } => ({
+      id: id(100 + n),
+      blobs: Array.from({ length: blobs }, (_, i) => ({ type: 'data' as const, id: id(1000 * n + i), offset: 100 * i, length: 100 })),
+    });
+    const packs = [pack(1, 3), pack(2, 4), pack(3, 2), pack(4, 12), pack(5, 1)];
+    const batches = indexFileBatches(packs, 9);
+    expect(batches.map((b) => b.map((p) => p.blobs.length))).toEqual([[3, 4, 2], [12], [1]]);
+    expect(batches.flat()).toEqual(packs);
+    expect(indexFileBatches([])).toEqual([]);
   });
 
   it('reads the old format (a bare list of packs)', () => {

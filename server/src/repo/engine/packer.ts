@@ -7,7 +7,7 @@ import { saveLocalFile } from '../../backend/backend';
 import { EncodedBlob } from '../format/blobcodec';
 import { DataStoreSetup, PreparedBlob, StoreOutcome } from './datastore';
 import { Id, sha256Hex } from '../format/ids';
-import { encodeIndex, IndexPack } from '../format/indexfile';
+import { encodeIndex, IndexPack, indexFileBatches } from '../format/indexfile';
 import { buildIndexedIdsFrom } from './indexedids';
 import { BlobType, PackedBlob } from '../format/pack';
 import { FinishedPack, PackFileWriter } from './packfile';
@@ -310,18 +310,20 @@ export class BlobWriter {
   }
 
   /**
-   * Flushes the packs, then writes one index file for them: the commit point that makes the new
-   * blobs part of the repository. Checks the signal (the lock) right before writing.
+   * Flushes the packs, then writes the index files for them (indexFileBatches): the commit point that makes the new
+   * blobs part of the repository. Checks the signal (the lock) right before writing each. Returns their IDs.
    */
-  async commitIndex(): Promise<Id | undefined> {
+  async commitIndex(): Promise<Id[]> {
     await this.flushPacks();
-    if (this.newPacks.length === 0) return undefined;
-    throwIfAborted(this.options.signal);
-    const packs = this.newPacks.splice(0);
-    const id = await this.repo.saveUnpacked('index', encodeIndexOf(packs), this.options.signal);
-    this.repo.index.add({ supersedes: [], packs }, id);
-    for (const pack of packs) for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
-    return id;
+    const written: Id[] = [];
+    for (const packs of indexFileBatches(this.newPacks.splice(0))) {
+      throwIfAborted(this.options.signal);
+      const id = await this.repo.saveUnpacked('index', encodeIndex({ supersedes: [], packs }), this.options.signal);
+      this.repo.index.add({ supersedes: [], packs }, id);
+      for (const pack of packs) for (const blob of pack.blobs) this.inFlight.delete(blob.type + blob.id);
+      written.push(id);
+    }
+    return written;
   }
 
   async close(): Promise<void> {
@@ -357,8 +359,4 @@ async function removeStagedPacks(prefix: string): Promise<void> {
   const start = path.basename(prefix);
   const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(names.filter((name) => name.startsWith(start)).map((name) => rm(path.join(dir, name), { force: true })));
-}
-
-function encodeIndexOf(packs: IndexPack[]): string {
-  return encodeIndex({ supersedes: [], packs });
 }
