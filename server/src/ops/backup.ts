@@ -180,11 +180,14 @@ class BackupRun {
   }
 
   async close(): Promise<void> {
+    this.scanStop.abort();
     await this.files.close();
     await this.writer.close();
   }
 
   private readonly scan: ScanTotals = { files: 0, bytes: 0, done: false };
+  /** Ends the count for progress with the backup: a backup of a few changed files is over long before it. */
+  private readonly scanStop = new AbortController();
 
   async execute(): Promise<BackupSummary> {
     throwIfAborted(this.signal);
@@ -210,7 +213,10 @@ class BackupRun {
       const { root, absolute } = await this.planTargets(this.options.paths);
       this.filter.walkFileSystemsOf(absolute);
       paths = absolute;
-      if (this.options.onProgress) void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, this.signal);
+      if (this.options.onProgress) {
+        const scanSignal = this.signal ? AbortSignal.any([this.signal, this.scanStop.signal]) : this.scanStop.signal;
+        void scanTargets(absolute, (entry) => this.filter.excludesPath(entry), this.scan, scanSignal);
+      }
       parent = await this.findParent(host, paths);
       // Read ahead only where every file is read (no parent, or --force; and not a change-driven backup, which looks at
       // a few folders): a walk that only looks at most files gains little for a thread's start.
