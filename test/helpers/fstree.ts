@@ -85,3 +85,11 @@ export function expectSameTree(actualRoot: string, expectedRoot: string): void {
     if (diff > 1n || diff < -1n) expect({ [key]: actual[key].mtimeUs }).toEqual({ [key]: entry.mtimeUs });
   }
 }
+
+/** `folders` folders d0, d1, … under `root`, each with `filesPerFolder` small files f0, f1, … of `content(d, f)`. */
+export function makeFolderOfSmallFiles(root: string, folders: number, filesPerFolder: number, content: (d: number, f: number) => string): void {
+  for (let d = 0; d < folders; d++) {
+    mkdirSync(path.join(root, `d${d}`), { recursive: true });
+    for (let f = 0; f < filesPerFolder; f++) writeFileSync(path.join(root, `d${d}`, `f${f}`), content(d, f));
+  }
+}

@@ -1,12 +1,13 @@
 // A backup with progress counts its targets' files beside the walk (ops/scan.ts), as restic's scanner does. The count
 // belongs to the backup: once the backup is over (here an unchanged one, done long before a count of 4,000 files
 // through the thread pool), it makes no further system call.
-import { mkdirSync, promises as fsp, writeFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalBackend } from '../../../server/src/backend/local';
 import { backup } from '../../../server/src/ops/backup';
 import { Repository } from '../../../server/src/repo/repository';
+import { makeFolderOfSmallFiles } from '../../helpers/fstree';
 import { cleanupTempDirs, makeTempDir } from '../../helpers/tmp';
 
 afterAll(cleanupTempDirs);
@@ -16,10 +17,7 @@ describe("a backup's count for progress", () => {
   it('stops with the backup', async () => {
     const work = makeTempDir('backupscan');
     const source = path.join(work, 'source');
-    for (let d = 0; d < 40; d++) {
-      mkdirSync(path.join(source, `d${d}`), { recursive: true });
-      for (let f = 0; f < 100; f++) writeFileSync(path.join(source, `d${d}`, `f${f}`), `file ${d}/${f}\n`);
-    }
+    makeFolderOfSmallFiles(source, 40, 100, (d, f) => `file ${d}/${f}\n`);
     const repo = await Repository.init(new LocalBackend(path.join(work, 'repo')), 'scan', { kdf: { N: 1024, r: 8, p: 1 } });
     await backup(repo, { paths: [source], threads: 0 });
 
