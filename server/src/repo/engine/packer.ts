@@ -54,8 +54,8 @@ export interface BlobWriterStats {
  * Stores new blobs, deduplicated against the index and the blobs in flight. Data from files and chunks goes to the
  * codec's threads, which hash, compress, seal and write it into pack files of their own, prepared where the
  * backend can store them by renaming (else in the system's temporary folder); blobs given with `save` (trees,
- * repacked data) are encoded here and written into staged pack files of the writer's own. Finished packs are stored as they come, and `commitIndex` writes
- * the index that makes them part of the repository: nothing is referenced before.
+ * repacked data) are encoded here and written into pack files prepared the same way. Finished packs are stored as
+ * they come, and `commitIndex` writes the index that makes them part of the repository: nothing is referenced before.
  */
 export class BlobWriter {
   private readonly encoder: BlobCodec;
@@ -242,7 +242,10 @@ export class BlobWriter {
     throwIfAborted(this.options.signal);
   }
 
-  /** Stores a data pack a thread finished, then lists it in the index to come. */
+  /**
+   * Stores a finished pack, then lists it in the index to come. A thread's packs are counted in the stats here;
+   * the writer's own (`countBlobs` false) blob by blob as they were added.
+   */
   private storePack(pack: FinishedPack, countBlobs = true): void {
     this.waitingPacks++;
     const task = (async (): Promise<void> => {
