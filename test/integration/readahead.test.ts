@@ -3,24 +3,19 @@
 // records in order. A snapshot made so must be the one the walk makes on its own (LOCKSTEP_READAHEAD=0): restic lists
 // the same entries with the same metadata, checks every byte and restores the files as they were; and the walk must
 // have taken every record (LOCKSTEP_TRACE's line), for a "." target beside another, excludes and a tagged folder, in
-// the first backup and a forced one (the one between, with a parent, reads few files and starts no thread). The
-// backend's backups do the same where they read every file (its first of a workspace), and not where they follow
-// a change list.
+// the first backup and a forced one (the one between, with a parent, reads few files and starts no thread).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { BackupRequest, InitRequest } from '../../shared/src/protocol';
 import { lockstepOk } from '../helpers/cli';
-import { backendsStoppedAfterEach, savedBackup } from '../helpers/rpc';
 import { describeWithPeer, requirePeer, runRestic } from '../helpers/peers';
 import { cleanupTempDirs, makeTempDir } from '../helpers/tmp';
 
 afterAll(cleanupTempDirs);
 
 const PASSWORD = 'read-ahead';
-const backendFor = backendsStoppedAfterEach(PASSWORD);
 
 /** Folders of small text and random files, empty files, a large file, links, a FIFO, excluded and tagged entries. */
 function makeTree(root: string): Map<string, Buffer> {
@@ -103,46 +98,5 @@ describeWithPeer('restic-0.18', 'backups that read the tree ahead', () => {
       const restored = relative.startsWith('work/') ? path.join(target, relative.slice('work/'.length)) : path.join(target, relative);
       expect(readFileSync(restored).equals(data), relative).toBe(true);
     }
-  });
-
-  it("the backend's backup that reads every file takes every record read ahead; a change-driven one starts no thread", async () => {
-    const restic = requirePeer('restic-0.18');
-    const work = makeTempDir('readahead-backend');
-    const root = path.join(work, 'tree');
-    makeTree(root);
-    const repos = { ahead: path.join(work, 'ahead'), alone: path.join(work, 'alone') };
-    const nodes = (repo: string): unknown[] =>
-      runRestic(restic, repo, ['ls', '--json', 'latest'], { password: PASSWORD })
-        .stdout.split('\n')
-        .filter((line) => line.includes('"struct_type":"node"'))
-        .map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), atime: undefined }));
-    const ahead = await backendFor(repos.ahead, { LOCKSTEP_TRACE: '1' });
-    const alone = await backendFor(repos.alone, { LOCKSTEP_TRACE: '1', LOCKSTEP_READAHEAD: '0' });
-    const watch = { watchedFolders: [root], fullScanMinutes: 1e6 };
-    const since = new Map<typeof ahead, string>();
-    const backUp = async (b: typeof ahead, changed?: string): Promise<string> => {
-      const changes = changed === undefined ? { ...watch, paths: [], fullWalk: 'watcher-started' as const } : { ...watch, paths: [changed], since: since.get(b) };
-      const done = await savedBackup(b.connection.sendRequest(BackupRequest.type, { paths: [root], excludes: ['*.log'], changes }));
-      since.set(b, done.snapshotId);
-      return b.logs.join('');
-    };
-    for (const b of [ahead, alone]) await b.connection.sendRequest(InitRequest.type, {});
-
-    const first = await backUp(ahead);
-    expect(first).toMatch(/tree read-ahead: \d+ records used/);
-    expect(Number(/tree read-ahead: (\d+) records used/.exec(first)?.[1])).toBeGreaterThan(680);
-    expect(first).not.toMatch(/asked for|ended before|read-ahead failed/);
-    expect(await backUp(alone)).not.toMatch(/tree read-ahead/);
-    expect(nodes(repos.ahead)).toEqual(nodes(repos.alone));
-
-    const changed = path.join(root, 'work', 'd4', 'e0', 't4.txt');
-    appendFileSync(changed, 'one more line\n');
-    const logsBefore = ahead.logs.join('').length;
-    const second = (await backUp(ahead, changed)).slice(logsBefore);
-    expect(second).toMatch(/snapshot written/);
-    expect(second).not.toMatch(/tree read-ahead/);
-    await backUp(alone, changed);
-    expect(nodes(repos.ahead)).toEqual(nodes(repos.alone));
-    runRestic(restic, repos.ahead, ['check', '--read-data'], { password: PASSWORD });
   });
 });

@@ -143,10 +143,9 @@ export const backupOperation: Operation<BackupInput, BackupInput & { compression
     if (input.excludeLargerThan !== undefined) parseSize(input.excludeLargerThan, '--exclude-larger-than');
     return { ...input, paths, compression: compression as Compression, tags: (input.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean) };
   },
-  // A backup that reads every file reads the tree ahead on a second thread: the CLI's starts it while the key is
-  // derived when the repository has no snapshot yet; the backend's (its repository open already) when the walk
-  // begins. Most of the backend's backups look at a few changed folders and start none.
-  headStart: ({ stdin }, { backend, env, signal }) => (stdin ? undefined : new ReadAheadOffer(backend, env, signal)),
+  // The CLI's backups read the tree ahead on a second thread, started while the key is derived. The backend's do not:
+  // most look at a few changed folders, and a long-lived process keeps what a thread's start costs (item 4).
+  headStart: ({ memory, stdin }, { backend, env, signal }) => (memory || stdin ? undefined : new ReadAheadOffer(backend, env, signal)),
   run: (repo, { memory, changes, ...options }, io) => {
     const readAhead = io.headStart instanceof ReadAheadOffer ? io.headStart : undefined;
     const run = { ...options, signal: io.signal, onProgress: io.progress, onWarning: io.warn, onNotice: io.notice, onItem: options.onItem, readAhead };

@@ -24,12 +24,9 @@ export interface HeadStart {
   keyOnTwoThreads?(): boolean;
 }
 
-/**
- * What a head start may use: the repository's backend (its files can be listed before the key is known), where the
- * operation opens the repository itself; none where the front end keeps it open.
- */
+/** What a head start may use: the repository's backend (its files can be listed before the key is known). */
 export interface HeadStartContext {
-  backend?: Backend;
+  backend: Backend;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
 }
@@ -72,8 +69,8 @@ export interface Operation<Input, Options, Result> {
   prepare(input: Input): Options;
   /**
    * Starts work that needs no key while the repository is opened (the key's derivation keeps one core busy for half
-   * a second), or offers work the operation may start later; it reaches run() as io.headStart, and the runner closes
-   * it after.
+   * a second); it reaches run() as io.headStart, and the runner closes it after. Not where the front end keeps the
+   * repository open (no key to wait for).
    */
   headStart?(options: Options, context: HeadStartContext): HeadStart | undefined;
   /** For init: the repository is created (with this format version) rather than opened. */

@@ -52,7 +52,7 @@ async function openFor<Input, Options, Result>(op: Operation<Input, Options, Res
 
 export async function runOperation<Input, Options, Result>(op: Operation<Input, Options, Result>, options: Options, session: Session): Promise<Result> {
   const backend = session.keptRepository && !op.creates ? undefined : session.openBackend();
-  const headStart = op.headStart?.(options, { backend, env: session.env, signal: session.signal });
+  const headStart = backend && op.headStart?.(options, { backend, env: session.env, signal: session.signal });
   try {
     return await runOpened(op, options, session, backend, headStart);
   } finally {

@@ -104,22 +104,21 @@ function prepareReadAhead(env: NodeJS.ProcessEnv): ReadAheadThread | undefined {
 
 /**
  * A read-ahead thread for a backup that reads every file (no parent snapshot, or --force): a walk that only looks at
- * files would gain little from it, for a thread's start (~70 ms of CPU, ~10 MB). Given the backend before the
- * repository is open, it starts at once when the repository holds no snapshot yet (a first backup, sure to read
- * everything), listed while the key is derived; otherwise when the backup asks for it. The thread ends with the
- * offer.
+ * files would gain little from it, for a thread's start (~70 ms of CPU, ~10 MB). It starts at once when the
+ * repository holds no snapshot yet (a first backup, sure to read everything), listed while the key is derived;
+ * otherwise when the backup asks for it.
  */
 export class ReadAheadOffer {
   private thread: ReadAheadThread | undefined;
   private closed = false;
 
   constructor(
-    backend: Pick<Backend, 'list'> | undefined,
+    backend: Pick<Backend, 'list'>,
     private readonly env: NodeJS.ProcessEnv,
     signal?: AbortSignal,
   ) {
     // Never waited for: a listing that does not come back (a hung server) holds neither the backup nor its end.
-    backend?.list('snapshots', signal).then(
+    backend.list('snapshots', signal).then(
       (snapshots) => {
         if (snapshots.length === 0 && !this.closed) this.thread ??= prepareReadAhead(env);
       },
