@@ -60,8 +60,6 @@ export class DataPackStore {
   private readonly packs: PackFileWriter;
   private indexed: IndexedIds | undefined;
   private finished: FinishedPack[] = [];
-  /** Sealed blobs are written here, then to the pack file: the same memory for every blob. */
-  private sealBuffer = Buffer.alloc(0);
   /** Small files are read into this, one at a time. */
   private readBuffer = Buffer.alloc(0);
 
@@ -115,12 +113,10 @@ export class DataPackStore {
     return { kind: 'stored', id };
   }
 
-  /** Seals a blob's payload and appends it to this thread's pack. */
+  /** Seals a blob's payload into this thread's pack. */
   private append(id: Id, payload: Uint8Array, uncompressedLength: number | undefined): void {
-    const needed = payload.length + CRYPTO_OVERHEAD;
-    if (this.sealBuffer.length < needed) this.sealBuffer = Buffer.allocUnsafeSlow(Math.max(needed, 64 * 1024));
-    const sealed = seal(this.key, payload, this.sealBuffer);
-    const done = this.packs.add('data', id, sealed, uncompressedLength);
+    const sealedLength = payload.length + CRYPTO_OVERHEAD;
+    const done = this.packs.addWritten('data', id, sealedLength, (into) => seal(this.key, payload, into), uncompressedLength);
     if (done) this.finished.push(done);
     this.stored.add(id);
   }

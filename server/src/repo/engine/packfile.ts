@@ -39,6 +39,8 @@ export class PackFileWriter {
   private open: OpenPackFile | undefined;
   private next = 0;
   private buffer: Buffer | undefined;
+  /** Where a blob of WRITE_BUFFER_BYTES or more is made (addWritten), written from there as it is. */
+  private large: Buffer | undefined;
 
   constructor(
     private readonly key: MasterKey,
@@ -51,6 +53,28 @@ export class PackFileWriter {
     const pack = this.open ?? this.start();
     pack.blobs.push({ type, id, offset: pack.size, length: sealed.length, uncompressedLength });
     this.append(pack, sealed);
+    return pack.size >= this.packSize ? this.finish() : undefined;
+  }
+
+  /**
+   * Appends one blob of `length` bytes that `write` puts into the memory it is given (sealing a payload there): made
+   * where the pack's next bytes wait to be written, so it is not copied on the way. Returns the pack when it is full.
+   */
+  addWritten(type: BlobType, id: Id, length: number, write: (into: Buffer) => void, uncompressedLength?: number): FinishedPack | undefined {
+    const pack = this.open ?? this.start();
+    let into: Buffer;
+    if (length >= WRITE_BUFFER_BYTES) {
+      if (this.large === undefined || this.large.length < length) this.large = Buffer.allocUnsafeSlow(length);
+      into = this.large.subarray(0, length);
+    } else {
+      if (pack.size - pack.written + length > WRITE_BUFFER_BYTES) this.flush(pack);
+      this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
+      const at = pack.size - pack.written;
+      into = this.buffer.subarray(at, at + length);
+    }
+    write(into);
+    pack.blobs.push({ type, id, offset: pack.size, length, uncompressedLength });
+    this.appended(pack, into);
     return pack.size >= this.packSize ? this.finish() : undefined;
   }
 
@@ -86,14 +110,24 @@ export class PackFileWriter {
 
   /** Puts `bytes` after the pack's last byte, into the hash and the file (or the buffer before it). */
   private append(pack: OpenPackFile, bytes: Uint8Array): void {
-    pack.hash.update(bytes);
-    if (pack.size - pack.written + bytes.length > WRITE_BUFFER_BYTES) this.flush(pack);
-    if (bytes.length >= WRITE_BUFFER_BYTES) {
-      writeAll(pack.fd, bytes, pack.written);
-      pack.written += bytes.length;
-    } else {
+    if (bytes.length < WRITE_BUFFER_BYTES) {
+      if (pack.size - pack.written + bytes.length > WRITE_BUFFER_BYTES) this.flush(pack);
       this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
       this.buffer.set(bytes, pack.size - pack.written);
+    }
+    this.appended(pack, bytes);
+  }
+
+  /**
+   * `bytes` follow the pack's last byte: hashed, and counted in the pack. A small blob already waits in the buffer
+   * (put there by the caller); a large one is written now, after what waits.
+   */
+  private appended(pack: OpenPackFile, bytes: Uint8Array): void {
+    pack.hash.update(bytes);
+    if (bytes.length >= WRITE_BUFFER_BYTES) {
+      this.flush(pack);
+      writeAll(pack.fd, bytes, pack.written);
+      pack.written += bytes.length;
     }
     pack.size += bytes.length;
   }
