@@ -38,6 +38,11 @@ export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
  */
 const SESSION_SCRYPT = opensslScrypt;
 
+/** Caches for a kept repository: the configured tree cache, and the trees each backup writes kept as the next one's parent. */
+function sessionCaches(access: RepositoryAccess): RepositoryCaches {
+  return new RepositoryCaches(access.treeCacheBytes, true);
+}
+
 /** One operation's use of the kept repository. */
 export interface RepositoryLease {
   repo: Repository;
@@ -103,7 +108,7 @@ export class RepositorySession {
       const keyId = kept.repo.keyId;
       // Same connection and, when the master key is the same, the same caches; a refusal leaves the kept one
       // unused, to be tried again by the next operation.
-      const reopened = await Repository.open(kept.repo.backend, access.password, signal, undefined, SESSION_SCRYPT).catch((err: unknown) => {
+      const reopened = await Repository.open(kept.repo.backend, access.password, signal, sessionCaches(access), SESSION_SCRYPT).catch((err: unknown) => {
         if (keyGone && err instanceof WrongPasswordError) {
           throw new WrongPasswordError(
             `wrong password or no key found: the key file this backend opened the repository with (${keyId.slice(0, 8)}) is gone, ` +
@@ -119,7 +124,7 @@ export class RepositorySession {
       const backend = access.openBackend();
       let repo: Repository;
       try {
-        repo = await Repository.open(backend, access.password, signal, new RepositoryCaches(access.treeCacheBytes, true), SESSION_SCRYPT);
+        repo = await Repository.open(backend, access.password, signal, sessionCaches(access), SESSION_SCRYPT);
       } catch (err) {
         await backend.close().catch(() => undefined);
         throw err;
