@@ -8,7 +8,8 @@ import { Backend, NotFoundError } from '../backend/backend';
 import { raceAbort } from '../base/abort';
 import { DEFAULT_TREE_CACHE_BYTES, RepositoryCaches } from '../repo/caches';
 import { Repository } from '../repo/repository';
-import { opensslScrypt } from '../repo/format/key';
+import type { Scrypt } from '../repo/format/key';
+import { scryptFor } from '../repo/engine/scryptlanes';
 import { LockstepError, WrongPasswordError } from '../base/errors';
 
 /** How to reach the repository, as the request's environment says now. */
@@ -31,12 +32,16 @@ export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * The kept repository's key is derived by OpenSSL's scrypt rather than the WebAssembly mixer (repo/engine/
- * scryptlanes.ts): the backend derives it once per session, where the time the mixer saves counts less than what a
- * process that stays keeps of it (with its helper thread: idle RSS after a 5,000-file backup +1.2 MB over OpenSSL's in
- * four alternating warm-bench runs; the mixer alone was not measured there).
+ * The kept repository's key is derived by the WebAssembly mixer on this thread (repo/engine/scryptlanes.ts), never
+ * with its helper thread: a process that stays keeps part of what a thread's start costs (idle RSS after a 5,000-file
+ * backup +1.2 MB with the helper over OpenSSL's, four alternating warm-bench runs), while the mixer alone kept no more
+ * than OpenSSL's (10 s after the first backup: 5,000 files +4.8/+5.1 MB against +5.7/+5.0, 50,000 files +6.4/+6.8
+ * against +6.9/+6.7, alternating), and has the key ~330 ms after the first request where OpenSSL's, on libuv's pool,
+ * has it after ~430 ms (the backend's first backup of 5,000 files, restic's key parameters: 994-1036 ms against
+ * 1083-1117). Its lanes run on the event loop, one lane (~60 ms) at a time. LOCKSTEP_SCRYPT chooses otherwise, as for
+ * the CLI.
  */
-const SESSION_SCRYPT = opensslScrypt;
+const sessionScrypt = (): Scrypt => scryptFor(process.env);
 
 /** Caches for a kept repository: the configured tree cache, and the trees each backup writes kept as the next one's parent. */
 function sessionCaches(access: RepositoryAccess): RepositoryCaches {
@@ -108,7 +113,7 @@ export class RepositorySession {
       const keyId = kept.repo.keyId;
       // Same connection and, when the master key is the same, the same caches; a refusal leaves the kept one
       // unused, to be tried again by the next operation.
-      const reopened = await Repository.open(kept.repo.backend, access.password, signal, sessionCaches(access), SESSION_SCRYPT).catch((err: unknown) => {
+      const reopened = await Repository.open(kept.repo.backend, access.password, signal, sessionCaches(access), sessionScrypt()).catch((err: unknown) => {
         if (keyGone && err instanceof WrongPasswordError) {
           throw new WrongPasswordError(
             `wrong password or no key found: the key file this backend opened the repository with (${keyId.slice(0, 8)}) is gone, ` +
@@ -124,7 +129,7 @@ export class RepositorySession {
       const backend = access.openBackend();
       let repo: Repository;
       try {
-        repo = await Repository.open(backend, access.password, signal, sessionCaches(access), SESSION_SCRYPT);
+        repo = await Repository.open(backend, access.password, signal, sessionCaches(access), sessionScrypt());
       } catch (err) {
         await backend.close().catch(() => undefined);
         throw err;
