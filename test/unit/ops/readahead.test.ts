@@ -201,6 +201,29 @@ describe('the walk ahead', () => {
     expect(ahead.source.usage).toEqual({ records: 22, fellBack: undefined });
   });
 
+  it('compresses a content it met before in the walk only once, while the walk lags behind', async () => {
+    await zstdReady();
+    const root = makeTempDir('readahead-dup');
+    const content = (i: number): string => `entry ${i} `.repeat(120).slice(0, 1000);
+    // u00-u19 first, then d00-d19 with the same contents: by then the walk lags (see the test above).
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(root, `u${String(i).padStart(2, '0')}`), content(i));
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(root, `v${String(i).padStart(2, '0')}`), content(i));
+    const ahead = walked(planFor(root, { steps: [{ kind: 'target', path: root }], paths: [root], filter: {} }), 64 * 1024);
+    await ahead.source.entry(Buffer.from(root));
+    const made = new Map<string, boolean>();
+    for (const name of (await ahead.source.list(Buffer.from(root))).map(String)) {
+      const blob = (await ahead.source.entry(Buffer.from(path.join(root, name)))).blob;
+      if (!blob) throw new Error(`${name} was not read ahead`);
+      const bytes = readFileSync(path.join(root, name));
+      made.set(name, blob.final);
+      expect(Buffer.from(blob.digest).toString('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(Buffer.from(blob.compressed ? zstdDecompress(blob.payload, blob.plainLength) : blob.payload).equals(bytes)).toBe(true);
+    }
+    // The last of the first contents were compressed here; none of their copies was: the backup stores each once.
+    expect([...made].filter(([name, final]) => name.startsWith('u') && final).length).toBeGreaterThan(5);
+    expect([...made].filter(([name, final]) => name.startsWith('v') && final)).toEqual([]);
+  });
+
   it('follows the entries of folders at the top of the snapshot, less the names taken before them', async () => {
     const root = makeTree();
     const plan = planFor(root, { steps: [{ kind: 'target', path: path.join(root, 'a') }, { kind: 'contents', folders: [root], taken: ['a'] }] });
