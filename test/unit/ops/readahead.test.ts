@@ -205,7 +205,7 @@ describe('the walk ahead', () => {
     await zstdReady();
     const root = makeTempDir('readahead-dup');
     const content = (i: number): string => `entry ${i} `.repeat(120).slice(0, 1000);
-    // u00-u19 first, then d00-d19 with the same contents: by then the walk lags (see the test above).
+    // u00-u19 first, then v00-v19 with the same contents: by then the walk lags (see the test above).
     for (let i = 0; i < 20; i++) writeFileSync(path.join(root, `u${String(i).padStart(2, '0')}`), content(i));
     for (let i = 0; i < 20; i++) writeFileSync(path.join(root, `v${String(i).padStart(2, '0')}`), content(i));
     const ahead = walked(planFor(root, { steps: [{ kind: 'target', path: root }], paths: [root], filter: {} }), 64 * 1024);
