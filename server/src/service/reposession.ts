@@ -41,7 +41,7 @@ export function treeCacheBytesFromEnv(env: NodeJS.ProcessEnv): number {
  * 1083-1117). Its lanes run on the event loop, one lane (~60 ms) at a time. LOCKSTEP_SCRYPT chooses otherwise, as for
  * the CLI.
  */
-const sessionScrypt = (): Scrypt => scryptFor(process.env);
+const sessionScrypt = (): Scrypt => scryptFor();
 
 /** Caches for a kept repository: the configured tree cache, and the trees each backup writes kept as the next one's parent. */
 function sessionCaches(access: RepositoryAccess): RepositoryCaches {

@@ -62,16 +62,7 @@ export class PackFileWriter {
    */
   addWritten(type: BlobType, id: Id, length: number, write: (into: Buffer) => void, uncompressedLength?: number): FinishedPack | undefined {
     const pack = this.open ?? this.start();
-    let into: Buffer;
-    if (length >= WRITE_BUFFER_BYTES) {
-      if (this.large === undefined || this.large.length < length) this.large = Buffer.allocUnsafeSlow(length);
-      into = this.large.subarray(0, length);
-    } else {
-      if (pack.size - pack.written + length > WRITE_BUFFER_BYTES) this.flush(pack);
-      this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
-      const at = pack.size - pack.written;
-      into = this.buffer.subarray(at, at + length);
-    }
+    const into = this.bufferSlot(pack, length) ?? this.largeBuffer(length);
     write(into);
     pack.blobs.push({ type, id, offset: pack.size, length, uncompressedLength });
     this.appended(pack, into);
@@ -110,12 +101,26 @@ export class PackFileWriter {
 
   /** Puts `bytes` after the pack's last byte, into the hash and the file (or the buffer before it). */
   private append(pack: OpenPackFile, bytes: Uint8Array): void {
-    if (bytes.length < WRITE_BUFFER_BYTES) {
-      if (pack.size - pack.written + bytes.length > WRITE_BUFFER_BYTES) this.flush(pack);
-      this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
-      this.buffer.set(bytes, pack.size - pack.written);
-    }
+    this.bufferSlot(pack, bytes.length)?.set(bytes);
     this.appended(pack, bytes);
+  }
+
+  /**
+   * Where `length` bytes go in the write buffer, after what waits there (written first where they would not fit);
+   * undefined for a blob of WRITE_BUFFER_BYTES or more, which is written as it is.
+   */
+  private bufferSlot(pack: OpenPackFile, length: number): Buffer | undefined {
+    if (length >= WRITE_BUFFER_BYTES) return undefined;
+    if (pack.size - pack.written + length > WRITE_BUFFER_BYTES) this.flush(pack);
+    this.buffer ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
+    const at = pack.size - pack.written;
+    return this.buffer.subarray(at, at + length);
+  }
+
+  /** Memory for a large blob that addWritten makes, kept for the next one. */
+  private largeBuffer(length: number): Buffer {
+    if (this.large === undefined || this.large.length < length) this.large = Buffer.allocUnsafeSlow(length);
+    return this.large.subarray(0, length);
   }
 
   /**
